@@ -1,0 +1,17 @@
+# The two commands of the README: `make run` (set up, then the main job) and `make test`.
+.PHONY: setup run test lint bench
+
+setup:
+	./scripts/setup.sh
+
+run: setup
+	.venv/bin/newsbot start
+
+test: setup
+	.venv/bin/python -m pytest -q
+
+lint: setup
+	.venv/bin/ruff check . && .venv/bin/ruff format --check .
+
+bench: setup
+	.venv/bin/python benchmarks/realtimeqa.py

@@ -1,0 +1,245 @@
+"""`newsbot`: a thin command line over the library (ingest, index, ask, chat, eval, start, stats)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from bot.config import AppConfig, load_config
+from bot.errors import BotError, ConfigError
+from bot.render import render_text
+from bot.services import Newsbot
+from corpus import CorpusError
+from index import NewsIndexError, QuestionError
+
+log = logging.getLogger("newsbot")
+TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
+
+
+@contextmanager
+def _progress(desc: str) -> Iterator[Callable[[int, int], None]]:
+    from tqdm import tqdm
+
+    bar = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(total=total, desc=desc, unit="passage", file=sys.stderr, dynamic_ncols=True)
+        bar.n = done
+        bar.refresh()
+
+    try:
+        yield update
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+def _ready(app: Newsbot) -> None:
+    with _progress("embedding") as progress:
+        report = app.ensure_index(progress)
+    if report is not None:
+        print(
+            f"built the index: {report.passages} passages from {report.added} articles "
+            f"in {report.seconds:.1f}s",
+            file=sys.stderr,
+        )
+
+
+def cmd_ingest(app: Newsbot, args: argparse.Namespace) -> int:
+    """Load the configured sources into the store."""
+    failed = 0
+    for r in app.ingest():
+        if r.error:
+            failed += 1
+            print(f"{r.source}: FAILED: {r.error}")
+        else:
+            print(
+                f"{r.source}: {r.added} added, {r.changed} changed, {r.removed} removed, {r.unchanged} unchanged"
+            )
+    return 1 if failed and failed == len(app.config.sources) else 0
+
+
+def cmd_index(app: Newsbot, args: argparse.Namespace) -> int:
+    """Build the index, or update it with what changed in the store."""
+    if app.store.count() == 0:
+        app.ingest()
+    with _progress("embedding") as progress:
+        r = app.update_index(rebuild=args.rebuild, progress=progress)
+    state = f"version {r.version.name}" if r.version else "already up to date"
+    print(
+        f"{r.added} added, {r.changed} changed, {r.removed} removed, {r.unchanged} unchanged articles; "
+        f"{r.passages} passages ({r.embedded} embedded) in {r.seconds:.1f}s; {state}"
+    )
+    return 0
+
+
+def cmd_ask(app: Newsbot, args: argparse.Namespace) -> int:
+    """Answer one question, or (with --json and no question) one question a line from stdin."""
+    _ready(app)
+    if args.question:
+        questions: list[str] | Iterator[str] = [" ".join(args.question)]
+    elif args.json:
+        questions = (line.rstrip("\n") for line in sys.stdin)
+    else:
+        raise ConfigError("ask: give a question, or use --json to read questions from stdin")
+    status = 0
+    for q in questions:
+        if not q.strip() and not args.question:
+            continue
+        try:
+            answer = app.engine.ask(q, article_id=args.article)
+        except QuestionError as exc:
+            status = 1
+            if args.json:
+                print(json.dumps({"question": q, "error": str(exc)}), flush=True)
+            else:
+                print(f"newsbot: {exc}", file=sys.stderr)
+            continue
+        if args.json:
+            print(json.dumps(answer.to_dict(), ensure_ascii=False), flush=True)
+        else:
+            print(render_text(answer, app.store.latest(app.config.telegram.latest_count)))
+    return status
+
+
+def cmd_chat(app: Newsbot, args: argparse.Namespace) -> int:
+    """Chat in the console over the same engine as the bot."""
+    _ready(app)
+    interactive = sys.stdin.isatty()
+    if interactive:
+        print(f"newsbot: ask about the news ({app.store.count()} articles). Ctrl-D to leave.")
+    while True:
+        try:
+            line = input("> " if interactive else "")
+        except EOFError:
+            break
+        if not line.strip():
+            continue
+        try:
+            answer = app.engine.ask(line)
+        except QuestionError as exc:
+            print(str(exc))
+            continue
+        print(render_text(answer, app.store.latest(app.config.telegram.latest_count)))
+        print(flush=True)
+    return 0
+
+
+def cmd_eval(app: Newsbot, args: argparse.Namespace) -> int:
+    """Score the engine on a questions YAML."""
+    from bot.evaluate import evaluate, load_cases, summarize
+
+    cases = load_cases(Path(args.file))
+    _ready(app)
+    results = evaluate(app.engine, cases)
+    summary = summarize(results)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "summary": summary,
+                    "results": [{"q": r.case.q, "correct": r.correct, **r.reply.to_dict()} for r in results],
+                },
+                ensure_ascii=False,
+            )
+        )
+    else:
+        for r in results:
+            got = r.reply.answer or (r.reply.sentence or "")[:60] if r.reply.answered else "(declined)"
+            print(f"{'PASS' if r.correct else 'FAIL'}  {r.case.q}  ->  {got}")
+        print(" ".join(f"{k}={v}" for k, v in summary.items()))
+    if args.fail_under is not None and summary["correct"] / max(1, summary["questions"]) < args.fail_under:
+        return 1
+    return 0
+
+
+def cmd_stats(app: Newsbot, args: argparse.Namespace) -> int:
+    """Print counts of articles and passages and the index version."""
+    from index.storage import current_path, read_manifest
+
+    print(f"articles: {app.store.count()}")
+    try:
+        manifest = read_manifest(current_path(app.config.index_path))
+        print(
+            f"passages: {manifest.passages}\nindex: {manifest.created} ({manifest.model}, {manifest.dense})"
+        )
+    except NewsIndexError as exc:
+        print(f"index: {exc}")
+    return 0
+
+
+def cmd_start(app: Newsbot, args: argparse.Namespace) -> int:
+    """Run the main job: bring the index up to date with the sources, then chat."""
+    for r in app.ingest():
+        if r.error:
+            print(f"newsbot: source {r.source!r} failed: {r.error}", file=sys.stderr)
+    with _progress("embedding") as progress:
+        app.update_index(progress=progress)
+    return cmd_chat(app, args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of `newsbot`."""
+    parser = argparse.ArgumentParser(prog="newsbot", description="Answers questions about the news.")
+    parser.add_argument("--config", type=Path, help="config file (default: $NEWSBOT_CONFIG or ./config.yaml)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("ingest", help=cmd_ingest.__doc__).set_defaults(func=cmd_ingest)
+    p = sub.add_parser("index", help=cmd_index.__doc__)
+    p.add_argument("--rebuild", action="store_true", help="re-embed everything")
+    p.set_defaults(func=cmd_index)
+    p = sub.add_parser("ask", help=cmd_ask.__doc__)
+    p.add_argument("question", nargs="*")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--article", help="ask about this article id first")
+    p.set_defaults(func=cmd_ask)
+    sub.add_parser("chat", help=cmd_chat.__doc__).set_defaults(func=cmd_chat)
+    p = sub.add_parser("eval", help=cmd_eval.__doc__)
+    p.add_argument("file")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--fail-under", type=float, help="exit 1 when the share correct is below this")
+    p.set_defaults(func=cmd_eval)
+    sub.add_parser("stats", help=cmd_stats.__doc__).set_defaults(func=cmd_stats)
+    sub.add_parser("start", help=cmd_start.__doc__).set_defaults(func=cmd_start)
+    return parser
+
+
+def _setup_logging(config: AppConfig) -> None:
+    logging.basicConfig(
+        level=config.log_level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    for noisy in ("httpx", "sentence_transformers", "transformers", "faiss", "bm25s"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; errors are one line on stderr and a non-zero exit."""
+    args = build_parser().parse_args(argv)
+    try:
+        config = load_config(args.config)
+        _setup_logging(config)
+        app = Newsbot(config)
+        try:
+            return args.func(app, args)
+        finally:
+            app.close()
+    except ConfigError as exc:
+        print(f"newsbot: config error: {exc}", file=sys.stderr)
+        return 2
+    except (BotError, CorpusError, NewsIndexError) as exc:
+        print(f"newsbot: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    sys.exit(main())

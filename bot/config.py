@@ -1,0 +1,108 @@
+"""config.yaml, parsed once into typed, frozen settings."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import yaml
+
+from bot.errors import ConfigError
+from bot.typed import from_mapping
+from corpus import SourceConfig
+from index import IndexConfig, SearchConfig
+
+DEFAULT_API_URL = "https://api.telegram.org/bot"
+CONFIG_ENV = "NEWSBOT_CONFIG"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TelegramConfig:
+    """How the bot reaches Telegram and whom it trusts."""
+
+    api_url: str = DEFAULT_API_URL  # Bot API base URL; a self-hosted Bot API server works too
+    admins: tuple[int, ...] = ()
+    mode: Literal["polling", "webhook"] = "polling"
+    webhook_url: str = ""  # public URL Telegram posts updates to (webhook mode)
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+    questions_per_minute: int = 10  # per user; more get a friendly "slow down"
+    poll_timeout: int = 10  # long-polling timeout, seconds
+    latest_count: int = 5  # headlines listed by /latest and when declining
+    topic_threshold: float = 0.35  # cosine an article needs to match a /subscribe TOPIC
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AppConfig:
+    """Everything newsbot reads from config.yaml."""
+
+    data_dir: str = "data"
+    sources: tuple[SourceConfig, ...] = ()
+    index: IndexConfig = field(default_factory=IndexConfig)
+    search: SearchConfig = field(default_factory=SearchConfig)
+    telegram: TelegramConfig = field(default_factory=TelegramConfig)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    base_dir: Path = field(default=Path("."), init=False)
+
+    @property
+    def data_path(self) -> Path:
+        """Return the data directory (the database and the index live here)."""
+        path = Path(self.data_dir).expanduser()
+        return path if path.is_absolute() else self.base_dir / path
+
+    @property
+    def db_path(self) -> Path:
+        """Return the SQLite database path."""
+        return self.data_path / "newsbot.sqlite3"
+
+    @property
+    def index_path(self) -> Path:
+        """Return the index root (versions and the CURRENT link)."""
+        return self.data_path / "index"
+
+
+def default_config_path() -> Path:
+    """Return $NEWSBOT_CONFIG, else ./config.yaml, else the config.yaml beside the package."""
+    if os.environ.get(CONFIG_ENV):
+        return Path(os.environ[CONFIG_ENV])
+    local = Path("config.yaml")
+    if local.exists():
+        return local
+    return Path(__file__).resolve().parent.parent / "config.yaml"
+
+
+def parse_config(data: object, *, base_dir: Path) -> AppConfig:
+    """Return typed settings from parsed YAML; relative paths are taken from base_dir."""
+    config = from_mapping(AppConfig, data)
+    names = [s.name for s in config.sources]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise ConfigError(f"sources: the name {duplicates[0]!r} is used twice")
+    if config.search.min_confidence < 0 or config.search.min_confidence > 1:
+        raise ConfigError("search.min_confidence: must be between 0 and 1")
+    for key in ("candidates", "sources", "answer_passages", "max_question_chars"):
+        if getattr(config.search, key) < 1:
+            raise ConfigError(f"search.{key}: must be at least 1")
+    if config.index.passage_words < 10:
+        raise ConfigError("index.passage_words: must be at least 10")
+    object.__setattr__(config, "base_dir", base_dir)
+    return config
+
+
+def load_config(path: Path | None = None) -> AppConfig:
+    """Read and check config.yaml; errors name the file and the key."""
+    path = Path(path) if path else default_config_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read config {path}: {exc.strerror or exc}") from exc
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+    try:
+        return parse_config(data, base_dir=path.resolve().parent)
+    except ConfigError as exc:
+        raise ConfigError(f"{path}: {exc}") from exc

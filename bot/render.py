@@ -1,0 +1,33 @@
+"""Plain-text rendering of answers for the console (Telegram's HTML lives in bot/telegram/)."""
+
+from __future__ import annotations
+
+from corpus import Article
+from index import Answer
+
+
+def source_line(title: str, date: str | None, url: str) -> str:
+    """Return 'Title (date) url'."""
+    parts = [title]
+    if date:
+        parts.append(f"({date})")
+    if url:
+        parts.append(url)
+    return " ".join(parts)
+
+
+def render_text(answer: Answer, latest: list[Article] | None = None) -> str:
+    """Return an answer as console text: answer, supporting sentence, source."""
+    if not answer.answered:
+        lines = ["I could not find that in the news I have."]
+        if latest:
+            lines.append("Latest headlines:")
+            lines += [f"  - {a.title} ({a.published or 'undated'})" for a in latest]
+        return "\n".join(lines)
+    lines = []
+    if answer.answer:
+        lines.append(f"Answer: {answer.answer}")
+    lines.append(f"“{answer.sentence}”")
+    top = answer.sources[0]
+    lines.append(f"Source: {source_line(top.title, top.date, top.url)}")
+    return "\n".join(lines)

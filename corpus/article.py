@@ -1,0 +1,85 @@
+"""The Article record that crosses package boundaries."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+_WS = re.compile(r"[ \t\r\f\v]+")
+
+
+def normalize_text(text: str) -> str:
+    """Return text in NFC with runs of blanks collapsed and blank lines trimmed."""
+    text = unicodedata.normalize("NFC", text).replace("\u00a0", " ")
+    lines = [_WS.sub(" ", line).strip() for line in text.splitlines()]
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    return "\n".join(out).strip()
+
+
+def slugify(text: str, limit: int = 60) -> str:
+    """Return a URL fragment made of the lowercase words of text."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:limit].rstrip("-") or "article"
+
+
+def article_id(source: str, key: str) -> str:
+    """Return the stable id of the article that `source` knows by `key` (its URL or title)."""
+    return hashlib.sha1(f"{source}\x00{key}".encode()).hexdigest()[:16]
+
+
+def content_hash(title: str, body: str, published: dt.date | None, url: str) -> str:
+    """Return a digest of everything that changes what the article says or links to."""
+    day = published.isoformat() if published else ""
+    payload = "\x00".join((title, body, day, url))
+    return hashlib.sha256(payload.encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Article:
+    """One news article, as parsed from a source and kept in the store."""
+
+    id: str
+    title: str
+    body: str
+    source: str
+    url: str = ""
+    published: dt.date | None = None
+    hash: str = field(default="")
+
+    def __post_init__(self) -> None:
+        if not self.hash:
+            object.__setattr__(self, "hash", content_hash(self.title, self.body, self.published, self.url))
+
+    @property
+    def text(self) -> str:
+        """Return the title and body together, as searched."""
+        return f"{self.title}\n\n{self.body}"
+
+
+def make_article(
+    *,
+    title: str,
+    body: str,
+    source: str,
+    url: str = "",
+    published: dt.date | None = None,
+    key: str | None = None,
+) -> Article:
+    """Build an Article with normalised text and an id derived from its URL (or title)."""
+    title = normalize_text(title).replace("\n", " ")
+    body = normalize_text(body)
+    return Article(
+        id=article_id(source, key or url or title),
+        title=title,
+        body=body,
+        source=source,
+        url=url,
+        published=published,
+    )

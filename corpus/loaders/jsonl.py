@@ -1,0 +1,49 @@
+"""Load articles from JSON Lines: one object a line with title, date, url and text."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+from corpus.article import Article, make_article
+from corpus.dates import first_full_date, parse_date
+from corpus.errors import SourceError
+
+
+def iter_jsonl(path: Path, *, source: str) -> Iterator[Article]:
+    """Yield the articles of a .jsonl (or .jsonl.gz) file; a bad line is an error naming it."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    try:
+        with opener(path, "rt", encoding="utf-8") as handle:
+            for number, line in enumerate(handle, 1):
+                if not line.strip():
+                    continue
+                yield _article(line, source=source, where=f"{path}:{number}")
+    except (OSError, UnicodeDecodeError, EOFError) as exc:
+        raise SourceError(f"source {source!r}: cannot read {path}: {exc}") from exc
+
+
+def _article(line: str, *, source: str, where: str) -> Article:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise SourceError(f"{where}: not valid JSON: {exc.msg}") from exc
+    if not isinstance(record, dict):
+        raise SourceError(f"{where}: expected a JSON object")
+    text = record.get("text", record.get("body"))
+    title = record.get("title")
+    if not isinstance(text, str) or not text.strip():
+        raise SourceError(f"{where}: missing 'text'")
+    if not isinstance(title, str) or not title.strip():
+        title = text.strip().splitlines()[0][:120]
+    url = str(record.get("url") or "")
+    published = parse_date(record.get("date")) or first_full_date(text)
+    key = url or str(record.get("id") or title)
+    return make_article(title=title, body=text, source=source, url=url, published=published, key=key)
+
+
+def load_jsonl(path: Path, *, source: str) -> list[Article]:
+    """Load every article of a JSON Lines file."""
+    return list(iter_jsonl(path, source=source))

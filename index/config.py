@@ -1,0 +1,37 @@
+"""Typed settings of the index package (the `index:` and `search:` sections of config.yaml)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from index.dense.faiss import DenseKind
+from index.encoders import EncoderConfig
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IndexConfig:
+    """How passages are cut, embedded and indexed."""
+
+    encoder: EncoderConfig = field(default_factory=EncoderConfig)
+    passage_words: int = 100
+    overlap_sentences: int = 1
+    dense: DenseKind | Literal["auto"] = "auto"
+    hnsw_threshold: int = 200_000  # with dense: auto, HNSW from this many passages
+    hnsw_m: int = 32
+    ef_search: int = 96
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SearchConfig:
+    """How questions are matched and answered."""
+
+    candidates: int = 50  # taken from each retriever before fusion
+    fusion: Literal["rrf", "score"] = "rrf"
+    rrf_k: int = 60
+    dense_weight: float = 1.0
+    bm25_weight: float = 1.0
+    sources: int = 5  # sources returned with an answer
+    answer_passages: int = 4  # passages whose sentences compete for the answer
+    min_confidence: float = 0.30  # below this the engine declines (calibrated: benchmarks/realtimeqa.py)
+    max_question_chars: int = 1000

@@ -1,0 +1,118 @@
+"""A FAISS inner-product index keyed by passage id (exact Flat, or HNSW for large collections)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+from index.hits import Hit
+
+DenseKind = Literal["flat", "hnsw"]
+
+
+def _faiss():
+    import faiss
+
+    return faiss
+
+
+class DenseIndex:
+    """Unit vectors searched by inner product (= cosine); ids are passage ids (int64)."""
+
+    def __init__(self, index: object, *, kind: DenseKind, ef_search: int = 96) -> None:
+        self._index = index
+        self.kind = kind
+        self.ef_search = ef_search
+        self._apply_params()
+
+    @classmethod
+    def build(
+        cls,
+        ids: np.ndarray,
+        vectors: np.ndarray,
+        *,
+        kind: DenseKind = "flat",
+        hnsw_m: int = 32,
+        ef_construction: int = 80,
+        ef_search: int = 96,
+    ) -> DenseIndex:
+        """Return a new index holding vectors under ids."""
+        faiss = _faiss()
+        dim = vectors.shape[1]
+        if kind == "hnsw":
+            inner = faiss.IndexHNSWFlat(dim, hnsw_m, faiss.METRIC_INNER_PRODUCT)
+            inner.hnsw.efConstruction = ef_construction
+        else:
+            inner = faiss.IndexFlatIP(dim)
+        index = faiss.IndexIDMap2(inner)
+        if len(ids):
+            index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), ids.astype(np.int64))
+        return cls(index, kind=kind, ef_search=ef_search)
+
+    def _apply_params(self) -> None:
+        if self.kind == "hnsw":
+            _faiss().downcast_index(self._index.index).hnsw.efSearch = self.ef_search
+
+    @property
+    def dim(self) -> int:
+        """Return the vector dimension."""
+        return int(self._index.d)
+
+    def __len__(self) -> int:
+        return int(self._index.ntotal)
+
+    def ids(self) -> np.ndarray:
+        """Return the passage ids held, in storage order."""
+        return _faiss().vector_to_array(self._index.id_map).astype(np.int64)
+
+    def vectors(self) -> np.ndarray:
+        """Return the stored vectors, in the order of ids()."""
+        if len(self) == 0:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return self._index.index.reconstruct_n(0, len(self))
+
+    def search(self, queries: np.ndarray, k: int) -> list[list[Hit]]:
+        """Return the k best hits for each query vector."""
+        if len(self) == 0:
+            return [[] for _ in range(len(queries))]
+        scores, ids = self._index.search(np.ascontiguousarray(queries, dtype=np.float32), min(k, len(self)))
+        return [
+            [Hit(int(i), float(s)) for i, s in zip(row_ids, row_scores, strict=True) if i >= 0]
+            for row_ids, row_scores in zip(ids, scores, strict=True)
+        ]
+
+    def score_ids(self, query: np.ndarray, ids: list[int]) -> list[Hit]:
+        """Return the cosine of query to each stored id, best first (unknown ids are skipped)."""
+        hits = []
+        for pid in ids:
+            try:
+                vec = self._index.reconstruct(int(pid))
+            except RuntimeError:
+                continue
+            hits.append(Hit(int(pid), float(vec @ query)))
+        return sorted(hits, key=lambda h: -h.score)
+
+    def updated(self, *, remove: np.ndarray, add_ids: np.ndarray, add_vectors: np.ndarray) -> DenseIndex:
+        """Return a new index without `remove` and with the added vectors; self is left untouched."""
+        keep_ids = self.ids()
+        keep_vectors = self.vectors()
+        if len(remove):
+            mask = ~np.isin(keep_ids, remove)
+            keep_ids, keep_vectors = keep_ids[mask], keep_vectors[mask]
+        return DenseIndex.build(
+            np.concatenate([keep_ids, add_ids.astype(np.int64)]),
+            np.concatenate([keep_vectors, add_vectors.astype(np.float32)]),
+            kind=self.kind,
+            ef_search=self.ef_search,
+        )
+
+    def save(self, path: Path) -> None:
+        """Write the index to one file."""
+        _faiss().write_index(self._index, str(path))
+
+    @classmethod
+    def load(cls, path: Path, *, kind: DenseKind, ef_search: int = 96) -> DenseIndex:
+        """Read an index written by save()."""
+        return cls(_faiss().read_index(str(path)), kind=kind, ef_search=ef_search)

@@ -1,0 +1,287 @@
+"""Pull a short, typed answer out of a sentence: a date, a name, a quantity, a place, an expansion."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from typing import NamedTuple
+
+from corpus.dates import find_dates
+from index.qtype import AnswerType, QuestionType
+from index.text import STOPWORDS, content_stems, words
+
+_TITLE = r"(?:Mr|Mrs|Ms|Dr|Prof|H\.\s?E|Sir|Dame|Gen|Col|Capt|Sen|Rep|Gov|Amb)\.?"
+_CAPWORD = r"(?:[A-Z][\w’'\-]*[\w]|[A-Z]\.|[A-Z])"
+_CONNECT = r"(?:of the|for the|of|for|and|de|del|da|di|von|van|der|la|le|&)"
+_SPAN = re.compile(rf"(?P<title>\b{_TITLE}\s+)?(?P<span>\b{_CAPWORD}(?:\s+(?:{_CONNECT}\s+)?{_CAPWORD})*)")
+_WHO_VERB = re.compile(r"^\s*who\s+(?:(?:has|have|had|was|were|will|did|does)\s+)?(?P<verb>[a-z]+)", re.I)
+_COPULA = {"is", "are", "was", "were", "be", "been"}
+_LEADING = {
+    "the",
+    "a",
+    "an",
+    "during",
+    "on",
+    "in",
+    "at",
+    "by",
+    "for",
+    "from",
+    "with",
+    "within",
+    "following",
+    "after",
+    "before",
+    "currently",
+    "as",
+    "among",
+    "under",
+    "to",
+    "when",
+    "while",
+    "this",
+    "that",
+    "these",
+    "those",
+    "his",
+    "her",
+    "their",
+    "its",
+    "our",
+    "also",
+    "however",
+    "meanwhile",
+    "according",
+    "both",
+    "all",
+    "some",
+    "many",
+}
+_PLACE_PREP = re.compile(r"\b(?:in|at|from|to|near|into|across|outside|inside|around)\s+(?:the\s+)?$", re.I)
+_NUMBER = re.compile(
+    r"(?<![\w.])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s*(?:%|percent|per cent|million|billion|thousand|"
+    r"mln|bln|trillion|kg|tonnes|tons|km|euros?|dollars?))?(?![\w])"
+    r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
+    r"forty|fifty|hundred|a dozen|dozens|hundreds|thousands)\b",
+    re.I,
+)
+
+
+class Candidate(NamedTuple):
+    """A possible short answer within a sentence."""
+
+    text: str
+    start: int
+    end: int
+    score: float
+
+
+def _question_positions(sentence: str, question_stems: set[str]) -> list[int]:
+    positions = []
+    for m in re.finditer(r"[A-Za-z0-9\u00C0-\u024F]+", sentence):
+        stems = content_stems(m.group())
+        if stems and stems[0] in question_stems:
+            positions.append(m.start())
+    return positions
+
+
+def _proximity(start: int, end: int, positions: list[int], sentence: str) -> float:
+    if not positions:
+        return 0.0
+    gaps = []
+    for p in positions:
+        lo, hi = (end, p) if p >= end else (p, start)
+        gaps.append(len(sentence[lo:hi].split()) if hi > lo else 0)
+    return 1.0 / (1.0 + min(gaps))
+
+
+def _overlap(text: str, question_stems: set[str]) -> float:
+    stems = content_stems(text)
+    return sum(s in question_stems for s in stems) / len(stems) if stems else 1.0
+
+
+def _strip_leading(span: str, start: int) -> tuple[str, int]:
+    tokens = span.split(" ")
+    while tokens and tokens[0].lower() in _LEADING | STOPWORDS:
+        start += len(tokens[0]) + 1
+        tokens = tokens[1:]
+    while tokens and tokens[-1].lower() in STOPWORDS:
+        tokens = tokens[:-1]
+    return " ".join(tokens), start
+
+
+def name_spans(sentence: str) -> list[tuple[str, int, int, bool]]:
+    """Return capitalised spans (text, start, end, preceded by a title such as "Mr.")."""
+    out = []
+    for m in _SPAN.finditer(sentence):
+        text, start = _strip_leading(m["span"], m.start("span"))
+        if not text or re.fullmatch(_TITLE, text):
+            continue
+        out.append((text, start, start + len(text), bool(m["title"])))
+    return out
+
+
+def _dates(sentence: str, q: QuestionType, question: str, reference: dt.date | None) -> list[Candidate]:
+    want_year = bool(re.search(r"\b(what|which)\s+year\b|\bin\s+what\s+year\b", question, re.I))
+    out = []
+    for d in find_dates(sentence, reference):
+        if d.precision == "year" and not want_year:
+            weight = 0.4
+        else:
+            weight = {"day": 1.0, "month": 0.8, "year": 0.6}[d.precision]
+        text = d.text
+        if not d.explicit_year and d.date is not None:
+            text = f"{d.text} ({d.date.day} {d.date:%B %Y})"
+        out.append(Candidate(text, d.start, d.end, weight))
+    return out
+
+
+def _quantities(sentence: str, question_stems: set[str]) -> list[Candidate]:
+    taken = [(d.start, d.end) for d in find_dates(sentence)]
+    out = []
+    for m in _NUMBER.finditer(sentence):
+        if any(s <= m.start() < e for s, e in taken):
+            continue
+        value = m.group()
+        if re.fullmatch(r"(19|20)\d\d", value):
+            continue
+        follower = re.match(r"\s+([A-Za-z\-]+)", sentence[m.end() :])
+        weight = 0.3  # a bare number; "24 partners" for "how many partners" is the real thing
+        text, end = value, m.end()
+        if follower and content_stems(follower[1]) and content_stems(follower[1])[0] in question_stems:
+            weight = 1.0
+            text, end = f"{value} {follower[1]}", m.end() + follower.end()
+        out.append(Candidate(text, m.start(), end, weight))
+    return out
+
+
+def _expansions(sentence: str, acronym: str) -> list[Candidate]:
+    out = []
+    for m in re.finditer(rf"\(\s*{re.escape(acronym)}\b", sentence):
+        before = sentence[: m.start()].rstrip()
+        spans = [s for s in name_spans(before) if s[2] >= len(before) - 6]
+        if spans:
+            text, start, end, _ = spans[-1]
+            out.append(Candidate(text, start, end, 1.0))
+    for m in re.finditer(rf"\b{re.escape(acronym)}\s*\(([^)]+)\)", sentence):
+        out.append(Candidate(m[1].strip(), m.start(1), m.end(1), 1.0))
+    return out
+
+
+def _verb_forms(sentence: str, verb: str) -> list[re.Match[str]]:
+    """Return the words of sentence that inflect `verb` ("coordinates" ~ "coordinating", not
+    "representatives" ~ "represented")."""
+    stem = content_stems(verb)
+    return [
+        w
+        for w in re.finditer(r"[A-Za-z]+", sentence)
+        if content_stems(w.group()) == stem and len(w.group()) <= len(verb) + 3
+    ]
+
+
+def _role_bonus(sentence: str, start: int, end: int, question: str, first_name: int) -> float:
+    """Return a bonus for the subject of the question's verb ("who visited X" -> "Y visited X"),
+    or the agent of its passive ("was accompanied by Y")."""
+    m = _WHO_VERB.match(question)
+    if not m or m["verb"].lower() in _COPULA:
+        return 0.0
+    best = 0.0
+    for w in _verb_forms(sentence, m["verb"]):
+        if w.group().lower().endswith("ing") and re.search(r",\s*(?:\w+ly\s+)?$", sentence[: w.start()]):
+            best = max(best, 0.4 if start == first_name and end <= w.start() else 0.0)
+            continue
+        passive = re.search(r"\b(was|were|been|being|is|are)\s+$", sentence[: w.start()])
+        gap = sentence[end : w.start()]
+        if not passive and end <= w.start() and len(gap.split()) <= 5 and "." not in gap:
+            best = max(best, 0.4 - 0.05 * len(gap.split()))
+        after = sentence[w.end() : start]
+        if passive and start >= w.end() and re.fullmatch(r"\s+by\s+(?:\S+\s+){0,2}", after):
+            best = max(best, 0.4)
+    return best
+
+
+_WHO_IS = re.compile(r"^\s*who\s+(?:is|was|are|were)\s+(?:the\s+|a\s+|an\s+)?(?P<np>[^?]+)", re.I)
+
+
+def _apposition_bonus(sentence: str, start: int, end: int, question: str) -> float:
+    """Return a bonus for a name next to the question's noun phrase ("who is the police director"
+    -> "the police director, Mr. X" or "X, the police director")."""
+    m = _WHO_IS.match(question)
+    if not m:
+        return 0.0
+    np_stems = content_stems(m["np"])
+    tokens = [(w.start(), w.end(), content_stems(w.group())) for w in re.finditer(r"[A-Za-z]+", sentence)]
+    best = 0.0
+    for i in range(len(tokens)):
+        run = 0
+        while i + run < len(tokens) and run < len(np_stems) and tokens[i + run][2] == [np_stems[run]]:
+            run += 1
+        if run == 0 or (run < 2 and len(np_stems) > 1):
+            continue
+        phrase_start, phrase_end = tokens[i][0], tokens[i + run - 1][1]
+        after, before = sentence[phrase_end:start], sentence[end:phrase_start]
+        near_after = start >= phrase_end and len(after.split()) <= 2 and "." not in after.replace("Mr.", "")
+        near_before = phrase_start >= end and len(before.split()) <= 2
+        if near_after or near_before:
+            best = max(best, 0.2 + 0.2 * run / len(np_stems))
+    return best
+
+
+def _names(
+    sentence: str, q: QuestionType, question: str, question_stems: set[str], rarity: Callable[[str], float]
+) -> list[Candidate]:
+    positions = _question_positions(sentence, question_stems)
+    dates = [(d.start, d.end) for d in find_dates(sentence)]
+    spans = [s for s in name_spans(sentence) if not any(a < s[2] and s[1] < b for a, b in dates)]
+    first_name = spans[0][1] if spans else -1
+    out = []
+    for text, start, end, titled in spans:
+        overlap = _overlap(text, question_stems)
+        focus_hit = q.focus is not None and q.focus.split()[0] in text.lower()
+        if overlap >= 0.5 and not focus_hit:
+            continue
+        score = 0.45 * rarity(text) + 0.35 * _proximity(start, end, positions, sentence)
+        if q.type is AnswerType.AGENT:
+            score += 0.2 if titled else 0.0
+            score += _role_bonus(sentence, start, end, question, first_name)
+            score += _apposition_bonus(sentence, start, end, question)
+        if q.type is AnswerType.PLACE:
+            score += 0.3 if _PLACE_PREP.search(sentence[:start]) else -0.2
+        if focus_hit:
+            score += 0.5
+        score -= 0.3 * overlap
+        out.append(Candidate(text, start, end, score))
+    return out
+
+
+def candidates(
+    sentence: str,
+    q: QuestionType,
+    question: str,
+    *,
+    reference: dt.date | None = None,
+    rarity: Callable[[str], float] = lambda text: 0.5,
+) -> list[Candidate]:
+    """Return the typed answer candidates in a sentence, best first (none for AnswerType.OTHER)."""
+    question_stems = set(content_stems(question))
+    if q.type is AnswerType.DATE:
+        found = _dates(sentence, q, question, reference)
+        positions = _question_positions(sentence, question_stems)
+        found = [
+            c._replace(score=c.score + 0.5 * _proximity(c.start, c.end, positions, sentence)) for c in found
+        ]
+    elif q.type is AnswerType.QUANTITY:
+        found = _quantities(sentence, question_stems)
+    elif q.type is AnswerType.EXPANSION:
+        found = _expansions(sentence, q.focus or "")
+    elif q.type in (AnswerType.AGENT, AnswerType.PLACE, AnswerType.ENTITY):
+        found = _names(sentence, q, question, question_stems, rarity)
+    else:
+        found = []
+    return sorted(found, key=lambda c: (-c.score, c.start))
+
+
+def word_count(text: str) -> int:
+    """Return the number of word tokens in text."""
+    return len(words(text))

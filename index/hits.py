@@ -1,0 +1,12 @@
+"""The result type every retriever returns."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Hit(NamedTuple):
+    """A passage found by a retriever: its id and the retriever's score (higher is better)."""
+
+    id: int
+    score: float

@@ -1,0 +1,89 @@
+"""What kind of answer a question wants: a date, a person or organisation, a quantity, a place..."""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+from typing import NamedTuple
+
+
+class AnswerType(Enum):
+    """The expected type of a short answer."""
+
+    DATE = "date"
+    AGENT = "agent"  # a person or an organisation
+    QUANTITY = "quantity"
+    PLACE = "place"
+    EXPANSION = "expansion"  # what an acronym stands for
+    ENTITY = "entity"  # a named thing: "which operation", "what is the name of"
+    OTHER = "other"  # no short answer: the sentence is the answer
+
+
+class QuestionType(NamedTuple):
+    """The expected answer type, and the head noun or acronym that narrows it."""
+
+    type: AnswerType
+    focus: str | None = None
+
+
+_ACRONYM = re.compile(
+    r"\bwhat\s+(?:does|do|did)\s+(?:the\s+)?(?P<a>[A-Z][A-Z0-9&.\- ]*[A-Z0-9])\s+(?:stand|mean)", re.I
+)
+_ACRONYM2 = re.compile(
+    r"\b(?:what\s+is|what's)\s+(?:the\s+)?(?:full\s+(?:name|form)\s+of\s+)?(?P<a>[A-Z]{2,}(?:\s[A-Z]{2,})*)\s*\??$"
+)
+_RULES: list[tuple[re.Pattern[str], AnswerType]] = [
+    (
+        re.compile(
+            r"\b(when|what\s+(date|day|year|month|time)|which\s+(date|day|year|month)|how\s+long\s+ago|since\s+when)\b",
+            re.I,
+        ),
+        AnswerType.DATE,
+    ),
+    (
+        re.compile(
+            r"\b(how\s+(many|much)|what\s+(number|amount|percentage|share)|how\s+(large|big|old))\b", re.I
+        ),
+        AnswerType.QUANTITY,
+    ),
+    (
+        re.compile(
+            r"\b(where|which\s+(city|country|town|place|region|state|continent|capital)|what\s+(city|country|town|place|region|state|continent))\b",
+            re.I,
+        ),
+        AnswerType.PLACE,
+    ),
+    (
+        re.compile(
+            r"\b(who|whom|whose|which\s+(person|man|woman|official|organi[sz]ation|company|agency|minister|director))\b",
+            re.I,
+        ),
+        AnswerType.AGENT,
+    ),
+]
+_HEAD = re.compile(
+    r"\b(?:which|what)\s+(?:is\s+the\s+name\s+of\s+the\s+|was\s+the\s+name\s+of\s+the\s+)?(?P<noun>[a-z]+)",
+    re.I,
+)
+_NAME_OF = re.compile(
+    r"\bname\s+of\s+(?:the\s+)?(?:[A-Za-z\-]+\s+){0,3}?(?P<noun>project|operation|report|plan|program(?:me)?|strategy|agreement|group|task\s+force|organi[sz]ation|company|manual|conference|forum|initiative|campaign|law|act|show|film|book|team)\b",
+    re.I,
+)
+
+
+def classify(question: str) -> QuestionType:
+    """Return the answer type a question asks for."""
+    q = question.strip()
+    m = _ACRONYM.search(q) or _ACRONYM2.search(q)
+    if m:
+        return QuestionType(AnswerType.EXPANSION, m["a"].strip())
+    for pattern, kind in _RULES:
+        if pattern.search(q):
+            return QuestionType(kind)
+    m = _NAME_OF.search(q)
+    if m:
+        return QuestionType(AnswerType.ENTITY, m["noun"].lower())
+    m = _HEAD.search(q)
+    if m and m["noun"].lower() not in {"is", "are", "was", "were", "does", "do", "did", "happened", "about"}:
+        return QuestionType(AnswerType.ENTITY, m["noun"].lower())
+    return QuestionType(AnswerType.OTHER)

@@ -1,0 +1,1 @@
+"""Sparse (lexical) indexes over passage text."""

@@ -1,0 +1,86 @@
+"""BM25 over passages with bm25s (Snowball stems, English stopwords), saved as .npy + JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from index.hits import Hit
+
+
+def _bm25s():
+    import bm25s
+
+    return bm25s
+
+
+def _stem_words(words: list[str]) -> list[str]:
+    from index.text import _stemmer
+
+    return _stemmer().stemWords(words)
+
+
+def tokenize(texts: Sequence[str]) -> list[list[str]]:
+    """Return the lowercase, stopword-free, stemmed tokens of each text."""
+    return _bm25s().tokenize(
+        list(texts), stopwords="en", stemmer=_stem_words, return_ids=False, show_progress=False
+    )
+
+
+class BM25Index:
+    """A bm25s retriever plus the passage id of each of its rows."""
+
+    def __init__(self, retriever: object, ids: np.ndarray) -> None:
+        self._retriever = retriever
+        self._ids = ids.astype(np.int64)
+        self._vocab: dict[str, int] = retriever.vocab_dict  # type: ignore[attr-defined]
+
+    @classmethod
+    def build(cls, ids: np.ndarray, texts: Sequence[str], *, k1: float = 1.5, b: float = 0.75) -> BM25Index:
+        """Index texts (one per passage id)."""
+        bm25s = _bm25s()
+        retriever = bm25s.BM25(k1=k1, b=b)
+        tokens = tokenize(texts) if len(texts) else [[""]]
+        retriever.index(tokens, show_progress=False)
+        return cls(retriever, ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def search(self, query: str, k: int) -> list[Hit]:
+        """Return up to k passages with a positive BM25 score, best first."""
+        tokens = [t for t in tokenize([query])[0] if t in self._vocab]
+        if not tokens or not len(self._ids):
+            return []
+        rows, scores = self._retriever.retrieve(  # type: ignore[attr-defined]
+            [tokens], k=min(k, len(self._ids)), show_progress=False, n_threads=1
+        )
+        return [Hit(int(self._ids[r]), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if s > 0]
+
+    def term_document_frequency(self, stems: Sequence[str]) -> dict[str, int]:
+        """Return how many passages contain each stem (0 for unknown stems)."""
+        out = {}
+        matrix = self._retriever.scores  # type: ignore[attr-defined]
+        indptr = matrix["indptr"]
+        for s in stems:
+            j = self._vocab.get(s)
+            out[s] = int(indptr[j + 1] - indptr[j]) if j is not None else 0
+        return out
+
+    def save(self, directory: Path) -> None:
+        """Write the retriever's arrays and vocabulary, and the id of each row."""
+        directory.mkdir(parents=True, exist_ok=True)
+        self._retriever.save(str(directory), show_progress=False)  # type: ignore[attr-defined]
+        np.save(directory / "ids.npy", self._ids)
+        (directory / "tokenizer.json").write_text(
+            json.dumps({"stemmer": "snowball-english", "stopwords": "en"})
+        )
+
+    @classmethod
+    def load(cls, directory: Path, *, mmap: bool = False) -> BM25Index:
+        """Read an index written by save()."""
+        retriever = _bm25s().BM25.load(str(directory), mmap=mmap, show_progress=False, verbosity=0)
+        return cls(retriever, np.load(directory / "ids.npy"))

@@ -1,0 +1,273 @@
+"""Text helpers shared by passages, BM25 and answer extraction: sentences, words, stems."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+_ABBREVIATIONS = {
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "prof",
+    "sr",
+    "jr",
+    "st",
+    "gen",
+    "col",
+    "lt",
+    "sgt",
+    "capt",
+    "gov",
+    "sen",
+    "rep",
+    "rev",
+    "hon",
+    "no",
+    "nos",
+    "vs",
+    "etc",
+    "inc",
+    "ltd",
+    "co",
+    "corp",
+    "dept",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "e.g",
+    "i.e",
+    "h.e",
+    "u.s",
+    "u.k",
+    "u.n",
+    "fig",
+    "approx",
+    "est",
+    "mt",
+    "ft",
+}
+_BOUNDARY = re.compile(r"([.!?…]+[\"'”’)\]]*)\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+_WORD = re.compile(r"[A-Za-z0-9\u00C0-\u024F]+(?:['’][A-Za-z]+)?")
+
+STOPWORDS = frozenset(
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "herself",
+        "him",
+        "himself",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "me",
+        "more",
+        "most",
+        "my",
+        "myself",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "our",
+        "ours",
+        "ourselves",
+        "out",
+        "over",
+        "own",
+        "same",
+        "she",
+        "should",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "themselves",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "whose",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "yours",
+        "yourself",
+        "yourselves",
+        "also",
+        "s",
+        "t",
+        "don",
+        "shall",
+        "may",
+        "might",
+        "must",
+        "us",
+        "said",
+        "says",
+        "tell",
+        "me",
+        "please",
+    ]
+)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split text into sentences; paragraph breaks always end one; "Mr." and initials do not."""
+    sentences: list[str] = []
+    for paragraph in re.split(r"\n\s*\n|\n", text):
+        paragraph = paragraph.strip()
+        start = 0
+        for m in _BOUNDARY.finditer(paragraph):
+            before = paragraph[start : m.start() + 1].split()
+            last = before[-1].rstrip(".!?…").lower() if before else ""
+            if m.group(1).startswith(".") and (last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha())):
+                continue
+            sentences.append(paragraph[start : m.end(1)].strip())
+            start = m.end()
+        tail = paragraph[start:].strip()
+        if tail:
+            sentences.append(tail)
+    return sentences
+
+
+def words(text: str) -> list[str]:
+    """Return the word tokens of text, case kept."""
+    return _WORD.findall(text)
+
+
+@functools.cache
+def _stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+@functools.lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """Return the English Snowball stem of a lowercase word."""
+    return _stemmer().stemWord(word)
+
+
+def content_stems(text: str) -> list[str]:
+    """Return the stems of the words of text that are not stopwords, in order."""
+    out = []
+    for w in words(text.replace("-", " ")):
+        lw = w.lower()
+        if lw not in STOPWORDS:
+            out.append(stem(lw))
+    return out
+
+
+# Interrogative words that carry no content of their own ("how many", "what is the name of").
+QUESTION_FILLER = frozenset("many much often long far name kind sort type stand happen happened".split())
+
+
+# Aggregators that only restate "how many": "how many partners ... in total".
+_AGGREGATORS = re.compile(r"\b(?:in total|in all|overall|altogether|all together|so far|to date)\b", re.I)
+
+
+def question_stems(question: str) -> list[str]:
+    """Return the content stems of a question, without interrogative filler ("how many", "name of",
+    "in total")."""
+    out = []
+    for w in words(_AGGREGATORS.sub(" ", question).replace("-", " ")):
+        lw = w.lower()
+        if lw not in STOPWORDS and lw not in QUESTION_FILLER:
+            out.append(stem(lw))
+    return out

@@ -1,0 +1,77 @@
+"""Question typing, answer candidates and fusion, without any model."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from index.extract import candidates
+from index.fusion import reciprocal_rank_fusion, score_fusion
+from index.hits import Hit
+from index.qtype import AnswerType, classify
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("when did SELEC visit CARICC", AnswerType.DATE),
+        ("In what year was it founded?", AnswerType.DATE),
+        ("who coordinates the anti-fraud task force", AnswerType.AGENT),
+        ("How many partners does SELEC have?", AnswerType.QUANTITY),
+        ("Where was the event?", AnswerType.PLACE),
+        ("What does OCTA SEE stand for?", AnswerType.EXPANSION),
+        ("Which operation won first place?", AnswerType.ENTITY),
+        ("Write me a poem about the sea", AnswerType.OTHER),
+    ],
+)
+def test_classify(question: str, kind: AnswerType) -> None:
+    assert classify(question).type is kind
+
+
+def _best(sentence: str, question: str, **kw: object) -> str:
+    found = candidates(sentence, classify(question), question, **kw)  # type: ignore[arg-type]
+    return found[0].text if found else ""
+
+
+def test_date_answers_prefer_full_dates_and_resolve_relative_ones() -> None:
+    s = "CARICC was established in 1996; on October 12th, 2018 Mrs. Maleeva visited CARICC."
+    assert _best(s, "When did Maleeva visit CARICC?") == "October 12th, 2018"
+    assert _best("The talks ended yesterday.", "When did the talks end?", reference=dt.date(2024, 3, 5)) == (
+        "yesterday (4 March 2024)"
+    )
+
+
+def test_agent_answers_use_the_verb_and_titles() -> None:
+    s = (
+        "On June 15th 2018, Mrs. Snejana Maleeva received the Minister, Mr. Valentin Radev, "
+        "who was accompanied by Mrs. Snezhina Marinova, Director."
+    )
+    assert _best(s, "Who accompanied the minister?") == "Snezhina Marinova"
+    s = "Mrs. Maleeva discussed matters with the General Police Director, Mr. Vladimir Rebic."
+    assert _best(s, "Who is the General Police Director?") == "Vladimir Rebic"
+
+
+def test_quantity_expansion_and_entity_answers() -> None:
+    s = "Besides 11 Member States, French Republic is one of the 24 partners of the Center."
+    assert _best(s, "How many partners are there?") == "24 partners"
+    s = "SELEC launches the Organized Crime Threat Assessment for Southeast Europe (OCTA SEE 2018)."
+    assert (
+        _best(s, "What does OCTA SEE stand for?") == "Organized Crime Threat Assessment for Southeast Europe"
+    )
+    assert (
+        _best("Within Operation Dardaneli, 21 persons were held.", "Which operation won?")
+        == "Operation Dardaneli"
+    )
+    assert _best("The minister met the press.", "Write me a poem") == ""
+
+
+def test_rrf_rewards_agreement_and_ignores_zero_weights() -> None:
+    dense = [Hit(1, 0.9), Hit(2, 0.8), Hit(3, 0.7)]
+    lexical = [Hit(3, 12.0), Hit(1, 9.0)]
+    fused = reciprocal_rank_fusion([dense, lexical], k=60)
+    assert [h.id for h in fused] == [1, 3, 2]
+    assert fused[0].score == pytest.approx(1 / 61 + 1 / 62)
+    assert [h.id for h in reciprocal_rank_fusion([dense, lexical], weights=[0.0, 1.0])] == [3, 1]
+    fused = score_fusion([dense, lexical])  # min-max: 1 -> 1 + 0, 3 -> 0 + 1, 2 -> 0.5
+    assert [(h.id, h.score) for h in fused] == [(1, 1.0), (3, 1.0), (2, pytest.approx(0.5))]

@@ -1,0 +1,62 @@
+"""config.yaml is parsed once into typed settings; bad keys and values are named."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.config import load_config
+from bot.errors import ConfigError
+from tests.conftest import ROOT
+
+
+def test_the_shipped_config_loads() -> None:
+    config = load_config(ROOT / "config.yaml")
+    assert config.sources[0].type == "textpage"
+    assert config.index.encoder.model == "all-MiniLM-L6-v2"
+    assert config.telegram.api_url.startswith("https://")
+    assert config.db_path == ROOT / "data" / "newsbot.sqlite3"
+
+
+@pytest.mark.parametrize(
+    ("sections", "message"),
+    [
+        ({"serach": {}}, r"serach: unknown key"),
+        ({"search": {"rrf_k": "sixty"}}, r"search\.rrf_k: expected a whole number"),
+        ({"search": {"fusion": "magic"}}, r"search\.fusion: must be one of"),
+        ({"index": {"encoder": {"modle": "x"}}}, r"index\.encoder\.modle: unknown key"),
+        ({"telegram": {"admins": "me"}}, r"telegram\.admins: expected a list"),
+        ({"telegram": {"admins": [1, "two"]}}, r"telegram\.admins\[1\]: expected a whole number"),
+        ({"search": {"min_confidence": 3}}, r"search\.min_confidence: must be between 0 and 1"),
+        ({"sources": [{"name": "a", "type": "rss", "path": "x"}]}, r"sources\[0\]\.type: must be one of"),
+        ({"sources": [{"name": "a", "type": "jsonl"}]}, r"sources\[0\]: .*path"),
+    ],
+)
+def test_bad_settings_name_the_key(write_config: Callable[..., Path], sections: dict, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        load_config(write_config(**sections))
+
+
+def test_unreadable_and_malformed_files(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="cannot read config"):
+        load_config(tmp_path / "missing.yaml")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("search: [unclosed\n")
+    with pytest.raises(ConfigError, match="not valid YAML"):
+        load_config(bad)
+    bad.write_text("- a list\n")
+    with pytest.raises(ConfigError, match="expected a mapping"):
+        load_config(bad)
+
+
+def test_cli_reports_config_errors_in_one_line(
+    write_config: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_config(search={"candidats": 5})
+    assert main(["--config", str(path), "stats"]) == 2
+    err = capsys.readouterr().err
+    assert "search.candidats: unknown key" in err
+    assert "Traceback" not in err

@@ -1,0 +1,163 @@
+"""Index builds, incremental updates, atomic swaps and clear errors (fast hashing encoder)."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.services import Newsbot
+from corpus import make_article
+from index import (
+    Engine,
+    IndexBusyError,
+    IndexConfig,
+    IndexCorruptError,
+    IndexMismatchError,
+    IndexMissingError,
+    QuestionError,
+    SearchConfig,
+    build_index,
+)
+from index.encoders.hashing import HashingEncoder
+from index.storage import CURRENT, build_lock, current_path
+
+
+def _articles(n: int = 3, edit: str = "") -> list:
+    return [
+        make_article(
+            title=f"Story {i}",
+            body=f"Body of story {i} about topic{i} and more. {edit if i == 0 else ''}",
+            source="s",
+            url=f"https://n.test/{i}",
+        )
+        for i in range(n)
+    ]
+
+
+def test_incremental_update_embeds_only_what_changed(tmp_path: Path) -> None:
+    enc, cfg = HashingEncoder(), IndexConfig()
+    first = build_index(_articles(3), tmp_path, enc, cfg)
+    assert (first.added, first.embedded, first.passages) == (3, 3, 3)
+    again = build_index(_articles(3), tmp_path, enc, cfg)
+    assert again.version is None and again.embedded == 0
+    changed = build_index(_articles(4, edit="New sentence about elections."), tmp_path, enc, cfg)
+    assert (changed.added, changed.changed, changed.removed, changed.embedded) == (1, 1, 0, 2)
+    removed = build_index(_articles(2, edit="New sentence about elections."), tmp_path, enc, cfg)
+    assert (removed.removed, removed.embedded, removed.passages) == (2, 0, 2)
+    engine = Engine(tmp_path, enc, SearchConfig(min_confidence=0.0))
+    ids = {p.article_id for p in engine.data.passages.values()}
+    assert ids == {a.id for a in _articles(2)}
+    assert sorted(engine.data.dense.ids()) == sorted(engine.data.passages)
+
+
+def test_answers_come_from_the_right_article(hashing_app: Newsbot) -> None:
+    answer = hashing_app.engine.ask(
+        "When was the joint heroin investigation between Bulgaria and Turkey finalized?"
+    )
+    assert answer.answered
+    assert "heroin" in answer.sources[0].title
+    assert answer.answer == "August 10th 2018"
+    assert answer.to_dict()["sources"][0]["date"] == "2018-08-10"
+
+
+def test_follow_up_asks_about_the_article_first(hashing_app: Newsbot) -> None:
+    engine = hashing_app.engine
+    french = next(a for a in engine.data.articles.values() if "French" in a.title)
+    answer = engine.ask("When did the visit happen?", article_id=french.id)
+    assert answer.sources[0].article_id == french.id
+    assert answer.answer == "July 10th 2018"
+
+
+def test_question_validation(hashing_app: Newsbot) -> None:
+    engine = hashing_app.engine
+    for bad in ["", "   \n\t", "\x00\x01\x02", "?!?"]:
+        with pytest.raises(QuestionError, match="empty"):
+            engine.ask(bad)
+    with pytest.raises(QuestionError, match="too long"):
+        engine.ask("why " * 30_000)
+    garbage = bytes(range(256)).decode("latin-1") + " heroin"
+    assert engine.ask(garbage).question.endswith("heroin")
+
+
+def test_missing_index_says_how_to_build(tmp_path: Path) -> None:
+    engine = Engine(tmp_path / "none", HashingEncoder(), SearchConfig())
+    with pytest.raises(IndexMissingError, match="newsbot index"):
+        engine.ask("anything")
+
+
+def test_corrupt_or_mismatched_index_says_how_to_rebuild(tmp_path: Path) -> None:
+    build_index(_articles(3), tmp_path, HashingEncoder(), IndexConfig())
+    version = current_path(tmp_path)
+    with pytest.raises(IndexMismatchError, match=r"newsbot index --rebuild"):
+        Engine(tmp_path, HashingEncoder(dim=64), SearchConfig()).reload()
+    with open(version / "dense.faiss", "r+b") as handle:
+        handle.truncate(100)
+    with pytest.raises(
+        IndexCorruptError, match=r"dense\.faiss is missing or truncated.*newsbot index --rebuild"
+    ):
+        Engine(tmp_path, HashingEncoder(), SearchConfig()).reload()
+    (version / "manifest.json").write_text("{not json")
+    with pytest.raises(IndexCorruptError, match="unreadable manifest"):
+        Engine(tmp_path, HashingEncoder(), SearchConfig()).reload()
+    report = build_index(
+        _articles(3), tmp_path, HashingEncoder(), IndexConfig()
+    )  # a corrupt index is rebuilt
+    assert report.embedded == 3
+    Engine(tmp_path, HashingEncoder(), SearchConfig()).reload()
+
+
+class _Exploding(HashingEncoder):
+    def encode(self, texts, *, progress=None):  # type: ignore[no-untyped-def]
+        if len(texts) > 1:
+            raise RuntimeError("killed mid-build")
+        return super().encode(texts, progress=progress)
+
+
+def test_a_failed_build_leaves_the_previous_index_serving(tmp_path: Path) -> None:
+    build_index(_articles(3), tmp_path, HashingEncoder(), IndexConfig())
+    before = current_path(tmp_path)
+    engine = Engine(tmp_path, HashingEncoder(), SearchConfig(min_confidence=0.0))
+    with pytest.raises(RuntimeError):
+        build_index(_articles(6), tmp_path, _Exploding(), IndexConfig())
+    assert current_path(tmp_path) == before
+    assert engine.ask("story topic1").answered
+    # a half-written version left by a killed process is ignored and cleaned up by the next build
+    shutil.copytree(before, tmp_path / "build-v-crashed")
+    build_index(_articles(4), tmp_path, HashingEncoder(), IndexConfig())
+    assert not (tmp_path / "build-v-crashed").exists()
+    assert os.readlink(tmp_path / CURRENT) != before.name
+    assert engine.reload() is True
+
+
+def test_only_one_build_at_a_time(tmp_path: Path) -> None:
+    with build_lock(tmp_path), pytest.raises(IndexBusyError):
+        build_index(_articles(1), tmp_path, HashingEncoder(), IndexConfig())
+
+
+def test_hnsw_index_answers_like_flat(tmp_path: Path) -> None:
+    arts = _articles(30)
+    enc = HashingEncoder()
+    build_index(arts, tmp_path / "flat", enc, IndexConfig(dense="flat"))
+    build_index(arts, tmp_path / "hnsw", enc, IndexConfig(dense="hnsw"))
+    flat = Engine(tmp_path / "flat", enc, SearchConfig()).data.dense
+    hnsw = Engine(tmp_path / "hnsw", enc, SearchConfig()).data.dense
+    assert hnsw.kind == "hnsw"
+    q = enc.encode(["story topic7"])
+    exact, approx = flat.search(q, 3)[0], hnsw.search(q, 3)[0]
+    assert exact[0].id == approx[0].id == 7  # ties below the first hit may come in any order
+    np.testing.assert_allclose([h.score for h in exact], [h.score for h in approx], rtol=1e-5)
+    np.testing.assert_allclose(np.sort(flat.ids()), np.sort(hnsw.ids()))
+
+
+def test_fusion_setting_changes_the_ranking_source(hashing_app: Newsbot) -> None:
+    engine = hashing_app.engine
+    lexical_only = Engine(engine.root, engine.encoder, dataclasses.replace(engine.config, dense_weight=0.0))
+    q = "heroin Istanbul"
+    data = engine.data
+    fused, _ = lexical_only.retrieve(data, q, engine.encoder.encode([q])[0])
+    assert [h.id for h in fused] == [h.id for h in data.bm25.search(q, engine.config.candidates)]

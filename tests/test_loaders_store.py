@@ -1,0 +1,74 @@
+"""Markdown and JSON Lines loaders, and the SQLite store's upserts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from corpus import SourceConfig, SourceError, Store, StoreError, load_source, make_article
+
+
+def test_markdown_folder_with_front_matter(tmp_path: Path) -> None:
+    folder = tmp_path / "news"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.md").write_text(
+        "---\ntitle: Port reopens\ndate: 2024-03-05\nurl: https://n.test/port\n---\n"
+        "The **port** reopened, said [the mayor](https://m.test).\n"
+    )
+    (folder / "sub" / "b.md").write_text("# Bridge closed\n\nOn 2 April 2024 the bridge closed.\n")
+    articles = load_source(SourceConfig(name="local", type="markdown", path=str(folder)))
+    assert [(a.title, a.published, a.url) for a in articles] == [
+        ("Port reopens", dt.date(2024, 3, 5), "https://n.test/port"),
+        ("Bridge closed", dt.date(2024, 4, 2), ""),
+    ]
+    assert articles[0].body == "The port reopened, said the mayor."
+
+
+def test_markdown_bad_front_matter_names_the_file(tmp_path: Path) -> None:
+    (tmp_path / "bad.md").write_text("---\ntitle: [unclosed\n---\nbody\n")
+    with pytest.raises(SourceError, match=r"bad\.md"):
+        load_source(SourceConfig(name="local", type="markdown", path=str(tmp_path)))
+
+
+def test_jsonl_loads_and_names_the_bad_line(tmp_path: Path) -> None:
+    good = {"title": "A", "date": "2022-06-12", "url": "https://n.test/a", "text": "Alpha text."}
+    path = tmp_path / "a.jsonl"
+    path.write_text(json.dumps(good) + "\n\n" + json.dumps({**good, "url": "https://n.test/b"}) + "\n")
+    articles = load_source(SourceConfig(name="j", type="jsonl", path=str(path)))
+    assert [a.url for a in articles] == ["https://n.test/a", "https://n.test/b"]
+    assert articles[0].published == dt.date(2022, 6, 12)
+    path.write_text(json.dumps(good) + "\n{not json\n")
+    with pytest.raises(SourceError, match=r"a\.jsonl:2: not valid JSON"):
+        load_source(SourceConfig(name="j", type="jsonl", path=str(path)))
+
+
+def test_missing_source_path_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(SourceError, match="does not exist"):
+        load_source(SourceConfig(name="x", type="jsonl", path=str(tmp_path / "nope.jsonl")))
+
+
+def _art(title: str, body: str) -> object:
+    return make_article(title=title, body=body, source="s", url=f"https://n.test/{title}")
+
+
+def test_store_upsert_reports_added_changed_unchanged_removed(tmp_path: Path) -> None:
+    with Store(tmp_path / "db.sqlite3") as store:
+        first = store.upsert([_art("a", "one"), _art("b", "two")], prune_source="s")
+        assert (len(first.added), len(first.changed), len(first.unchanged)) == (2, 0, 0)
+        second = store.upsert([_art("a", "one"), _art("b", "two, edited")], prune_source="s")
+        assert (len(second.added), len(second.changed), len(second.unchanged)) == (0, 1, 1)
+        third = store.upsert([_art("a", "one")], prune_source="s")
+        assert len(third.removed) == 1 and store.count() == 1
+        assert store.get(third.unchanged[0]).body == "one"  # type: ignore[union-attr]
+    with Store(tmp_path / "db.sqlite3") as reopened:
+        assert [a.title for a in reopened.articles()] == ["a"]
+
+
+def test_corrupt_database_says_how_to_recover(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite3"
+    path.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StoreError, match="newsbot ingest"):
+        Store(path)
