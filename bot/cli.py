@@ -176,8 +176,22 @@ def cmd_stats(app: Newsbot, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_run(app: Newsbot, args: argparse.Namespace) -> int:
+    """Run the Telegram bot (token from TELEGRAM_BOT_TOKEN)."""
+    from bot.telegram_app import read_token, run
+
+    read_token()  # fail before any work when the token is missing
+    app.close()  # the bot opens its own services in post_init
+    logging.getLogger().setLevel(app.config.log_level)
+    run(app.config, webhook=True if args.webhook else None)
+    return 0
+
+
 def cmd_start(app: Newsbot, args: argparse.Namespace) -> int:
-    """Run the main job: bring the index up to date with the sources, then chat."""
+    """Run the main job: the Telegram bot when TELEGRAM_BOT_TOKEN is set, else ingest, index and chat."""
+    if os.environ.get(TOKEN_ENV):
+        args.webhook = False
+        return cmd_run(app, args)
     for r in app.ingest():
         if r.error:
             print(f"newsbot: source {r.source!r} failed: {r.error}", file=sys.stderr)
@@ -208,6 +222,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_eval)
     sub.add_parser("stats", help=cmd_stats.__doc__).set_defaults(func=cmd_stats)
     sub.add_parser("start", help=cmd_start.__doc__).set_defaults(func=cmd_start)
+    p = sub.add_parser("run", help=cmd_run.__doc__)
+    p.add_argument("--webhook", action="store_true", help="use a webhook instead of long polling")
+    p.set_defaults(func=cmd_run)
     return parser
 
 

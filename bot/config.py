@@ -32,6 +32,7 @@ class TelegramConfig:
     poll_timeout: int = 10  # long-polling timeout, seconds
     latest_count: int = 5  # headlines listed by /latest and when declining
     topic_threshold: float = 0.35  # cosine an article needs to match a /subscribe TOPIC
+    examples: tuple[str, ...] = ("when did SELEC visit CARICC", "who coordinates the anti-fraud task force")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import math
@@ -145,9 +146,13 @@ class Engine:
         data = self.data
         qvec = self.encoder.encode([text])[0]
         if article_id is not None and article_id in data.articles:
-            answer = self._answer(data, text, qvec, article_id=article_id)
+            # a follow-up ("when did it happen?") is read in the context of its article's title
+            contextual = f"{text} ({data.articles[article_id].title})"
+            answer = self._answer(
+                data, contextual, self.encoder.encode([contextual])[0], article_id=article_id
+            )
             if answer.answered:
-                return answer
+                return dataclasses.replace(answer, question=text)
         return self._answer(data, text, qvec)
 
     def _idf(self, data: IndexData, stems: list[str]) -> dict[str, float]:

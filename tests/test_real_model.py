@@ -106,3 +106,41 @@ def test_start_reports_a_broken_source(tmp_path: Path) -> None:
     )
     assert "source 'gone'" in out.stderr and "does not exist" in out.stderr
     assert "could not find that" in out.stdout
+
+
+def test_run_without_token_fails_clearly(real_config: AppConfig) -> None:
+    out = _cli(real_config, "run")
+    assert out.returncode == 1
+    assert "TELEGRAM_BOT_TOKEN" in out.stderr and "Traceback" not in out.stderr
+
+
+async def test_newsbot_run_answers_through_the_bot_api(real_app: Newsbot, real_config: AppConfig) -> None:
+    """`newsbot run` as a subprocess, long polling the fake Bot API, answers the CARICC question."""
+    import asyncio
+
+    from tests.fakebot import FakeBotApi
+
+    fake = FakeBotApi()
+    await fake.start()
+    config = real_config.base_dir / "config-bot.yaml"
+    config.write_text((real_config.base_dir / "config.yaml").read_text()
+                      + f"telegram: {{api_url: '{fake.base_url}', poll_timeout: 1}}\n")  # fmt: skip
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "TELEGRAM_BOT_TOKEN": fake.token}
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "--config", str(config), "run", cwd=ROOT, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        await fake.message("when did SELEC visit CARICC")
+        [answer] = await fake.wait_sent(lambda s: s.chat_id == 1001, timeout=120)
+        assert "<b>October 12th, 2018</b>" in answer.text
+        assert (
+            "Official visit to Central Asian Regional Information and Coordination Centre (CARICC)"
+            in answer.text
+        )
+    finally:
+        proc.terminate()
+        output = (await asyncio.wait_for(proc.communicate(), 60))[0].decode()
+        await fake.stop()
+    assert fake.token not in output
+    assert proc.returncode == 0, output[-2000:]

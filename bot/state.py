@@ -1,0 +1,136 @@
+"""The bot's own tables in the store's database: subscriptions, sent answers, counters."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import secrets
+from dataclasses import asdict
+from typing import NamedTuple
+
+from corpus import Store
+from index import Source
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS subscriptions (
+    chat_id INTEGER NOT NULL,
+    topic TEXT NOT NULL DEFAULT '',
+    created TEXT NOT NULL,
+    PRIMARY KEY (chat_id, topic)
+);
+CREATE TABLE IF NOT EXISTS replies (
+    token TEXT PRIMARY KEY,
+    chat_id INTEGER NOT NULL,
+    message_id INTEGER,
+    article_id TEXT,
+    more TEXT NOT NULL DEFAULT '[]',
+    created TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS replies_message ON replies(chat_id, message_id);
+CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+"""
+MAX_TOPIC_CHARS = 100
+
+
+class Subscription(NamedTuple):
+    """A chat subscribed to all news (topic '') or to one topic."""
+
+    chat_id: int
+    topic: str
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+class BotState:
+    """Subscriptions, what each answer message was about, and answered/declined counters."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        with store.transaction() as db:
+            db.executescript(_SCHEMA)
+
+    # -- subscriptions --------------------------------------------------------------------------
+
+    def subscribe(self, chat_id: int, topic: str = "") -> bool:
+        """Subscribe a chat; return False if it already was."""
+        with self.store.transaction() as db:
+            cur = db.execute("INSERT OR IGNORE INTO subscriptions VALUES (?,?,?)", (chat_id, topic, _now()))
+            return cur.rowcount == 1
+
+    def unsubscribe(self, chat_id: int, topic: str | None = None) -> int:
+        """Remove one subscription (or all of the chat's with topic=None); return how many."""
+        with self.store.transaction() as db:
+            if topic is None:
+                return db.execute("DELETE FROM subscriptions WHERE chat_id=?", (chat_id,)).rowcount
+            return db.execute(
+                "DELETE FROM subscriptions WHERE chat_id=? AND topic=?", (chat_id, topic)
+            ).rowcount
+
+    def move_chat(self, old: int, new: int) -> None:
+        """Move a chat's subscriptions to its new id (a group that became a supergroup)."""
+        with self.store.transaction() as db:
+            db.execute("UPDATE OR IGNORE subscriptions SET chat_id=? WHERE chat_id=?", (new, old))
+            db.execute("DELETE FROM subscriptions WHERE chat_id=?", (old,))
+
+    def subscriptions(self, chat_id: int | None = None) -> list[Subscription]:
+        """Return the subscriptions of one chat, or of all chats."""
+        with self.store.transaction() as db:
+            if chat_id is None:
+                rows = db.execute(
+                    "SELECT chat_id, topic FROM subscriptions ORDER BY chat_id, topic"
+                ).fetchall()
+            else:
+                rows = db.execute("SELECT chat_id, topic FROM subscriptions WHERE chat_id=? ORDER BY topic",
+                                  (chat_id,)).fetchall()  # fmt: skip
+        return [Subscription(*r) for r in rows]
+
+    def subscriber_count(self) -> int:
+        """Return the number of chats with at least one subscription."""
+        with self.store.transaction() as db:
+            return db.execute("SELECT count(DISTINCT chat_id) FROM subscriptions").fetchone()[0]
+
+    # -- replies (follow-ups and "More sources") -----------------------------------------------------
+
+    def new_reply(self, chat_id: int, article_id: str | None, more: list[Source]) -> str:
+        """Record an answer about to be sent; return the token its buttons carry."""
+        token = secrets.token_urlsafe(12)
+        with self.store.transaction() as db:
+            db.execute("INSERT INTO replies (token, chat_id, article_id, more, created) VALUES (?,?,?,?,?)",
+                       (token, chat_id, article_id, json.dumps([asdict(s) for s in more]), _now()))  # fmt: skip
+        return token
+
+    def sent(self, token: str, message_id: int) -> None:
+        """Record the message id an answer was sent as."""
+        with self.store.transaction() as db:
+            db.execute("UPDATE replies SET message_id=? WHERE token=?", (message_id, token))
+
+    def article_of(self, chat_id: int, message_id: int) -> str | None:
+        """Return the article a bot message in this chat was about, if any."""
+        with self.store.transaction() as db:
+            row = db.execute("SELECT article_id FROM replies WHERE chat_id=? AND message_id=?",
+                             (chat_id, message_id)).fetchone()  # fmt: skip
+        return row[0] if row else None
+
+    def more_sources(self, token: str, chat_id: int) -> list[Source] | None:
+        """Return the further sources behind a button, only for the chat the answer went to."""
+        with self.store.transaction() as db:
+            row = db.execute(
+                "SELECT more FROM replies WHERE token=? AND chat_id=?", (token, chat_id)
+            ).fetchone()
+        return [Source(**s) for s in json.loads(row[0])] if row else None
+
+    # -- counters -----------------------------------------------------------------------------------
+
+    def count(self, name: str) -> None:
+        """Add one to a counter."""
+        with self.store.transaction() as db:
+            db.execute(
+                "INSERT INTO counters VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value=value+1", (name,)
+            )
+
+    def counters(self) -> dict[str, int]:
+        """Return every counter."""
+        with self.store.transaction() as db:
+            return dict(db.execute("SELECT name, value FROM counters").fetchall())

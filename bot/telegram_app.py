@@ -1,0 +1,180 @@
+"""The Telegram application: one build_application() registering every handler, and run()."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import logging
+import os
+import re
+import secrets
+from dataclasses import dataclass, field
+
+from telegram import BotCommand, Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import admin, handlers
+from bot.config import AppConfig
+from bot.errors import TokenError
+from bot.limits import QuestionLimiter
+from bot.services import Newsbot
+from bot.state import BotState
+
+log = logging.getLogger(__name__)
+TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
+WEBHOOK_SECRET_ENV = "TELEGRAM_WEBHOOK_SECRET"
+_TOKEN_SHAPE = re.compile(r"^\d+:[\w-]{20,}$")
+COMMANDS = [
+    ("start", "what I do"), ("help", "how to use me"), ("ask", "ask a question (in groups)"),
+    ("latest", "the newest articles"), ("subscribe", "get new articles (optionally about a topic)"),
+    ("unsubscribe", "stop new-article messages"), ("subscriptions", "what you get"),
+]  # fmt: skip
+
+
+@dataclass
+class Services:
+    """What handlers use, created in post_init and closed in post_shutdown."""
+
+    config: AppConfig
+    app: Newsbot
+    state: BotState
+    limiter: QuestionLimiter
+    index_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+
+def read_token() -> str:
+    """Return the bot token from the environment, or raise TokenError."""
+    token = os.environ.get(TOKEN_ENV, "").strip()
+    if not token:
+        raise TokenError(f"set {TOKEN_ENV} to the bot token from @BotFather to run the Telegram bot")
+    if not _TOKEN_SHAPE.match(token):
+        raise TokenError(f"{TOKEN_ENV} does not look like a bot token (expected 123456:ABC...)")
+    return token
+
+
+class RedactToken(logging.Filter):
+    """Replaces the bot token in every log record (httpx logs request URLs, which contain it)."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if self.token in message:
+            record.msg, record.args = message.replace(self.token, "[REDACTED]"), None
+        return True
+
+
+def protect_logs(token: str) -> None:
+    """Install the token redaction on every handler of the root logger, and quiet httpx."""
+    root = logging.getLogger()
+    for handler in root.handlers:
+        if not any(isinstance(f, RedactToken) for f in handler.filters):
+            handler.addFilter(RedactToken(token))
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+async def on_error(update: object, context: handlers.Context) -> None:
+    """Log an error with its update and tell the admins (without the token)."""
+    log.error("error while handling %s", update, exc_info=context.error)
+    svc: Services | None = context.application.bot_data.get("services")
+    if svc is None:
+        return
+    summary = html.escape(f"{type(context.error).__name__}: {context.error}")[:1000]
+    where = html.escape(str(getattr(update, "update_id", "")))
+    for admin_id in svc.config.telegram.admins:
+        try:
+            await context.bot.send_message(
+                admin_id, f"⚠️ newsbot error (update {where}):\n<code>{summary}</code>", parse_mode="HTML"
+            )
+        except Exception:
+            log.warning("could not report the error to admin %s", admin_id)
+
+
+def build_application(config: AppConfig, token: str) -> Application:
+    """Return the bot with every handler registered; services are made in post_init."""
+
+    async def post_init(application: Application) -> None:
+        app = Newsbot(config)
+        await asyncio.to_thread(app.ensure_index)
+        application.bot_data["services"] = Services(
+            config=config, app=app, state=BotState(app.store),
+            limiter=QuestionLimiter(config.telegram.questions_per_minute),
+        )  # fmt: skip
+        await application.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
+
+    async def post_shutdown(application: Application) -> None:
+        svc: Services | None = application.bot_data.get("services")
+        if svc is not None:
+            svc.app.close()
+
+    application = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(config.telegram.api_url)
+        .base_file_url(config.telegram.api_url.replace("/bot", "/file/bot"))
+        .rate_limiter(AIORateLimiter(max_retries=3))
+        .concurrent_updates(True)
+        .get_updates_read_timeout(config.telegram.poll_timeout + 10)
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    private = filters.ChatType.PRIVATE
+    groups = filters.ChatType.GROUPS
+    messages = filters.UpdateType.MESSAGE  # edited messages are not questions
+    application.add_handler(CommandHandler("start", handlers.on_start))
+    application.add_handler(CommandHandler("help", handlers.on_help))
+    application.add_handler(CommandHandler("ask", handlers.on_ask, filters=messages))
+    application.add_handler(CommandHandler("latest", handlers.on_latest))
+    application.add_handler(CommandHandler("subscribe", handlers.on_subscribe))
+    application.add_handler(CommandHandler("unsubscribe", handlers.on_unsubscribe))
+    application.add_handler(CommandHandler("subscriptions", handlers.on_subscriptions))
+    application.add_handler(CommandHandler("reindex", admin.on_reindex, filters=messages))
+    application.add_handler(CommandHandler("ingest", admin.on_ingest, filters=messages))
+    application.add_handler(CommandHandler("stats", admin.on_stats, filters=messages))
+    application.add_handler(CallbackQueryHandler(handlers.on_callback))
+    text = filters.TEXT & ~filters.COMMAND & messages
+    application.add_handler(MessageHandler(text & private, handlers.on_text))
+    application.add_handler(MessageHandler(text & groups, handlers.on_group_text))
+    media = (
+        filters.Sticker.ALL
+        | filters.PHOTO
+        | filters.VOICE
+        | filters.AUDIO
+        | filters.VIDEO
+        | filters.Document.ALL
+    )
+    application.add_handler(MessageHandler(media & private, handlers.on_other))
+    application.add_error_handler(on_error)
+    return application
+
+
+def run(config: AppConfig, *, webhook: bool | None = None) -> None:
+    """Run the bot until interrupted: long polling, or a webhook when configured."""
+    token = read_token()
+    protect_logs(token)
+    application = build_application(config, token)
+    tg = config.telegram
+    if webhook if webhook is not None else tg.mode == "webhook":
+        if not tg.webhook_url:
+            raise TokenError("telegram.webhook_url must be set for webhook mode")
+        secret = os.environ.get(WEBHOOK_SECRET_ENV) or secrets.token_urlsafe(32)
+        log.info("starting the webhook on %s:%d", tg.webhook_listen, tg.webhook_port)
+        application.run_webhook(listen=tg.webhook_listen, port=tg.webhook_port, url_path="telegram",
+                                webhook_url=tg.webhook_url, secret_token=secret,
+                                allowed_updates=Update.ALL_TYPES)  # fmt: skip
+    else:
+        log.info("starting long polling against %s", tg.api_url)
+        application.run_polling(
+            allowed_updates=Update.ALL_TYPES, timeout=tg.poll_timeout, bootstrap_retries=5
+        )

@@ -1,0 +1,370 @@
+"""A fake Telegram Bot API server on 127.0.0.1 (aiohttp), spoken to over real HTTP by PTB.
+
+It answers the methods newsbot uses with Telegram's shapes: `{"ok": true, "result": ...}` or
+`{"ok": false, "error_code", "description", "parameters"}`; it long-polls getUpdates, rejects
+invalid HTML and over-long texts like Telegram does, and lets tests queue updates and inject
+errors (400/403/409/429 with retry_after, migrate_to_chat_id).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+BOT_ID = 4242
+BOT_USERNAME = "newsbot_test_bot"
+ALLOWED_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre",
+                "tg-spoiler", "span", "blockquote", "tg-emoji"}  # fmt: skip
+_ENTITY = re.compile(r"&(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
+_TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)((?:\s+[\w-]+(?:=\"[^\"]*\"|='[^']*'|=[^\s>]+)?)*)\s*>")
+
+
+class ApiError(Exception):
+    """An error the fake answers with."""
+
+    def __init__(self, code: int, description: str, parameters: dict[str, Any] | None = None) -> None:
+        super().__init__(description)
+        self.code, self.description, self.parameters = code, description, parameters
+
+
+def html_text_length(text: str) -> int:
+    """Return the visible length (UTF-16 units) of Telegram HTML, or raise ApiError like Telegram."""
+    visible: list[str] = []
+    stack: list[str] = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "<":
+            m = _TAG.match(text, i)
+            if not m:
+                raise ApiError(
+                    400, f"Bad Request: can't parse entities: Unexpected character at byte offset {i}"
+                )
+            closing, name = m.group(1), m.group(2).lower()
+            if name not in ALLOWED_TAGS:
+                raise ApiError(
+                    400,
+                    f'Bad Request: can\'t parse entities: Unsupported start tag "{name}" at byte offset {i}',
+                )
+            if closing:
+                if not stack or stack[-1] != name:
+                    raise ApiError(
+                        400,
+                        f"Bad Request: can't parse entities: Can't find end tag corresponding to start tag \"{name}\"",
+                    )
+                stack.pop()
+            else:
+                stack.append(name)
+            i = m.end()
+        elif ch == "&":
+            m = _ENTITY.match(text, i)
+            if not m:
+                raise ApiError(
+                    400, f"Bad Request: can't parse entities: Character entity expected at byte offset {i}"
+                )
+            visible.append("x")
+            i = m.end()
+        elif ch == ">":
+            raise ApiError(400, f"Bad Request: can't parse entities: Unexpected end tag at byte offset {i}")
+        else:
+            visible.append(ch)
+            i += 1
+    if stack:
+        raise ApiError(
+            400,
+            f"Bad Request: can't parse entities: Can't find end tag corresponding to start tag \"{stack[-1]}\"",
+        )
+    return len("".join(visible).encode("utf-16-le")) // 2
+
+
+@dataclass
+class Sent:
+    """A message the bot sent (or edited)."""
+
+    chat_id: int
+    message_id: int
+    text: str
+    parse_mode: str | None
+    reply_markup: dict[str, Any] | None
+    reply_to: int | None
+    at: float = field(default_factory=time.monotonic)
+    edits: list[str] = field(default_factory=list)
+
+    def buttons(self) -> list[tuple[str, str]]:
+        """Return (label, callback_data) of each inline button."""
+        rows = (self.reply_markup or {}).get("inline_keyboard", [])
+        return [(b["text"], b.get("callback_data", "")) for row in rows for b in row]
+
+
+@dataclass
+class Injected:
+    method: str
+    error: ApiError
+    chat_id: int | None
+    times: int
+
+
+class FakeBotApi:
+    """The server; start() it, then point PTB's base_url at `base_url`."""
+
+    def __init__(self, token: str = "123456:TEST-token-abcdefghijklmnopqrstuv") -> None:
+        self.token = token
+        self.updates: list[dict[str, Any]] = []
+        self.sent: list[Sent] = []
+        self.actions: list[tuple[int, str]] = []
+        self.callback_answers: list[dict[str, Any]] = []
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.blocked: set[int] = set()
+        self.migrated: dict[int, int] = {}
+        self._injected: list[Injected] = []
+        self._next_update = 1
+        self._next_message: dict[int, int] = {}
+        self._changed = asyncio.Condition()
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # -- lifecycle --------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def stop(self) -> None:
+        if self._runner:
+            await self._runner.cleanup()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    # -- what tests do -------------------------------------------------------------------------------
+
+    def inject(
+        self,
+        method: str,
+        code: int,
+        description: str,
+        *,
+        parameters: dict[str, Any] | None = None,
+        chat_id: int | None = None,
+        times: int = 1,
+    ) -> None:
+        """Make the next `times` calls of method (to chat_id, if given) fail with this error."""
+        self._injected.append(Injected(method, ApiError(code, description, parameters), chat_id, times))
+
+    async def push(self, update: dict[str, Any]) -> int:
+        async with self._changed:
+            update = {"update_id": self._next_update, **update}
+            self._next_update += 1
+            self.updates.append(update)
+            self._changed.notify_all()
+        return update["update_id"]
+
+    async def message(
+        self,
+        text: str,
+        *,
+        chat_id: int = 1001,
+        user_id: int | None = None,
+        chat_type: str = "private",
+        reply_to: Sent | None = None,
+        edited: bool = False,
+        extra: dict[str, Any] | None = None,
+    ) -> int:
+        """Queue a user's message; return its message_id."""
+        user_id = user_id if user_id is not None else chat_id
+        message_id = self._new_message_id(chat_id)
+        msg: dict[str, Any] = {
+            "message_id": message_id, "date": int(time.time()),
+            "chat": {"id": chat_id, "type": chat_type, **({"title": "Group"} if chat_type != "private" else {"first_name": "U"})},
+            "from": {"id": user_id, "is_bot": False, "first_name": f"User{user_id}"},
+        }  # fmt: skip
+        if text:
+            msg["text"] = text
+            entities = []
+            if text.startswith("/"):
+                entities.append({"type": "bot_command", "offset": 0, "length": len(text.split()[0])})
+            for m in re.finditer(r"@\w+", text):
+                entities.append({"type": "mention", "offset": m.start(), "length": len(m.group())})
+            if entities:
+                msg["entities"] = entities
+        if reply_to is not None:
+            msg["reply_to_message"] = {
+                "message_id": reply_to.message_id, "date": int(time.time()), "text": reply_to.text,
+                "chat": msg["chat"], "from": {"id": BOT_ID, "is_bot": True, "first_name": "News", "username": BOT_USERNAME},
+            }  # fmt: skip
+        msg.update(extra or {})
+        await self.push({"edited_message" if edited else "message": msg})
+        return message_id
+
+    async def press(self, sent: Sent, data: str, *, user_id: int | None = None) -> None:
+        """Queue a press on an inline button of a message the bot sent."""
+        await self.push({"callback_query": {
+            "id": str(time.monotonic_ns()), "chat_instance": "ci", "data": data,
+            "from": {"id": user_id or sent.chat_id, "is_bot": False, "first_name": "U"},
+            "message": {"message_id": sent.message_id, "date": int(time.time()), "text": sent.text,
+                        "chat": {"id": sent.chat_id, "type": "private", "first_name": "U"}},
+        }})  # fmt: skip
+
+    async def wait_sent(
+        self, predicate: Callable[[Sent], bool], *, timeout: float = 20.0, count: int = 1
+    ) -> list[Sent]:
+        """Wait until `count` sent messages satisfy predicate; return them."""
+        deadline = time.monotonic() + timeout
+        async with self._changed:
+            while True:
+                found = [s for s in self.sent if predicate(s)]
+                if len(found) >= count:
+                    return found
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    texts = [(s.chat_id, s.text[:80]) for s in self.sent[-10:]]
+                    raise AssertionError(f"timed out waiting for {count} message(s); last sent: {texts}")
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._changed.wait(), left)
+
+    def to(self, chat_id: int) -> list[Sent]:
+        return [s for s in self.sent if s.chat_id == chat_id]
+
+    # -- the API ----------------------------------------------------------------------------------
+
+    def _new_message_id(self, chat_id: int) -> int:
+        self._next_message[chat_id] = self._next_message.get(chat_id, 0) + 1
+        return self._next_message[chat_id]
+
+    async def _handle(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return web.json_response(
+                {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
+            )
+        method = request.match_info["method"]
+        params: dict[str, Any] = {}
+        if request.content_type == "application/json":
+            params = await request.json()
+        elif request.can_read_body:
+            params = dict(await request.post())
+        self.calls.append((method, params))
+        try:
+            self._maybe_fail(method, params)
+            handler = getattr(self, f"api_{method}", None)
+            if handler is None:
+                raise ApiError(404, "Not Found: method not found")
+            result = await handler(params)
+        except ApiError as exc:
+            body: dict[str, Any] = {"ok": False, "error_code": exc.code, "description": exc.description}
+            if exc.parameters:
+                body["parameters"] = exc.parameters
+            return web.json_response(body, status=exc.code)
+        return web.json_response({"ok": True, "result": result})
+
+    def _maybe_fail(self, method: str, params: dict[str, Any]) -> None:
+        chat = params.get("chat_id")
+        chat_id = int(chat) if chat not in (None, "") else None
+        if chat_id is not None and method.startswith("send"):
+            if chat_id in self.blocked:
+                raise ApiError(403, "Forbidden: bot was blocked by the user")
+            if chat_id in self.migrated:
+                raise ApiError(400, "Bad Request: group chat was upgraded to a supergroup chat",
+                               {"migrate_to_chat_id": self.migrated[chat_id]})  # fmt: skip
+        for inj in self._injected:
+            if inj.method == method and inj.times > 0 and (inj.chat_id is None or inj.chat_id == chat_id):
+                inj.times -= 1
+                raise inj.error
+
+    async def api_getMe(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"id": BOT_ID, "is_bot": True, "first_name": "News", "username": BOT_USERNAME,
+                "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": False}  # fmt: skip
+
+    async def api_deleteWebhook(self, params: dict[str, Any]) -> bool:
+        return True
+
+    async def api_setMyCommands(self, params: dict[str, Any]) -> bool:
+        return True
+
+    async def api_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(params.get("offset") or 0)
+        timeout = float(params.get("timeout") or 0)
+        limit = int(params.get("limit") or 100)
+        deadline = time.monotonic() + timeout
+        async with self._changed:
+            self.updates = [u for u in self.updates if u["update_id"] >= offset]
+            while not self.updates and time.monotonic() < deadline:
+                try:
+                    await asyncio.wait_for(self._changed.wait(), deadline - time.monotonic())
+                except TimeoutError:
+                    break
+            return self.updates[:limit]
+
+    def _check_text(self, params: dict[str, Any]) -> str:
+        text = str(params.get("text") or "")
+        if not text.strip():
+            raise ApiError(400, "Bad Request: message text is empty")
+        length = (
+            html_text_length(text)
+            if params.get("parse_mode") == "HTML"
+            else len(text.encode("utf-16-le")) // 2
+        )
+        if length > 4096:
+            raise ApiError(400, "Bad Request: message is too long")
+        markup = params.get("reply_markup")
+        if markup:
+            markup = json.loads(markup) if isinstance(markup, str) else markup
+            for row in markup.get("inline_keyboard", []):
+                for button in row:
+                    if len(button.get("callback_data", "").encode()) > 64:
+                        raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+        return text
+
+    async def api_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        text = self._check_text(params)
+        chat_id = int(params["chat_id"])
+        markup = params.get("reply_markup")
+        reply = params.get("reply_parameters")
+        reply_to = json.loads(reply).get("message_id") if isinstance(reply, str) else None
+        async with self._changed:
+            sent = Sent(chat_id, self._new_message_id(chat_id), text, params.get("parse_mode"),
+                        json.loads(markup) if isinstance(markup, str) else markup, reply_to)  # fmt: skip
+            self.sent.append(sent)
+            self._changed.notify_all()
+        return self._message_json(sent)
+
+    async def api_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
+        text = self._check_text(params)
+        chat_id, message_id = int(params["chat_id"]), int(params["message_id"])
+        async with self._changed:
+            for sent in self.sent:
+                if sent.chat_id == chat_id and sent.message_id == message_id:
+                    if sent.text == text:
+                        raise ApiError(400, "Bad Request: message is not modified: specified new message content "
+                                            "and reply markup are exactly the same as a current content and reply markup of the message")  # fmt: skip
+                    sent.edits.append(sent.text)
+                    sent.text = text
+                    self._changed.notify_all()
+                    return self._message_json(sent)
+        raise ApiError(400, "Bad Request: message to edit not found")
+
+    async def api_sendChatAction(self, params: dict[str, Any]) -> bool:
+        self.actions.append((int(params["chat_id"]), str(params["action"])))
+        return True
+
+    async def api_answerCallbackQuery(self, params: dict[str, Any]) -> bool:
+        self.callback_answers.append(params)
+        return True
+
+    def _message_json(self, sent: Sent) -> dict[str, Any]:
+        return {"message_id": sent.message_id, "date": int(time.time()), "text": sent.text,
+                "chat": {"id": sent.chat_id, "type": "private" if sent.chat_id > 0 else "supergroup"},
+                "from": {"id": BOT_ID, "is_bot": True, "first_name": "News", "username": BOT_USERNAME}}  # fmt: skip

@@ -1,0 +1,284 @@
+"""The Telegram bot end to end: real PTB over real HTTP against the fake Bot API on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+
+from bot.config import AppConfig, load_config
+from bot.telegram_app import protect_logs
+from tests.botkit import running, services
+from tests.fakebot import BOT_USERNAME, FakeBotApi
+
+ADMIN = 777
+USER = 1001
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeBotApi]:
+    server = FakeBotApi()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+def bot_config(write_config: Callable[..., Path], fake: FakeBotApi) -> Callable[..., AppConfig]:
+    def make(**telegram: object) -> AppConfig:
+        settings = {
+            "api_url": fake.base_url,
+            "admins": [ADMIN],
+            "poll_timeout": 1,
+            "questions_per_minute": 100,
+        }
+        return load_config(write_config(telegram={**settings, **telegram}))
+
+    return make
+
+
+def _from(chat: int) -> Callable:
+    return lambda s: s.chat_id == chat
+
+
+async def test_start_help_and_example_buttons(fake: FakeBotApi, bot_config: Callable[..., AppConfig]) -> None:
+    async with running(bot_config(), fake):
+        await fake.message("/start")
+        [hello] = await fake.wait_sent(_from(USER))
+        assert "16 articles" in hello.text
+        labels = [label for label, _ in hello.buttons()]
+        assert labels == ["when did SELEC visit CARICC", "who coordinates the anti-fraud task force"]
+        await fake.press(hello, hello.buttons()[0][1])
+        _, answer = await fake.wait_sent(_from(USER), count=2)
+        assert "CARICC" in answer.text and answer.parse_mode == "HTML"
+        await fake.message("/help")
+        help_text = (await fake.wait_sent(_from(USER), count=3))[-1].text
+        assert "/subscribe" in help_text and "/latest" in help_text
+
+
+async def test_question_answer_with_sources(fake: FakeBotApi, bot_config: Callable[..., AppConfig]) -> None:
+    async with running(bot_config(), fake):
+        asked = await fake.message(
+            "When was the joint heroin investigation between Bulgaria and Turkey finalized?"
+        )
+        [answer] = await fake.wait_sent(_from(USER))
+        assert answer.text.startswith("<b>August 10th 2018</b>")
+        assert "Joint investigation on heroin trafficking" in answer.text and "2018-08-10" in answer.text
+        assert '<a href="https://www.selec.org/news#joint-investigation' in answer.text
+        assert answer.reply_to == asked
+        assert (USER, "typing") in fake.actions
+        [(label, data)] = answer.buttons()
+        assert label == "More sources"
+        await fake.press(answer, data)
+        more = (await fake.wait_sent(_from(USER), count=2))[-1]
+        assert more.text.startswith("More sources:") and more.text.count("📰") >= 2
+        # a forged or foreign token reads nothing
+        await fake.press(answer, "more:forged-token")
+        await fake.press(answer, data, user_id=999)  # same chat id is what counts, so use another chat:
+        other = type(answer)(
+            chat_id=555, message_id=1, text="x", parse_mode=None, reply_markup=None, reply_to=None
+        )
+        await fake.press(other, data)
+        await asyncio.sleep(1.0)
+        assert fake.to(555) == []
+        assert any(a.get("text") == "That button has expired." for a in fake.callback_answers)
+
+
+async def test_unanswerable_latest_and_media(fake: FakeBotApi, bot_config: Callable[..., AppConfig]) -> None:
+    async with running(bot_config(), fake):
+        await fake.message("Write me a poem about the sea")
+        [declined] = await fake.wait_sent(_from(USER))
+        assert declined.text.startswith("I couldn't find that in the news I have.")
+        assert (
+            "Organized Crime Threat Assessment for South East Europe" not in declined.text
+            or "latest" in declined.text
+        )
+        assert declined.text.count("•") == 5
+        await fake.message("/latest 3")
+        latest = (await fake.wait_sent(_from(USER), count=2))[-1]
+        assert latest.text.count("•") == 3 and "2018-10-12" in latest.text
+        await fake.message("", extra={"sticker": {"file_id": "s", "file_unique_id": "u", "width": 1, "height": 1,
+                                                  "is_animated": False, "is_video": False, "type": "regular"}})  # fmt: skip
+        media = (await fake.wait_sent(_from(USER), count=3))[-1]
+        assert "only read text" in media.text
+
+
+async def test_groups_answer_only_when_addressed(
+    fake: FakeBotApi, bot_config: Callable[..., AppConfig]
+) -> None:
+    group = -100500
+    async with running(bot_config(), fake):
+        await fake.message("When did the steering group for security in the Danube region meet?", chat_id=group,
+                           user_id=USER, chat_type="supergroup")  # fmt: skip
+        await asyncio.sleep(1.5)
+        assert fake.to(group) == []
+        await fake.message(f"@{BOT_USERNAME} When did the steering group for security in the Danube region meet?",
+                           chat_id=group, user_id=USER, chat_type="supergroup")  # fmt: skip
+        [first] = await fake.wait_sent(_from(group))
+        assert "3-4 July 2018" in first.text
+        await fake.message("/ask Which operation won first place for the second semester of 2017?", chat_id=group,
+                           user_id=USER, chat_type="supergroup")  # fmt: skip
+        second = (await fake.wait_sent(_from(group), count=2))[-1]
+        assert "Dardaneli" in second.text
+        await fake.message(
+            "When did it happen?", chat_id=group, user_id=USER, chat_type="supergroup", reply_to=second
+        )
+        third = (await fake.wait_sent(_from(group), count=3))[-1]
+        assert "June 6th 2018" in third.text  # the follow-up asks about the Dardaneli article first
+
+
+async def test_follow_up_reply_asks_about_that_article(
+    fake: FakeBotApi, bot_config: Callable[..., AppConfig]
+) -> None:
+    async with running(bot_config(), fake):
+        await fake.message("Who is the French ambassador Ramis?")
+        [answer] = await fake.wait_sent(_from(USER))
+        assert "French Republic" in answer.text
+        await fake.message("When did the visit happen?", reply_to=answer)
+        follow = (await fake.wait_sent(_from(USER), count=2))[-1]
+        assert follow.text.startswith("<b>July 10th 2018</b>")
+
+
+async def test_subscriptions_survive_a_restart(
+    fake: FakeBotApi, bot_config: Callable[..., AppConfig]
+) -> None:
+    config = bot_config()
+    async with running(config, fake):
+        await fake.message("/subscribe")
+        await fake.message("/subscribe <b>Heroin</b> & drugs")
+        await fake.wait_sent(_from(USER), count=2)
+        await fake.message("/subscribe")
+        third = (await fake.wait_sent(_from(USER), count=3))[-1]
+        assert "already" in third.text
+    async with running(config, fake):
+        await fake.message("/subscriptions")
+        listing = (await fake.wait_sent(_from(USER), count=4))[-1]
+        assert "all new articles" in listing.text and "&lt;b&gt;heroin&lt;/b&gt; &amp; drugs" in listing.text
+        await fake.message("/unsubscribe <b>heroin</b> & drugs")
+        await fake.wait_sent(_from(USER), count=5)
+        assert [s.topic for s in services_of(fake, config)] == [""]
+
+
+def services_of(fake: FakeBotApi, config: AppConfig) -> list:
+    from bot.services import Newsbot
+    from bot.state import BotState
+
+    app = Newsbot(config)
+    try:
+        return BotState(app.store).subscriptions(USER)
+    finally:
+        app.close()
+
+
+async def test_admin_commands_refused_to_others(
+    fake: FakeBotApi, bot_config: Callable[..., AppConfig]
+) -> None:
+    async with running(bot_config(), fake) as application:
+        version = services(application).app.engine.data.path
+        for command in ("/reindex", "/stats", "/ingest"):
+            await fake.message(command)
+        refusals = await fake.wait_sent(_from(USER), count=3)
+        assert all("admins only" in r.text for r in refusals)
+        await fake.message("/stats", chat_id=-42, user_id=USER, chat_type="group")
+        [group_refusal] = await fake.wait_sent(_from(-42))
+        assert "admins only" in group_refusal.text
+        await fake.message("/reindex", chat_id=ADMIN, edited=True)  # an edited command does nothing
+        await asyncio.sleep(1.0)
+        assert fake.to(ADMIN) == []
+        assert services(application).app.engine.data.path == version
+
+
+async def test_admin_reindex_stats_and_ingest_notify(
+    fake: FakeBotApi, bot_config: Callable[..., AppConfig], write_config: Callable[..., Path], tmp_path: Path
+) -> None:
+    news = tmp_path / "news"
+    news.mkdir()
+    base = bot_config()
+    sources = [{"name": s.name, "type": s.type, "path": s.path, "url": s.url} for s in base.sources]
+    sources.append({"name": "desk", "type": "markdown", "path": str(news)})
+    settings = {"api_url": fake.base_url, "admins": [ADMIN], "poll_timeout": 1, "questions_per_minute": 100}
+    config = load_config(write_config(sources=sources, telegram=settings))
+    async with running(config, fake):
+        await fake.message("/subscribe", chat_id=USER)
+        await fake.message("/subscribe heroin", chat_id=2002)
+        await fake.message("/subscribe sea turtles", chat_id=3003)
+        await fake.wait_sent(lambda s: s.chat_id in (USER, 2002, 3003), count=3)
+        await fake.message("/reindex", chat_id=ADMIN)
+        await fake.message("/reindex", chat_id=ADMIN)
+        status = await fake.wait_sent(lambda s: s.chat_id == ADMIN and ("up to date" in s.text or "done" in s.text
+                                                                        or "already running" in s.text), count=2)  # fmt: skip
+        assert any("already running" in s.text for s in status) or len(fake.to(ADMIN)) == 2
+        (news / "bust.md").write_text("---\ntitle: Police seize <heroin> & cash in Varna\ndate: 2018-11-02\n"
+                                      "url: https://desk.test/bust\n---\nOn 2 November 2018 police in Varna "
+                                      "seized 40 kg of heroin and cash from a truck.\n")  # fmt: skip
+        await fake.message("/ingest", chat_id=ADMIN)
+        await fake.wait_sent(lambda s: s.chat_id == ADMIN and "notification(s) sent" in s.text)
+        [to_all] = await fake.wait_sent(lambda s: s.chat_id == USER and "🆕" in s.text)
+        [to_topic] = await fake.wait_sent(lambda s: s.chat_id == 2002 and "🆕" in s.text)
+        assert "Police seize &lt;heroin&gt; &amp; cash in Varna" in to_all.text
+        assert "Reply to this message" in to_topic.text
+        assert [s for s in fake.to(3003) if "🆕" in s.text] == []
+        asked = await fake.message("How much heroin was seized?", chat_id=USER, reply_to=to_all)
+        [reply] = await fake.wait_sent(lambda s: s.chat_id == USER and s.reply_to == asked)
+        assert reply.text.startswith("<b>40 kg</b>") and "Varna" in reply.text
+        await fake.message("/stats", chat_id=ADMIN)
+        stats = await fake.wait_sent(lambda s: s.chat_id == ADMIN and "newsbot stats" in s.text)
+        assert "Articles: 17" in stats[0].text and "Subscribers: 3" in stats[0].text
+        assert "Questions answered: 1" in stats[0].text
+
+
+async def test_flood_limits_and_api_errors(fake: FakeBotApi, bot_config: Callable[..., AppConfig]) -> None:
+    async with running(bot_config(questions_per_minute=2), fake):
+        fake.inject(
+            "sendMessage",
+            429,
+            "Too Many Requests: retry after 1",
+            parameters={"retry_after": 1},
+            chat_id=USER,
+        )
+        for _ in range(3):
+            await fake.message("When did SELEC visit CARICC?")
+        replies = await fake.wait_sent(_from(USER), count=3)
+        assert sum("faster than I can read" in r.text for r in replies) == 1
+        assert sum("October 12th, 2018" in r.text for r in replies) == 2  # the 429 was waited out and retried
+
+
+async def test_token_never_reaches_the_logs(
+    fake: FakeBotApi, bot_config: Callable[..., AppConfig], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    protect_logs(fake.token)
+    logging.getLogger("httpx").setLevel(logging.DEBUG)  # the URLs it logs hold the token
+    async with running(bot_config(), fake):
+        await fake.message("When did SELEC visit CARICC?")
+        await fake.wait_sent(_from(USER))
+    assert "getUpdates" in caplog.text
+    assert fake.token not in caplog.text
+    assert "[REDACTED]" in caplog.text
+
+
+async def test_notifications_survive_blocked_migrated_and_bad_chats(
+    fake: FakeBotApi, write_config: Callable[..., Path], tmp_path: Path
+) -> None:
+    from bot.admin import notify
+    from corpus import make_article
+
+    settings = {"api_url": fake.base_url, "admins": [ADMIN], "poll_timeout": 1}
+    config = load_config(write_config(telegram=settings))
+    async with running(config, fake) as application:
+        svc = services(application)
+        for chat in (USER, 2002, 3003, 4004):
+            svc.state.subscribe(chat)
+        fake.blocked.add(2002)
+        fake.migrated[3003] = -1003003
+        fake.inject("sendMessage", 400, "Bad Request: chat not found", chat_id=4004)
+        article = make_article(title="Border <checks> & queues", body="On 3 May 2024 queues grew. More later.",
+                               source="t", url="https://n.test/q")  # fmt: skip
+        sent = await notify(application.bot, svc, [article])
+        assert sent == 2
+        assert [s.chat_id for s in fake.sent if "🆕" in s.text] == [USER, -1003003]
+        assert {s.chat_id for s in svc.state.subscriptions()} == {USER, -1003003, 4004}
+        assert "Border &lt;checks&gt; &amp; queues" in fake.to(USER)[-1].text
