@@ -1,0 +1,81 @@
+"""Answer latency through the Bot API: N users asking concurrently, real model, fake Bot API.
+
+    .venv/bin/python benchmarks/bot_latency.py [--users 10] [--questions 100]
+
+Starts the fake Bot API server (tests/fakebot.py) on 127.0.0.1, runs the real bot in-process with
+long polling against it, and has each user ask its share of the questions one after another (the
+next once the previous reply arrived). Latency is from the update being queued at the fake to the
+bot's reply reaching it: polling, typing action, retrieval, extraction and sendMessage included.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.config import load_config  # noqa: E402
+from tests.botkit import running  # noqa: E402
+from tests.fakebot import FakeBotApi  # noqa: E402
+
+QUESTIONS = [
+    "when did SELEC visit CARICC", "who coordinates the anti-fraud task force",
+    "When did the ambassador of Belarus visit SELEC headquarters?", "Who represented SELEC at the ministerial forum in Tirana?",
+    "What does OCTA SEE stand for?", "Which operation won first place for the second semester of 2017?",
+    "Who accompanied the Bulgarian minister of interior on his visit?", "Who is the General Police Director of Serbia?",
+    "How many partners does SELEC have in total?", "What is the weather in Bucharest today?",
+]  # fmt: skip
+
+
+async def user(fake: FakeBotApi, chat_id: int, questions: list[str], latencies: list[float]) -> None:
+    for q in questions:
+        before = len(fake.to(chat_id))
+        t = time.monotonic()
+        await fake.message(q, chat_id=chat_id)
+        [reply] = (await fake.wait_sent(lambda s, c=chat_id: s.chat_id == c, count=before + 1, timeout=120))[-1:]
+        latencies.append(reply.at - t)
+
+
+async def main(users: int, total: int, model: str) -> None:
+    tmp = Path(tempfile.mkdtemp())
+    fake = FakeBotApi()
+    await fake.start()
+    config_path = tmp / "config.yaml"
+    config_path.write_text(yaml.safe_dump({
+        "data_dir": str(tmp / "data"),
+        "sources": [{"name": "selec", "type": "textpage", "path": str(ROOT / "corpus/bundled/selec-news-2018.txt"),
+                     "url": "https://www.selec.org/news"}],
+        "telegram": {"api_url": fake.base_url, "poll_timeout": 1, "questions_per_minute": 1000},
+        "index": {"encoder": {"model": model}},
+        "log_level": "WARNING",
+    }))  # fmt: skip
+    config = load_config(config_path)
+    async with running(config, fake):
+        await user(fake, 1, QUESTIONS[:2], [])  # warm-up
+        latencies: list[float] = []
+        share = [[QUESTIONS[(u + i) % len(QUESTIONS)] for i in range(total // users)] for u in range(users)]
+        started = time.monotonic()
+        await asyncio.gather(*(user(fake, 100 + u, share[u], latencies) for u in range(users)))
+        wall = time.monotonic() - started
+    await fake.stop()
+    ms = np.array(latencies) * 1000
+    print(f"{len(ms)} questions from {users} concurrent users in {wall:.1f}s ({len(ms) / wall:.1f} answered/s)")
+    print(f"latency p50 {np.percentile(ms, 50):.0f} ms, p95 {np.percentile(ms, 95):.0f} ms, max {ms.max():.0f} ms")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--users", type=int, default=10)
+    parser.add_argument("--questions", type=int, default=100)
+    parser.add_argument("--model", default="all-MiniLM-L6-v2", help="'hashing' measures everything but the model")
+    args = parser.parse_args()
+    asyncio.run(main(args.users, args.questions, args.model))
