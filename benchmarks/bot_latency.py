@@ -41,7 +41,9 @@ async def user(fake: FakeBotApi, chat_id: int, questions: list[str], latencies: 
         before = len(fake.to(chat_id))
         t = time.monotonic()
         await fake.message(q, chat_id=chat_id)
-        [reply] = (await fake.wait_sent(lambda s, c=chat_id: s.chat_id == c, count=before + 1, timeout=120))[-1:]
+        [reply] = (await fake.wait_sent(lambda s, c=chat_id: s.chat_id == c, count=before + 1, timeout=120))[
+            -1:
+        ]
         latencies.append(reply.at - t)
 
 
@@ -68,14 +70,20 @@ async def main(users: int, total: int, model: str) -> None:
         wall = time.monotonic() - started
     await fake.stop()
     ms = np.array(latencies) * 1000
-    print(f"{len(ms)} questions from {users} concurrent users in {wall:.1f}s ({len(ms) / wall:.1f} answered/s)")
-    print(f"latency p50 {np.percentile(ms, 50):.0f} ms, p95 {np.percentile(ms, 95):.0f} ms, max {ms.max():.0f} ms")
+    print(
+        f"{len(ms)} questions from {users} concurrent users in {wall:.1f}s ({len(ms) / wall:.1f} answered/s)"
+    )
+    print(
+        f"latency p50 {np.percentile(ms, 50):.0f} ms, p95 {np.percentile(ms, 95):.0f} ms, max {ms.max():.0f} ms"
+    )
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--users", type=int, default=10)
     parser.add_argument("--questions", type=int, default=100)
-    parser.add_argument("--model", default="all-MiniLM-L6-v2", help="'hashing' measures everything but the model")
+    parser.add_argument(
+        "--model", default="all-MiniLM-L6-v2", help="'hashing' measures everything but the model"
+    )
     args = parser.parse_args()
     asyncio.run(main(args.users, args.questions, args.model))

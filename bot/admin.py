@@ -7,13 +7,12 @@ import datetime as dt
 import logging
 import time
 
-from telegram import Bot, Update
-from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
+from telegram import Update
+from telegram.error import BadRequest
 
+from bot.broadcast import deliver_pending, send_digests
 from bot.handlers import NOT_ALLOWED, Context, is_admin, services
-from bot.html import esc, notification_html
-from bot.topics import lead, matching
-from corpus import Article
+from bot.html import esc
 from index import IndexBusyError
 
 log = logging.getLogger(__name__)
@@ -36,7 +35,7 @@ async def _run_index_update(context: Context, status_message, *, rebuild: bool =
     def progress(done: int, total: int) -> None:
         nonlocal last
         now = time.monotonic()
-        if total and (now - last >= PROGRESS_EVERY_S or done == total):
+        if status_message is not None and total and (now - last >= PROGRESS_EVERY_S or done == total):
             last = now
             text = f"Reindexing… {done}/{total} passages embedded ({100 * done // total}%)"
             asyncio.run_coroutine_threadsafe(_status(status_message, text), loop)
@@ -76,6 +75,26 @@ async def on_reindex(update: Update, context: Context) -> None:
     context.application.create_task(work(), update=update)
 
 
+async def ingest_and_deliver(context: Context, status_message=None) -> str:
+    """One pass: fetch sources (queueing deliveries), update the index, then send what is queued."""
+    svc = services(context)
+    async with svc.index_lock:
+        reports = await asyncio.to_thread(svc.app.ingest)
+        lines = [
+            f"{r.source}: "
+            + ("backing off" if r.backing_off_until else f"FAILED ({r.error})" if r.error
+               else "not modified" if r.not_modified
+               else f"{r.added} new, {r.changed} changed, {r.removed} removed, {r.duplicates} duplicates")
+            for r in reports
+        ]  # fmt: skip
+        if status_message is not None:
+            await _status(status_message, "\n".join(lines) + "\nUpdating the index…")
+        summary = await _run_index_update(context, status_message)
+    report = await deliver_pending(context.bot, svc.app)
+    return "\n".join([*lines, summary, f"Notifications: {report.sent} sent, {report.failed} failed, "
+                                       f"{report.dropped} dropped, {report.retry_later} to retry."])  # fmt: skip
+
+
 async def on_ingest(update: Update, context: Context) -> None:
     """Fetch the configured sources now, update the index and notify subscribers (admins only)."""
     if not is_admin(update, context):
@@ -86,52 +105,32 @@ async def on_ingest(update: Update, context: Context) -> None:
         await update.effective_message.reply_text("An index update is already running.")  # type: ignore[union-attr]
         return
     status = await update.effective_message.reply_text("Fetching sources…")  # type: ignore[union-attr]
-    async with svc.index_lock:
-        before = set(await asyncio.to_thread(svc.app.store.hashes))
-        reports = await asyncio.to_thread(svc.app.ingest)
-        lines = [f"{r.source}: " + (f"FAILED ({r.error})" if r.error else f"{r.added} new, {r.changed} changed, {r.removed} removed")
-                 for r in reports]  # fmt: skip
-        await _status(status, "\n".join(lines) + "\nUpdating the index…")
-        summary = await _run_index_update(context, status)
-        articles = await asyncio.to_thread(svc.app.store.articles)
-        new = [a for a in articles if a.id not in before]
-    sent = await notify(context.bot, svc, new)
-    await _status(
-        status, "\n".join([*lines, summary, f"{len(new)} new article(s); {sent} notification(s) sent."])
-    )
+    await _status(status, await ingest_and_deliver(context, status))
 
 
-async def notify(bot: Bot, svc, articles: list[Article]) -> int:
-    """Send each new article to the subscriptions it matches; return how many messages went out."""
-    if not articles:
-        return 0
-    subs = await asyncio.to_thread(svc.state.subscriptions)
-    sent = 0
-    for article in articles:
-        wanted = await asyncio.to_thread(matching, article, subs, svc.app.encoder,
-                                         threshold=svc.config.telegram.topic_threshold)  # fmt: skip
-        text = notification_html(article, lead(article))
-        for chat_id in sorted({s.chat_id for s in wanted}):
-            token = await asyncio.to_thread(svc.state.new_reply, chat_id, article.id, [])
-            try:
-                message = await bot.send_message(
-                    chat_id, text, parse_mode="HTML", disable_web_page_preview=True
-                )
-            except ChatMigrated as exc:
-                await asyncio.to_thread(svc.state.move_chat, chat_id, exc.new_chat_id)
-                message = await bot.send_message(
-                    exc.new_chat_id, text, parse_mode="HTML", disable_web_page_preview=True
-                )
-            except Forbidden:
-                log.info("chat %s blocked the bot: unsubscribed", chat_id)
-                await asyncio.to_thread(svc.state.unsubscribe, chat_id)
-                continue
-            except TelegramError as exc:
-                log.warning("notification to %s failed: %s", chat_id, exc)
-                continue
-            await asyncio.to_thread(svc.state.sent, token, message.message_id)
-            sent += 1
-    return sent
+async def ingest_job(context: Context) -> None:
+    """Poll the sources on the configured interval (JobQueue)."""
+    svc = services(context)
+    if svc.index_lock.locked():
+        return
+    log.info("scheduled ingest: %s", (await ingest_and_deliver(context)).replace("\n", "; "))
+
+
+async def deliver_job(context: Context) -> None:
+    """Retry deliveries left pending (after 429s, network errors or a restart)."""
+    svc = services(context)
+    if svc.delivering.locked():
+        return
+    async with svc.delivering:
+        report = await deliver_pending(context.bot, svc.app)
+    if any(report):
+        log.info("deliveries: %s", report)
+
+
+async def digest_job(context: Context) -> None:
+    """Send the daily digests."""
+    sent = await send_digests(context.bot, services(context).app)
+    log.info("sent %d digest(s)", sent)
 
 
 async def on_stats(update: Update, context: Context) -> None:

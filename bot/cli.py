@@ -166,6 +166,11 @@ def cmd_stats(app: Newsbot, args: argparse.Namespace) -> int:
     from index.storage import current_path, read_manifest
 
     print(f"articles: {app.store.count()}")
+    for h in app.sources.all():
+        state = "ok" if not h.failures else f"{h.failures} failure(s) in a row, last: {h.last_error}"
+        backoff = f", next try {h.next_attempt}" if h.next_attempt else ""
+        print(f"source {h.name}: last success {h.last_success or 'never'}; {state}{backoff}")
+    print("deliveries: " + (", ".join(f"{k} {v}" for k, v in sorted(app.outbox.counts().items())) or "none"))
     try:
         manifest = read_manifest(current_path(app.config.index_path))
         print(
@@ -205,7 +210,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newsbot", description="Answers questions about the news.")
     parser.add_argument("--config", type=Path, help="config file (default: $NEWSBOT_CONFIG or ./config.yaml)")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("ingest", help=cmd_ingest.__doc__).set_defaults(func=cmd_ingest)
+    p = sub.add_parser("ingest", help=cmd_ingest.__doc__)
+    p.add_argument("--no-index", action="store_true", help="only store the articles")
+    p.set_defaults(func=cmd_ingest)
     p = sub.add_parser("index", help=cmd_index.__doc__)
     p.add_argument("--rebuild", action="store_true", help="re-embed everything")
     p.set_defaults(func=cmd_index)

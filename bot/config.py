@@ -11,7 +11,7 @@ import yaml
 
 from bot.errors import ConfigError
 from bot.typed import from_mapping
-from corpus import SourceConfig
+from corpus import IngestConfig, SourceConfig
 from index import IndexConfig, SearchConfig
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
@@ -32,6 +32,7 @@ class TelegramConfig:
     poll_timeout: int = 10  # long-polling timeout, seconds
     latest_count: int = 5  # headlines listed by /latest and when declining
     topic_threshold: float = 0.35  # cosine an article needs to match a /subscribe TOPIC
+    digest_hour: int = 8  # UTC hour of the daily digest for chats that chose /digest on
     examples: tuple[str, ...] = ("when did SELEC visit CARICC", "who coordinates the anti-fraud task force")
 
 
@@ -41,6 +42,7 @@ class AppConfig:
 
     data_dir: str = "data"
     sources: tuple[SourceConfig, ...] = ()
+    ingest: IngestConfig = field(default_factory=IngestConfig)
     index: IndexConfig = field(default_factory=IndexConfig)
     search: SearchConfig = field(default_factory=SearchConfig)
     telegram: TelegramConfig = field(default_factory=TelegramConfig)

@@ -140,7 +140,8 @@ async def on_help(update: Update, context: Context) -> None:
     text = ("Send me any question about the news (in groups: mention me, reply to me, or use /ask).\n"
             "Reply to one of my answers or news alerts to ask about that article.\n\n"
             "/latest [n] — the newest articles\n/subscribe [topic] — get new articles (all, or about a topic)\n"
-            "/unsubscribe [topic] — stop them\n/subscriptions — what you get\n\n"
+            "/unsubscribe [topic] — stop them\n/subscriptions — what you get\n"
+            "/digest on|off — one daily message instead of one per article\n\n"
             "Admins: /reindex, /ingest, /stats")  # fmt: skip
     await update.effective_message.reply_text(text)  # type: ignore[union-attr]
 
@@ -220,6 +221,23 @@ async def on_subscriptions(update: Update, context: Context) -> None:
         return
     lines = ["You get:"] + [f"• {esc(s.topic) if s.topic else 'all new articles'}" for s in subs]
     await update.effective_message.reply_html("\n".join(lines))  # type: ignore[union-attr]
+
+
+async def on_digest(update: Update, context: Context) -> None:
+    """Switch between one message per new article and a daily digest: /digest on|off."""
+    svc = services(context)
+    chat_id = update.effective_chat.id  # type: ignore[union-attr]
+    choice = (context.args or [""])[0].lower()
+    if choice not in ("on", "off"):
+        on = await asyncio.to_thread(svc.app.outbox.digest_on, chat_id)
+        await update.effective_message.reply_text(
+            f"Daily digest is {'on' if on else 'off'}. Use /digest on or /digest off."
+        )  # type: ignore[union-attr]
+        return
+    await asyncio.to_thread(svc.app.outbox.set_digest, chat_id, choice == "on")
+    text = ("You'll get one message a day listing new articles." if choice == "on"
+            else "You'll get a message for each new article.")  # fmt: skip
+    await update.effective_message.reply_text(text)  # type: ignore[union-attr]
 
 
 def is_admin(update: Update, context: Context) -> bool:

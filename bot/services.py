@@ -3,27 +3,18 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from bot.config import AppConfig
-from corpus import CorpusError, Store, load_source
+from bot.outbox import Outbox
+from bot.state import BotState
+from bot.topics import matching
+from corpus import Article, Fetcher, SourceReport, SourceStates, Store, UpsertResult, ingest_sources
 from index import BuildReport, Encoder, Engine, IndexMissingError, build_index, make_encoder
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class SourceReport:
-    """What one source contributed to an ingest."""
-
-    source: str
-    added: int
-    changed: int
-    removed: int
-    unchanged: int
-    error: str | None = None
 
 
 class Newsbot:
@@ -32,8 +23,12 @@ class Newsbot:
     def __init__(self, config: AppConfig) -> None:
         self.config = config
         self.store = Store(config.db_path)
+        self.state = BotState(self.store)
+        self.outbox = Outbox(self.store)
+        self.sources = SourceStates(self.store, base_backoff_s=config.ingest.failure_backoff_s)
         self._encoder: Encoder | None = None
         self._engine: Engine | None = None
+        self._fetcher: Fetcher | None = None
         self._lock = threading.Lock()
 
     @property
@@ -48,52 +43,53 @@ class Newsbot:
     def engine(self) -> Engine:
         """Return the engine over the index root."""
         if self._engine is None:
-            self._engine = Engine(
-                self.config.index_path,
-                self.encoder,
-                self.config.search,
-                ef_search=self.config.index.ef_search,
-            )
+            self._engine = Engine(self.config.index_path, self.encoder, self.config.search,
+                                  ef_search=self.config.index.ef_search)  # fmt: skip
         return self._engine
 
+    @property
+    def fetcher(self) -> Fetcher:
+        """Return the HTTP client for remote sources."""
+        with self._lock:
+            if self._fetcher is None:
+                self._fetcher = Fetcher(self.config.ingest)
+            return self._fetcher
+
     def close(self) -> None:
-        """Close the database."""
+        """Close the database and the HTTP client."""
+        if self._fetcher is not None:
+            self._fetcher.close()
         self.store.close()
 
+    def _queue_deliveries(
+        self, db: sqlite3.Connection, result: UpsertResult, articles: list[Article]
+    ) -> None:
+        """Queue a delivery per matching subscriber for each new article (in the ingest transaction)."""
+        if not result.added:
+            return
+        rows = db.execute("SELECT chat_id, topic FROM subscriptions").fetchall()
+        if not rows:
+            return
+        from bot.state import Subscription
+
+        subs = [Subscription(*r) for r in rows]
+        added = set(result.added)
+        for article in articles:
+            if article.id in added:
+                wanted = matching(article, subs, self.encoder, threshold=self.config.telegram.topic_threshold)
+                Outbox.enqueue(db, article.id, sorted({s.chat_id for s in wanted}))
+
     def ingest(self) -> list[SourceReport]:
-        """Load every configured source into the store; a failing source does not stop the others."""
-        reports = []
-        for source in self.config.sources:
-            try:
-                articles = load_source(source, base_dir=self.config.base_dir)
-                result = self.store.upsert(articles, prune_source=source.name)
-            except CorpusError as exc:
-                log.warning("source %s failed: %s", source.name, exc)
-                reports.append(SourceReport(source.name, 0, 0, 0, 0, str(exc)))
-                continue
-            reports.append(
-                SourceReport(
-                    source.name,
-                    len(result.added),
-                    len(result.changed),
-                    len(result.removed),
-                    len(result.unchanged),
-                )
-            )
-        return reports
+        """Load every source into the store, queueing deliveries of new articles with them."""
+        return ingest_sources(self.config.sources, self.store, self.fetcher, base_dir=self.config.base_dir,
+                              within=self._queue_deliveries)  # fmt: skip
 
     def update_index(
         self, *, rebuild: bool = False, progress: Callable[[int, int], None] | None = None
     ) -> BuildReport:
         """Bring the index up to date with the store, then serve the new version."""
-        report = build_index(
-            self.store.articles(),
-            self.config.index_path,
-            self.encoder,
-            self.config.index,
-            rebuild=rebuild,
-            progress=progress,
-        )
+        report = build_index(self.store.articles(), self.config.index_path, self.encoder,
+                             self.config.index, rebuild=rebuild, progress=progress)  # fmt: skip
         if self._engine is not None:
             self._engine.reload()
         return report

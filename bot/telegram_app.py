@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import html
 import logging
 import os
@@ -31,11 +32,13 @@ from bot.state import BotState
 log = logging.getLogger(__name__)
 TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
 WEBHOOK_SECRET_ENV = "TELEGRAM_WEBHOOK_SECRET"
+DELIVERY_RETRY_S = 30.0
 _TOKEN_SHAPE = re.compile(r"^\d+:[\w-]{20,}$")
 COMMANDS = [
     ("start", "what I do"), ("help", "how to use me"), ("ask", "ask a question (in groups)"),
     ("latest", "the newest articles"), ("subscribe", "get new articles (optionally about a topic)"),
     ("unsubscribe", "stop new-article messages"), ("subscriptions", "what you get"),
+    ("digest", "one daily message instead of one per article: /digest on|off"),
 ]  # fmt: skip
 
 
@@ -48,6 +51,7 @@ class Services:
     state: BotState
     limiter: QuestionLimiter
     index_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    delivering: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
 def read_token() -> str:
@@ -107,10 +111,22 @@ def build_application(config: AppConfig, token: str) -> Application:
         app = Newsbot(config)
         await asyncio.to_thread(app.ensure_index)
         application.bot_data["services"] = Services(
-            config=config, app=app, state=BotState(app.store),
+            config=config, app=app, state=app.state,
             limiter=QuestionLimiter(config.telegram.questions_per_minute),
         )  # fmt: skip
+        recovered = await asyncio.to_thread(app.outbox.recover)
+        if recovered:
+            log.info("%d deliveries interrupted by the last shutdown will be sent again", recovered)
         await application.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
+        jobs = application.job_queue
+        if jobs is not None:
+            jobs.run_repeating(admin.deliver_job, interval=DELIVERY_RETRY_S, first=0.5, name="deliver")
+            if config.ingest.interval_minutes > 0:
+                every = config.ingest.interval_minutes * 60
+                jobs.run_repeating(admin.ingest_job, interval=every, first=every, name="ingest")
+            jobs.run_daily(
+                admin.digest_job, time=dt.time(hour=config.telegram.digest_hour, tzinfo=dt.UTC), name="digest"
+            )
 
     async def post_shutdown(application: Application) -> None:
         svc: Services | None = application.bot_data.get("services")
@@ -139,6 +155,7 @@ def build_application(config: AppConfig, token: str) -> Application:
     application.add_handler(CommandHandler("subscribe", handlers.on_subscribe))
     application.add_handler(CommandHandler("unsubscribe", handlers.on_unsubscribe))
     application.add_handler(CommandHandler("subscriptions", handlers.on_subscriptions))
+    application.add_handler(CommandHandler("digest", handlers.on_digest))
     application.add_handler(CommandHandler("reindex", admin.on_reindex, filters=messages))
     application.add_handler(CommandHandler("ingest", admin.on_ingest, filters=messages))
     application.add_handler(CommandHandler("stats", admin.on_stats, filters=messages))

@@ -75,8 +75,15 @@ def make_article(
     """Build an Article with normalised text and an id derived from its URL (or title)."""
     title = normalize_text(title).replace("\n", " ")
     body = normalize_text(body)
+    key = key or url or title
+    if key.startswith(("http://", "https://")):
+        from corpus.canonical import canonical_url
+
+        ident = article_id("url", canonical_url(key))  # one id per story URL, whichever source has it
+    else:
+        ident = article_id(source, key)
     return Article(
-        id=article_id(source, key or url or title),
+        id=ident,
         title=title,
         body=body,
         source=source,

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
@@ -13,7 +14,7 @@ from typing import NamedTuple
 from corpus.article import Article
 from corpus.errors import StoreError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
     id TEXT PRIMARY KEY,
@@ -24,11 +25,15 @@ CREATE TABLE IF NOT EXISTS articles (
     published TEXT,
     hash TEXT NOT NULL,
     first_seen TEXT NOT NULL,
-    updated TEXT NOT NULL
+    updated TEXT NOT NULL,
+    body_hash TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
 CREATE INDEX IF NOT EXISTS articles_source ON articles(source);
 """
+_MIGRATIONS = {  # from version N to N+1
+    1: ["ALTER TABLE articles ADD COLUMN body_hash TEXT NOT NULL DEFAULT ''"],
+}
 _COLUMNS = "id, title, body, source, url, published, hash"
 
 
@@ -39,6 +44,12 @@ class UpsertResult(NamedTuple):
     changed: list[str]
     unchanged: list[str]
     removed: list[str]
+    duplicates: list[str]  # new ids whose text is already stored under another id
+
+
+def body_hash(body: str) -> str:
+    """Return a digest of an article's words (case and spacing ignored): the same story twice."""
+    return hashlib.sha256(" ".join(body.lower().split()).encode()).hexdigest()[:32]
 
 
 def _row_to_article(row: sqlite3.Row | tuple) -> Article:
@@ -70,7 +81,16 @@ class Store:
                     f"({SCHEMA_VERSION}): upgrade newsbot"
                 )
             with self._db:
+                if version:
+                    for step in range(version, SCHEMA_VERSION):
+                        for statement in _MIGRATIONS.get(step, []):
+                            self._db.execute(statement)
                 self._db.executescript(_SCHEMA)
+                self._db.execute("CREATE INDEX IF NOT EXISTS articles_body_hash ON articles(body_hash)")
+                for aid, body in self._db.execute(
+                    "SELECT id, body FROM articles WHERE body_hash=''"
+                ).fetchall():
+                    self._db.execute("UPDATE articles SET body_hash=? WHERE id=?", (body_hash(body), aid))
                 self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
         except sqlite3.DatabaseError as exc:
             raise StoreError(
@@ -104,16 +124,21 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def upsert(self, articles: Iterable[Article], *, prune_source: str | None = None) -> UpsertResult:
+    def upsert(
+        self,
+        articles: Iterable[Article],
+        *,
+        prune_source: str | None = None,
+        within: Callable[[sqlite3.Connection, UpsertResult], None] | None = None,
+    ) -> UpsertResult:
         """Insert new articles and update changed ones in one transaction.
 
-        With `prune_source`, articles of that source missing from `articles` are deleted (a local
-        folder or page is a full snapshot of its source).
+        A new article whose text is already stored (another URL, a second source) is skipped as a
+        duplicate. With `prune_source`, articles of that source missing from `articles` are deleted (a
+        local folder or page is a full snapshot of its source). `within(db, result)` runs inside the same
+        transaction, so what it writes (deliveries of the new articles) commits with them or not at all.
         """
-        added: list[str] = []
-        changed: list[str] = []
-        unchanged: list[str] = []
-        removed: list[str] = []
+        result = UpsertResult([], [], [], [], [])
         now = _now()
         with self.transaction() as db:
             seen: set[str] = set()
@@ -122,6 +147,7 @@ class Store:
                     continue
                 seen.add(art.id)
                 row = db.execute("SELECT hash FROM articles WHERE id=?", (art.id,)).fetchone()
+                digest = body_hash(art.body)
                 values = (
                     art.title,
                     art.body,
@@ -129,27 +155,38 @@ class Store:
                     art.url,
                     art.published.isoformat() if art.published else None,
                     art.hash,
+                    digest,
                 )
                 if row is None:
+                    twin = db.execute(
+                        "SELECT id FROM articles WHERE body_hash=? LIMIT 1", (digest,)
+                    ).fetchone()
+                    if twin is not None:
+                        result.duplicates.append(art.id)
+                        seen.add(twin[0])
+                        continue
                     db.execute(
-                        f"INSERT INTO articles ({_COLUMNS}, first_seen, updated) VALUES (?,?,?,?,?,?,?,?,?)",
+                        f"INSERT INTO articles ({_COLUMNS}, body_hash, first_seen, updated) "
+                        "VALUES (?,?,?,?,?,?,?,?,?,?)",
                         (art.id, *values, now, now),
                     )
-                    added.append(art.id)
+                    result.added.append(art.id)
                 elif row[0] != art.hash:
                     db.execute(
                         "UPDATE articles SET title=?, body=?, source=?, url=?, published=?, "
-                        "hash=?, updated=? WHERE id=?",
+                        "hash=?, body_hash=?, updated=? WHERE id=?",
                         (*values, now, art.id),
                     )
-                    changed.append(art.id)
+                    result.changed.append(art.id)
                 else:
-                    unchanged.append(art.id)
+                    result.unchanged.append(art.id)
             if prune_source is not None:
                 rows = db.execute("SELECT id FROM articles WHERE source=?", (prune_source,))
-                removed = [r[0] for r in rows.fetchall() if r[0] not in seen]
-                db.executemany("DELETE FROM articles WHERE id=?", [(i,) for i in removed])
-        return UpsertResult(added, changed, unchanged, removed)
+                result.removed.extend(r[0] for r in rows.fetchall() if r[0] not in seen)
+                db.executemany("DELETE FROM articles WHERE id=?", [(i,) for i in result.removed])
+            if within is not None:
+                within(db, result)
+        return result
 
     def delete(self, ids: Iterable[str]) -> int:
         """Delete articles by id; return how many existed."""

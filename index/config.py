@@ -33,5 +33,5 @@ class SearchConfig:
     bm25_weight: float = 1.0
     sources: int = 5  # sources returned with an answer
     answer_passages: int = 4  # passages whose sentences compete for the answer
-    min_confidence: float = 0.30  # below this the engine declines (calibrated: benchmarks/realtimeqa.py)
+    min_confidence: float = 0.35  # below this the engine declines (calibrated: benchmarks/realtimeqa.py)
     max_question_chars: int = 1000

@@ -20,7 +20,7 @@ from index.text import content_stems, question_stems, split_sentences
 # Weights of the confidence model over Signals, fitted by benchmarks/realtimeqa.py (logistic
 # regression: "the right source is first" against everything else, with each question asked once with
 # its sources indexed and once without). Order: bias, passage_cos, sentence_cos, coverage, phrase, typed.
-CONFIDENCE_WEIGHTS = (-4.09, 2.65, 1.43, 3.3, 1.38, 0.37)
+CONFIDENCE_WEIGHTS = (-4.16, 2.65, 1.38, 3.41, 1.4, 0.42)
 _TYPE_WEIGHT = {t: 0.25 for t in AnswerType} | {AnswerType.OTHER: 0.0, AnswerType.EXPANSION: 0.4}
 
 

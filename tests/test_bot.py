@@ -215,7 +215,8 @@ async def test_admin_reindex_stats_and_ingest_notify(
                                       "url: https://desk.test/bust\n---\nOn 2 November 2018 police in Varna "
                                       "seized 40 kg of heroin and cash from a truck.\n")  # fmt: skip
         await fake.message("/ingest", chat_id=ADMIN)
-        await fake.wait_sent(lambda s: s.chat_id == ADMIN and "notification(s) sent" in s.text)
+        [done] = await fake.wait_sent(lambda s: s.chat_id == ADMIN and "Notifications:" in s.text)
+        assert "desk: 1 new" in done.text and "Notifications: 2 sent, 0 failed" in done.text
         [to_all] = await fake.wait_sent(lambda s: s.chat_id == USER and "🆕" in s.text)
         [to_topic] = await fake.wait_sent(lambda s: s.chat_id == 2002 and "🆕" in s.text)
         assert "Police seize &lt;heroin&gt; &amp; cash in Varna" in to_all.text
@@ -260,25 +261,34 @@ async def test_token_never_reaches_the_logs(
     assert "[REDACTED]" in caplog.text
 
 
-async def test_notifications_survive_blocked_migrated_and_bad_chats(
+async def test_broadcast_survives_blocked_migrated_and_bad_chats(
     fake: FakeBotApi, write_config: Callable[..., Path], tmp_path: Path
 ) -> None:
-    from bot.admin import notify
-    from corpus import make_article
+    from bot.broadcast import deliver_pending
+    from bot.outbox import Outbox
 
     settings = {"api_url": fake.base_url, "admins": [ADMIN], "poll_timeout": 1}
     config = load_config(write_config(telegram=settings))
     async with running(config, fake) as application:
-        svc = services(application)
-        for chat in (USER, 2002, 3003, 4004):
-            svc.state.subscribe(chat)
+        app = services(application).app
+        chats = [USER, 2002, 3003, 4004, 5005]
+        for chat in chats:
+            app.state.subscribe(chat)
         fake.blocked.add(2002)
         fake.migrated[3003] = -1003003
         fake.inject("sendMessage", 400, "Bad Request: chat not found", chat_id=4004)
-        article = make_article(title="Border <checks> & queues", body="On 3 May 2024 queues grew. More later.",
-                               source="t", url="https://n.test/q")  # fmt: skip
-        sent = await notify(application.bot, svc, [article])
-        assert sent == 2
-        assert [s.chat_id for s in fake.sent if "🆕" in s.text] == [USER, -1003003]
-        assert {s.chat_id for s in svc.state.subscriptions()} == {USER, -1003003, 4004}
-        assert "Border &lt;checks&gt; &amp; queues" in fake.to(USER)[-1].text
+        fake.inject("sendMessage", 429, "Too Many Requests: retry after 1", parameters={"retry_after": 1}, chat_id=5005)
+        article = app.store.latest(1)[0]
+        with app.store.transaction() as db:
+            Outbox.enqueue(db, article.id, chats)
+        async with services(application).delivering:  # keep the retry job out of the way
+            await deliver_pending(application.bot, app)
+        statuses = {chat: app.outbox.deliveries_to(chat) for chat in [USER, 2002, -1003003, 4004, 5005]}
+        assert statuses == {USER: [(article.id, "sent")], 2002: [(article.id, "dropped")],
+                            -1003003: [(article.id, "sent")], 4004: [(article.id, "failed")],
+                            5005: [(article.id, "sent")]}  # fmt: skip
+        notified = sorted(s.chat_id for s in fake.sent if "🆕" in s.text)
+        assert notified == sorted([USER, -1003003, 5005])  # the 429 was waited out by the rate limiter
+        assert {s.chat_id for s in app.state.subscriptions()} == {USER, -1003003, 4004, 5005}
+        again = await deliver_pending(application.bot, app)
+        assert again == (0, 0, 0, 0)

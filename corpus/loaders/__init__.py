@@ -9,17 +9,33 @@ from typing import Literal
 from corpus.article import Article
 from corpus.errors import SourceError
 
-SourceType = Literal["textpage", "markdown", "jsonl"]
+SourceType = Literal["textpage", "markdown", "jsonl", "feed", "html", "listing"]
+LOCAL_TYPES = {"textpage", "markdown", "jsonl"}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SourceConfig:
-    """One configured news source."""
+    """One configured news source: a local `path`, or a `url` to fetch.
+
+    feed: RSS/Atom; html: one article page; listing: a news index page whose article links are followed
+    (those matching `link_pattern`, a regex, if given); textpage: a plain-text news page (a file or URL).
+    """
 
     name: str
     type: SourceType
-    path: str
+    path: str = ""
     url: str = ""
+    max_articles: int = 50
+    link_pattern: str = ""
+    full_text: bool = False  # feed: fetch each entry's page for the whole article
+
+    def __post_init__(self) -> None:
+        if not self.path and not self.url:
+            raise ValueError(f"source {self.name!r} needs a path or a url")
+        if not self.path and self.type in ("markdown", "jsonl"):
+            raise ValueError(f"source {self.name!r}: type {self.type} needs a path")
+        if not self.url and self.type in ("feed", "html", "listing"):
+            raise ValueError(f"source {self.name!r}: type {self.type} needs a url")
 
 
 def load_source(config: SourceConfig, *, base_dir: Path = Path(".")) -> list[Article]:

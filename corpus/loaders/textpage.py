@@ -57,14 +57,19 @@ def split_page(text: str) -> list[tuple[str, str]]:
 
 
 def load_textpage(path: Path, *, source: str, url: str = "") -> list[Article]:
-    """Load the articles of one plain-text news page; dates come from each article's text."""
+    """Load the articles of one plain-text news page file; dates come from each article's text."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise SourceError(f"source {source!r}: cannot read {path}: {exc}") from exc
+    return articles_from_page(text, source=source, url=url, where=str(path))
+
+
+def articles_from_page(text: str, *, source: str, url: str = "", where: str = "") -> list[Article]:
+    """Return the articles of a plain-text news page."""
     pairs = split_page(text)
     if not pairs:
-        raise SourceError(f"source {source!r}: no articles found in {path}")
+        raise SourceError(f"source {source!r}: no articles found in {where or url or 'the page'}")
     articles = []
     for title, body in pairs:
         link = f"{url}#{slugify(title)}" if url else ""

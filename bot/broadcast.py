@@ -1,0 +1,119 @@
+"""Send queued deliveries to Telegram: within flood limits, surviving 429/403/400 and migrations."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING, NamedTuple
+
+from telegram import Bot
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot.html import esc, link, notification_html
+from bot.outbox import Delivery
+from bot.topics import lead
+
+if TYPE_CHECKING:
+    from bot.services import Newsbot
+
+log = logging.getLogger(__name__)
+WORKERS = 8  # concurrent sends; the AIORateLimiter keeps them within Telegram's limits
+
+
+class BroadcastReport(NamedTuple):
+    """What one delivery round did."""
+
+    sent: int
+    failed: int
+    dropped: int
+    retry_later: int
+
+
+async def _send_one(bot: Bot, app: Newsbot, delivery: Delivery) -> str:
+    article = await asyncio.to_thread(app.store.get, delivery.article_id)
+    if article is None:
+        await asyncio.to_thread(app.outbox.mark, delivery.id, "failed", error="article no longer stored")
+        return "failed"
+    text = notification_html(article, lead(article))
+    chat_id = delivery.chat_id
+    for _ in range(3):  # a migration moves the chat, then the message is sent again
+        try:
+            message = await bot.send_message(chat_id, text, parse_mode="HTML", disable_web_page_preview=True)
+        except ChatMigrated as exc:
+            log.info("chat %s migrated to %s", chat_id, exc.new_chat_id)
+            await asyncio.to_thread(app.state.move_chat, chat_id, exc.new_chat_id)
+            await asyncio.to_thread(app.outbox.move_chat, chat_id, exc.new_chat_id)
+            chat_id = exc.new_chat_id
+            continue
+        except Forbidden as exc:
+            log.info("chat %s refuses messages (%s): unsubscribed", chat_id, exc.message)
+            await asyncio.to_thread(app.state.unsubscribe, chat_id)
+            await asyncio.to_thread(app.outbox.mark, delivery.id, "dropped", error=exc.message)
+            return "dropped"
+        except BadRequest as exc:  # before NetworkError: PTB's BadRequest subclasses it
+            await asyncio.to_thread(app.outbox.mark, delivery.id, "failed", error=exc.message)
+            return "failed"
+        except (RetryAfter, NetworkError) as exc:  # TimedOut is a NetworkError too
+            await asyncio.to_thread(app.outbox.mark, delivery.id, "pending", error=str(exc))
+            return "retry"
+        except TelegramError as exc:
+            await asyncio.to_thread(app.outbox.mark, delivery.id, "failed", error=str(exc))
+            return "failed"
+        token = await asyncio.to_thread(app.state.new_reply, chat_id, article.id, [])
+        await asyncio.to_thread(app.state.sent, token, message.message_id)
+        await asyncio.to_thread(app.outbox.mark, delivery.id, "sent", message_id=message.message_id)
+        return "sent"
+    await asyncio.to_thread(app.outbox.mark, delivery.id, "failed", error="chat kept migrating")
+    return "failed"
+
+
+async def _worker(bot: Bot, app: Newsbot, queue: asyncio.Queue[Delivery], outcomes: list[str]) -> None:
+    while not queue.empty():
+        delivery = queue.get_nowait()
+        if await asyncio.to_thread(app.outbox.claim, delivery.id):
+            outcomes.append(await _send_one(bot, app, delivery))
+
+
+async def deliver_pending(bot: Bot, app: Newsbot, *, workers: int = WORKERS) -> BroadcastReport:
+    """Send every pending delivery once; rows that must wait (429, network) stay pending for the next round."""
+    outcomes: list[str] = []
+    tried: set[int] = set()
+    while True:
+        batch = [d for d in await asyncio.to_thread(app.outbox.pending, 500) if d.id not in tried]
+        if not batch:
+            break
+        tried.update(d.id for d in batch)
+        queue: asyncio.Queue[Delivery] = asyncio.Queue()
+        for d in batch:
+            queue.put_nowait(d)
+        await asyncio.gather(*(_worker(bot, app, queue, outcomes) for _ in range(workers)))
+    return BroadcastReport(outcomes.count("sent"), outcomes.count("failed"), outcomes.count("dropped"),
+                           outcomes.count("retry"))  # fmt: skip
+
+
+async def send_digests(bot: Bot, app: Newsbot) -> int:
+    """Send each digest chat one message listing its waiting articles; return messages sent."""
+    sent = 0
+    for chat_id, rows in (await asyncio.to_thread(app.outbox.digests)).items():
+        lines = ["🗞 <b>Your daily news digest</b>"]
+        for row in rows:
+            article = await asyncio.to_thread(app.store.get, row.article_id)
+            if article is not None:
+                date = f" — {article.published.isoformat()}" if article.published else ""
+                lines.append(f"• {link(article.title, article.url)}{esc(date)}")
+        try:
+            await bot.send_message(
+                chat_id, "\n".join(lines), parse_mode="HTML", disable_web_page_preview=True
+            )
+        except Forbidden:
+            await asyncio.to_thread(app.state.unsubscribe, chat_id)
+            for row in rows:
+                await asyncio.to_thread(app.outbox.mark, row.id, "dropped", error="blocked")
+            continue
+        except TelegramError as exc:
+            log.warning("digest to %s failed: %s", chat_id, exc)
+            continue
+        for row in rows:
+            await asyncio.to_thread(app.outbox.mark, row.id, "sent")
+        sent += 1
+    return sent

@@ -1,0 +1,26 @@
+"""Canonical article URLs: the same story behind tracking parameters or fragments is one URL."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+_TRACKING_PREFIXES = ("utm_", "mc_", "pk_", "ga_")
+_TRACKING = {"fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "ref", "ref_src", "cmpid",
+             "ocid", "smid", "sr_share", "at_medium", "at_campaign", "rss", "feature"}  # fmt: skip
+
+
+def canonical_url(url: str) -> str:
+    """Return url with a lowercase scheme and host, no default port, no fragment, no tracking
+    parameters, sorted query, and no trailing slash on the path (except the root)."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https"):
+        return url.strip()
+    host = (parts.hostname or "").lower()
+    if parts.port and not (
+        (parts.scheme == "http" and parts.port == 80) or (parts.scheme == "https" and parts.port == 443)
+    ):
+        host = f"{host}:{parts.port}"
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+             if not k.lower().startswith(_TRACKING_PREFIXES) and k.lower() not in _TRACKING]  # fmt: skip
+    path = parts.path.rstrip("/") or "/"
+    return urlunsplit((parts.scheme.lower(), host, path, urlencode(sorted(query)), ""))

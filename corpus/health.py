@@ -1,0 +1,97 @@
+"""Per-source state in the store's database: HTTP validators, and health with failure backoff."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import NamedTuple
+
+from corpus.fetch import Validators
+from corpus.store import Store
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS source_state (
+    name TEXT PRIMARY KEY,
+    etag TEXT,
+    last_modified TEXT,
+    last_success TEXT,
+    last_attempt TEXT,
+    failures INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    next_attempt TEXT
+);
+"""
+
+
+class SourceHealth(NamedTuple):
+    """How a source has been doing."""
+
+    name: str
+    last_success: str | None
+    last_attempt: str | None
+    failures: int  # consecutive
+    last_error: str | None
+    next_attempt: str | None  # set while backing off
+
+
+def _iso(moment: dt.datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+class SourceStates:
+    """Reads and writes source_state rows."""
+
+    def __init__(
+        self, store: Store, *, base_backoff_s: float = 60.0, max_backoff_s: float = 6 * 3600
+    ) -> None:
+        self.store = store
+        self.base_backoff_s = base_backoff_s
+        self.max_backoff_s = max_backoff_s
+        with store.transaction() as db:
+            db.executescript(_SCHEMA)
+
+    def _ensure(self, db, name: str) -> None:
+        db.execute("INSERT OR IGNORE INTO source_state (name) VALUES (?)", (name,))
+
+    def validators(self, name: str) -> Validators:
+        """Return the ETag/Last-Modified of the source's last fetch."""
+        with self.store.transaction() as db:
+            row = db.execute("SELECT etag, last_modified FROM source_state WHERE name=?", (name,)).fetchone()
+        return Validators(*row) if row else Validators()
+
+    def remember(self, name: str, validators: Validators) -> None:
+        """Keep the validators of a successful fetch."""
+        with self.store.transaction() as db:
+            self._ensure(db, name)
+            db.execute("UPDATE source_state SET etag=?, last_modified=? WHERE name=?", (*validators, name))
+
+    def backing_off(self, name: str, now: dt.datetime) -> str | None:
+        """Return when the source may be tried again, if that is still in the future."""
+        with self.store.transaction() as db:
+            row = db.execute("SELECT next_attempt FROM source_state WHERE name=?", (name,)).fetchone()
+        if row and row[0] and dt.datetime.fromisoformat(row[0]) > now:
+            return row[0]
+        return None
+
+    def succeeded(self, name: str, now: dt.datetime) -> None:
+        """Record a successful pass (clears failures and backoff)."""
+        with self.store.transaction() as db:
+            self._ensure(db, name)
+            db.execute("UPDATE source_state SET last_success=?, last_attempt=?, failures=0, last_error=NULL, "
+                       "next_attempt=NULL WHERE name=?", (_iso(now), _iso(now), name))  # fmt: skip
+
+    def failed(self, name: str, error: str, now: dt.datetime) -> None:
+        """Record a failure; from the second in a row the source is backed off exponentially."""
+        with self.store.transaction() as db:
+            self._ensure(db, name)
+            failures = db.execute("SELECT failures FROM source_state WHERE name=?", (name,)).fetchone()[0] + 1
+            wait = min(self.max_backoff_s, self.base_backoff_s * 2 ** (failures - 2)) if failures >= 2 else 0
+            retry = _iso(now + dt.timedelta(seconds=wait)) if wait else None
+            db.execute("UPDATE source_state SET last_attempt=?, failures=?, last_error=?, next_attempt=? WHERE name=?",
+                       (_iso(now), failures, error[:500], retry, name))  # fmt: skip
+
+    def all(self) -> list[SourceHealth]:
+        """Return every source's health."""
+        with self.store.transaction() as db:
+            rows = db.execute("SELECT name, last_success, last_attempt, failures, last_error, next_attempt "
+                              "FROM source_state ORDER BY name").fetchall()  # fmt: skip
+        return [SourceHealth(*r) for r in rows]
