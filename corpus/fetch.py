@@ -123,8 +123,8 @@ class Fetcher:
             check_url(current, allow_private=self.config.allow_private_addresses)
             try:
                 with self._client.stream("GET", current, headers=headers) as response:
-                    if response.is_redirect:
-                        location = response.headers.get("location", "")
+                    location = response.headers.get("location")
+                    if response.status_code in (301, 302, 303, 307, 308) and location:
                         current = urljoin(current, location)
                         continue
                     return self._read(current, response)

@@ -277,7 +277,13 @@ async def test_broadcast_survives_blocked_migrated_and_bad_chats(
         fake.blocked.add(2002)
         fake.migrated[3003] = -1003003
         fake.inject("sendMessage", 400, "Bad Request: chat not found", chat_id=4004)
-        fake.inject("sendMessage", 429, "Too Many Requests: retry after 1", parameters={"retry_after": 1}, chat_id=5005)
+        fake.inject(
+            "sendMessage",
+            429,
+            "Too Many Requests: retry after 1",
+            parameters={"retry_after": 1},
+            chat_id=5005,
+        )
         article = app.store.latest(1)[0]
         with app.store.transaction() as db:
             Outbox.enqueue(db, article.id, chats)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import xml.sax
 from collections.abc import Callable
 
 from corpus.article import Article, make_article
@@ -49,8 +50,9 @@ def parse_feed(body: bytes, *, source: str, max_articles: int) -> list[Article]:
     import feedparser
 
     parsed = feedparser.parse(body)
-    if parsed.bozo and not parsed.entries:
-        raise SourceError(f"source {source!r}: malformed feed: {parsed.get('bozo_exception')}")
+    problem = parsed.get("bozo_exception")
+    if parsed.bozo and (not parsed.entries or isinstance(problem, xml.sax.SAXException)):
+        raise SourceError(f"source {source!r}: malformed feed: {problem}")
     if not parsed.get("version") and not parsed.entries:
         raise SourceError(f"source {source!r}: not an RSS or Atom feed")
     articles = []

@@ -1,0 +1,145 @@
+"""A feed gains an item: subscribers hear of it once, and it becomes answerable (bot + news site)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Callable, Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.config import load_config
+from bot.services import Newsbot
+from tests.botkit import running, services
+from tests.conftest import ROOT
+from tests.fakebot import FakeBotApi
+from tests.newsserver import NewsSite, Route, rss, serve
+
+ADMIN = 777
+STORY = "On 5 March 2024 the port of Varna reopened after a storm closed it for three days, officials said."
+NEW = "On 9 March 2024 customs officers in Burgas seized 12 tonnes of counterfeit cigarettes from a ship."
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeBotApi]:
+    server = FakeBotApi()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+def site() -> Iterator[NewsSite]:
+    with serve(NewsSite()) as s:
+        yield s
+
+
+async def test_a_new_feed_item_reaches_each_subscriber_once_and_is_answerable(
+    fake: FakeBotApi, site: NewsSite, write_config: Callable[..., Path]
+) -> None:
+    first = {"title": "Port reopens", "link": site.url("/port"), "description": STORY}
+    site.routes["/rss"] = Route(rss([first]), etag='"1"')
+    config = load_config(write_config(
+        sources=[{"name": "desk", "type": "feed", "url": site.url("/rss")}],
+        ingest={"allow_private_addresses": True, "interval_minutes": 0},
+        telegram={"api_url": fake.base_url, "admins": [ADMIN], "poll_timeout": 1},
+    ))  # fmt: skip
+    async with running(config, fake) as application:
+        for chat, command in ((1, "/subscribe"), (2, "/subscribe cigarettes"), (3, "/subscribe football"),
+                              (4, "/subscribe"), (4, "/subscribe smuggling")):  # fmt: skip
+            await fake.message(command, chat_id=chat)
+        await fake.wait_sent(lambda s: s.chat_id in (1, 2, 3, 4), count=5)
+        await fake.message("/ingest", chat_id=ADMIN)
+        await fake.wait_sent(lambda s: s.chat_id == ADMIN and "Notifications:" in s.text)
+        site.routes["/rss"] = Route(rss([first, {"title": "Cigarettes seized", "link": site.url("/cig"),
+                                                 "description": NEW}]), etag='"2"')  # fmt: skip
+        await fake.message("/ingest", chat_id=ADMIN)
+        await fake.wait_sent(lambda s: s.chat_id == ADMIN and "Notifications:" in s.text, count=2)
+        await fake.message("/ingest", chat_id=ADMIN)  # unchanged feed: 304, nothing new
+        reports = await fake.wait_sent(lambda s: s.chat_id == ADMIN and "Notifications:" in s.text, count=3)
+        assert "desk: not modified" in reports[-1].text
+        alerts = {
+            chat: [s.text for s in fake.to(chat) if "🆕" in s.text and "Cigarettes" in s.text]
+            for chat in (1, 2, 3, 4)
+        }
+        assert {chat: len(texts) for chat, texts in alerts.items()} == {1: 1, 2: 1, 3: 0, 4: 1}
+        app = services(application).app
+        # the port story was ingested at start-up, before anyone subscribed: only the new item is sent
+        assert app.outbox.counts() == {"sent": 3}
+        await fake.message("How many tonnes of cigarettes were seized in Burgas?", chat_id=5)
+        [answer] = await fake.wait_sent(lambda s: s.chat_id == 5)
+        assert answer.text.startswith("<b>12 tonnes</b>") and "Cigarettes seized" in answer.text
+
+
+def _write_bot_config(tmp: Path, fake: FakeBotApi, news: Path) -> Path:
+    path = tmp / "config.yaml"
+    path.write_text(yaml.safe_dump({
+        "data_dir": str(tmp / "data"),
+        "sources": [{"name": "desk", "type": "markdown", "path": str(news)}],
+        "index": {"encoder": {"model": "hashing"}},
+        "ingest": {"interval_minutes": 0},
+        "telegram": {"api_url": fake.base_url, "admins": [ADMIN], "poll_timeout": 1},
+        "log_level": "INFO",
+    }))  # fmt: skip
+    return path
+
+
+async def test_killed_mid_broadcast_then_restarted_delivers_exactly_once(
+    fake: FakeBotApi, tmp_path: Path
+) -> None:
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "a.md").write_text(f"---\ntitle: Port reopens\ndate: 2024-03-05\n---\n{STORY}\n")
+    config_path = _write_bot_config(tmp_path, fake, news)
+    subscribers = list(range(10_000, 10_060))
+    app = Newsbot(load_config(config_path))
+    app.ingest()
+    app.update_index()
+    for chat in subscribers:
+        app.state.subscribe(chat)
+    (news / "b.md").write_text(f"---\ntitle: Cigarettes seized\ndate: 2024-03-09\n---\n{NEW}\n")
+    assert app.ingest()[0].added == 1  # queues 60 deliveries in the ingest transaction
+    assert app.outbox.counts() == {"pending": 60}
+    app.close()
+    # the 25th message is answered 429 retry_after=5: the bot backs off, and is killed meanwhile
+    victim = subscribers[24]
+    fake.inject(
+        "sendMessage", 429, "Too Many Requests: retry after 5", parameters={"retry_after": 5}, chat_id=victim
+    )
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": fake.token}
+    cmd = [sys.executable, "-m", "bot.cli", "--config", str(config_path), "run"]
+    first = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(600):
+            if any(m == "sendMessage" and str(p.get("chat_id")) == str(victim) for m, p in fake.calls):
+                break
+            await asyncio.sleep(0.05)
+        else:
+            pytest.fail("the broadcast never reached the 429")
+        await asyncio.sleep(1.0)
+        first.send_signal(signal.SIGKILL)
+        first.wait(10)
+    finally:
+        if first.poll() is None:
+            first.kill()
+    delivered_before = {s.chat_id for s in fake.sent}
+    assert 0 < len(delivered_before & set(subscribers)) < 60
+    second = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        await fake.wait_sent(lambda s: s.chat_id in set(subscribers), count=60, timeout=60)
+        await asyncio.sleep(1.0)
+    finally:
+        second.terminate()
+        second.wait(30)
+    per_chat = {
+        chat: len([s for s in fake.to(chat) if "Cigarettes seized" in s.text]) for chat in subscribers
+    }
+    assert set(per_chat.values()) == {1}
+    done = Newsbot(load_config(config_path))
+    assert done.outbox.counts() == {"sent": 60}
+    done.close()

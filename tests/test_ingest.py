@@ -1,0 +1,183 @@
+"""Ingestion over HTTP from a local news site: feeds, pages, listings, failures, dedupe, backoff."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.config import load_config
+from bot.services import Newsbot
+from corpus import IngestConfig, SourceStates
+from corpus.canonical import canonical_url
+from corpus.fetch import Fetcher, FetchError
+from tests.newsserver import NewsSite, Route, article_page, atom, rss, serve
+
+STORY = ("The port of Varna reopened on Tuesday after a storm closed it for three days, officials said. "
+         "Ships queued outside the harbour while crews cleared debris from the main channel.")  # fmt: skip
+FAST = {
+    "allow_private_addresses": True,
+    "timeout_s": 1.0,
+    "retries": 1,
+    "backoff_s": 0.05,
+    "max_bytes": 200_000,
+}
+
+
+@pytest.fixture
+def site() -> Iterator[NewsSite]:
+    with serve(NewsSite()) as s:
+        yield s
+
+
+def _app(write_config: Callable[..., Path], sources: list[dict], **ingest: object) -> Newsbot:
+    return Newsbot(load_config(write_config(sources=sources, ingest={**FAST, **ingest})))
+
+
+def test_feeds_pages_listings_and_text_pages(site: NewsSite, write_config: Callable[..., Path]) -> None:
+    site.routes["/rss"] = Route(rss([{"title": "Port reopens", "link": site.url("/news/port?utm_source=rss"),
+                                      "description": f"<p>{STORY}</p>"}]), "application/rss+xml")  # fmt: skip
+    site.routes["/atom"] = Route(atom([{"title": "Bridge &amp; tunnel closed", "link": site.url("/news/bridge"),
+                                        "content": "<p>On 2 April 2024 the bridge closed for repairs to its deck.</p>"}]),
+                                 "application/atom+xml")  # fmt: skip
+    site.routes["/news/"] = Route(
+        b"<html><body><a href='/news/a1'>One</a> <a href='/news/a2'>Two</a>"
+        b" <a href='/about'>About</a> <a href='https://elsewhere.test/x'>x</a></body></html>"
+    )
+    paras = ["Farmers in the valley harvested a record crop of grapes this autumn, the cooperative said on Monday.",
+             "Prices at the regional market fell by a tenth as a result, traders added, while exports rose."]  # fmt: skip
+    site.routes["/news/a1"] = Route(article_page("Record grape harvest", "2024-10-07", paras))
+    site.routes["/news/a2"] = Route(article_page("Market prices fall", "2024-10-08", paras[::-1]))
+    site.routes["/page.txt"] = Route((Path(__file__).parents[1] / "corpus/bundled/selec-news-2018.txt").read_bytes(),
+                                     "text/plain; charset=utf-8")  # fmt: skip
+    app = _app(write_config, [
+        {"name": "rss", "type": "feed", "url": site.url("/rss")},
+        {"name": "atom", "type": "feed", "url": site.url("/atom")},
+        {"name": "listing", "type": "listing", "url": site.url("/news/"), "link_pattern": r"/news/a\d"},
+        {"name": "page", "type": "textpage", "url": site.url("/page.txt")},
+    ])  # fmt: skip
+    reports = {r.source: r for r in app.ingest()}
+    assert [reports[n].added for n in ("rss", "atom", "listing", "page")] == [1, 1, 2, 16]
+    by_title = {a.title: a for a in app.store.articles()}
+    port = by_title["Port reopens"]
+    assert port.url == canonical_url(site.url("/news/port")) and port.published == dt.date(2024, 3, 5)
+    assert by_title["Bridge & tunnel closed"].published == dt.date(2024, 4, 2)
+    grapes = by_title["Record grape harvest"]
+    assert grapes.published == dt.date(2024, 10, 7)
+    assert (
+        "record crop of grapes" in grapes.body
+        and "Copyright" not in grapes.body
+        and "Home" not in grapes.body
+    )
+    assert "/about" not in {p for p, _ in site.requests}
+    assert "Official visit to Central Asian Regional Information and Coordination Centre (CARICC)" in by_title
+    app.close()
+
+
+def test_conditional_get_means_no_work(site: NewsSite, write_config: Callable[..., Path]) -> None:
+    site.routes["/rss"] = Route(rss([{"title": "Port reopens", "link": site.url("/p"), "description": STORY}]),
+                                "application/rss+xml", etag='"v1"')  # fmt: skip
+    app = _app(write_config, [{"name": "rss", "type": "feed", "url": site.url("/rss")}])
+    assert app.ingest()[0].added == 1
+    second = app.ingest()[0]
+    assert second.not_modified and second.added == 0
+    assert site.not_modified == 1 and site.requests[-1][1].get("If-None-Match") == '"v1"'
+    app.close()
+
+
+def test_a_failing_source_is_recorded_and_the_others_proceed(
+    site: NewsSite, write_config: Callable[..., Path]
+) -> None:
+    site.routes["/good"] = Route(
+        rss([{"title": "Port reopens", "link": site.url("/p"), "description": STORY}])
+    )
+    site.routes["/broken"] = Route(b"<rss><channel><item><title>unclosed", "application/rss+xml")
+    site.routes["/error"] = Route(b"oops", status=500)
+    site.routes["/slow"] = Route(rss([]), delay_s=3.0)
+    site.routes["/huge"] = Route(b"<rss>" + b" " * 300_000 + b"</rss>", "application/rss+xml")
+    app = _app(write_config, [
+        {"name": name, "type": "feed", "url": site.url(f"/{name}")} for name in ("broken", "error", "slow", "huge", "good")
+    ])  # fmt: skip
+    reports = {r.source: r for r in app.ingest()}
+    assert reports["good"].added == 1 and reports["good"].error is None
+    assert "malformed feed" in (reports["broken"].error or "")
+    assert "HTTP 500" in (reports["error"].error or "")
+    assert "timed out" in (reports["slow"].error or "")
+    assert "byte limit" in (reports["huge"].error or "")
+    health = {h.name: h for h in app.sources.all()}
+    assert health["good"].failures == 0 and health["good"].last_success
+    assert all(health[n].failures == 1 and health[n].last_error for n in ("broken", "error", "slow", "huge"))
+    assert sum(1 for p, _ in site.requests if p == "/error") == 2  # a 500 is retried once
+    assert sum(1 for p, _ in site.requests if p == "/broken") == 1
+    app.close()
+
+
+def test_repeated_failures_back_off(site: NewsSite, write_config: Callable[..., Path]) -> None:
+    site.routes["/error"] = Route(b"", status=503)
+    app = _app(write_config, [{"name": "flaky", "type": "feed", "url": site.url("/error")}])
+    app.ingest()
+    app.ingest()
+    third = app.ingest()[0]
+    assert third.backing_off_until is not None
+    assert sum(1 for p, _ in site.requests if p == "/error") == 4  # two passes, one retry each, then none
+    states = SourceStates(app.store)
+    states.succeeded("flaky", dt.datetime.now(dt.UTC))
+    assert states.backing_off("flaky", dt.datetime.now(dt.UTC)) is None
+    app.close()
+
+
+def test_the_same_story_twice_is_stored_once(site: NewsSite, write_config: Callable[..., Path]) -> None:
+    items = [
+        {
+            "title": "Port reopens",
+            "link": site.url("/news/port?utm_source=rss&utm_medium=feed"),
+            "description": STORY,
+        },
+        {"title": "Port reopens", "link": site.url("/news/port#comments"), "description": STORY},
+        {
+            "title": "Port of Varna reopens",
+            "link": site.url("/world/varna-port"),
+            "description": STORY.upper(),
+        },
+    ]
+    site.routes["/rss"] = Route(rss(items))
+    site.routes["/rss2"] = Route(rss(items[:1], title="Mirror"))
+    app = _app(write_config, [{"name": "a", "type": "feed", "url": site.url("/rss")},
+                              {"name": "b", "type": "feed", "url": site.url("/rss2")}])  # fmt: skip
+    reports = app.ingest()
+    assert app.store.count() == 1
+    assert (reports[0].added, reports[0].duplicates) == (1, 1)
+    assert reports[1].added == 0
+    app.close()
+
+
+def test_local_and_private_addresses_are_refused_unless_allowed(site: NewsSite) -> None:
+    site.routes["/rss"] = Route(rss([]))
+    site.routes["/to-file"] = Route(b"", status=302, headers={"Location": "file:///etc/passwd"})
+    site.routes["/to-local"] = Route(b"", status=302, headers={"Location": "http://localhost:1/x"})
+    strict = Fetcher(IngestConfig(retries=0))
+    with pytest.raises(FetchError, match="local or private address"):
+        strict.get(site.url("/rss"))
+    for bad in ("file:///etc/passwd", "ftp://example.com/feed"):
+        with pytest.raises(FetchError, match="only http and https"):
+            strict.get(bad)
+    loose = Fetcher(IngestConfig(retries=0, allow_private_addresses=True))
+    assert loose.get(site.url("/rss")).status == 200
+    with pytest.raises(FetchError, match="only http and https"):
+        loose.get(site.url("/to-file"))
+    strict_redirect = Fetcher(IngestConfig(retries=0))
+    with pytest.raises(FetchError, match="local or private"):
+        strict_redirect.get("http://127.0.0.1:1/")
+    strict.close()
+    loose.close()
+    strict_redirect.close()
+
+
+def test_canonical_urls() -> None:
+    assert (
+        canonical_url("HTTPS://News.Test:443/a/b/?utm_source=x&id=3&fbclid=y#top")
+        == "https://news.test/a/b?id=3"
+    )
+    assert canonical_url("http://news.test:8080/") == "http://news.test:8080/"
