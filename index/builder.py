@@ -1,4 +1,10 @@
-"""Build or incrementally update the index from the store's articles."""
+"""Build or incrementally update the index from the store's articles.
+
+An update embeds only new and changed articles. They go to the delta segment, and passages of
+changed or removed articles become tombstones, so the main segment (FAISS + BM25) is reused as
+is. When delta and tombstones outgrow `compact_fraction` of the main segment, everything is
+compacted into a new main segment (from stored vectors: nothing is re-embedded).
+"""
 
 from __future__ import annotations
 
@@ -17,17 +23,9 @@ from index.dense.faiss import DenseIndex, DenseKind
 from index.encoders import Encoder
 from index.errors import IndexUnavailableError
 from index.passages import Passage, make_passages
+from index.snapshot import IndexData
 from index.sparse.bm25 import BM25Index
-from index.storage import (
-    FORMAT,
-    ArticleMeta,
-    IndexData,
-    Manifest,
-    build_lock,
-    corpus_hash,
-    load_current,
-    write_version,
-)
+from index.storage import FORMAT, ArticleMeta, Manifest, build_lock, corpus_hash, load_current, write_version
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]  # (passages embedded so far, passages to embed)
@@ -44,6 +42,7 @@ class BuildReport(NamedTuple):
     embedded: int
     seconds: float
     version: Path | None  # None when nothing changed and no version was written
+    compacted: bool = False  # True when the main segment was (re)built
 
 
 def _meta(a: Article) -> ArticleMeta:
@@ -57,6 +56,20 @@ def _dense_kind(config: IndexConfig, passages: int) -> DenseKind:
     return "hnsw" if passages >= config.hnsw_threshold else "flat"
 
 
+def _embed(encoder: Encoder, passages: list[Passage], progress: Progress | None) -> np.ndarray:
+    total, done = len(passages), 0
+    if progress:
+        progress(0, total)
+
+    def step(k: int) -> None:
+        nonlocal done
+        done += k
+        if progress:
+            progress(done, total)
+
+    return encoder.encode([p.indexed_text for p in passages], progress=step)
+
+
 def build_index(
     articles: Sequence[Article],
     root: Path,
@@ -68,8 +81,8 @@ def build_index(
 ) -> BuildReport:
     """Embed only new and changed articles, drop removed ones, and swap in a new version.
 
-    The previous version keeps serving until the new one is complete; with rebuild=True (or
-    when the previous version is missing, corrupt or built with another model) all is re-embedded.
+    The previous version keeps serving until the new one is complete; with rebuild=True (or when
+    the previous version is missing, corrupt or built with another model) all is re-embedded.
     """
     started = time.perf_counter()
     with build_lock(root):
@@ -93,81 +106,77 @@ def build_index(
         next_id = previous.manifest.next_id if previous else 0
         new_passages: list[Passage] = []
         for article in [*added, *changed]:
-            made = make_passages(
-                article, first_id=next_id, max_words=config.passage_words, overlap=config.overlap_sentences
-            )
+            made = make_passages(article, first_id=next_id, max_words=config.passage_words,
+                                 overlap=config.overlap_sentences)  # fmt: skip
             new_passages.extend(made)
             next_id += len(made)
-        total = len(new_passages)
-        if progress:
-            progress(0, total)
-        done = 0
-
-        def step(k: int) -> None:
-            nonlocal done
-            done += k
-            if progress:
-                progress(done, total)
-
-        vectors = encoder.encode([p.indexed_text for p in new_passages], progress=step)
+        vectors = _embed(encoder, new_passages, progress)
         new_ids = np.array([p.id for p in new_passages], dtype=np.int64)
 
-        dropped = {aid for aid in removed} | {a.id for a in changed}
-        passages = {
-            pid: p
+        dropped_articles = set(removed) | {a.id for a in changed}
+        dropped = {
+            pid
             for pid, p in (previous.passages.items() if previous else [])
-            if p.article_id not in dropped
+            if p.article_id in dropped_articles
         }
-        passages.update((p.id, p) for p in new_passages)
-        kind = _dense_kind(config, len(passages))
-        if previous and previous.dense.kind == kind:
-            gone = np.array(
-                [pid for pid, p in previous.passages.items() if p.article_id in dropped], np.int64
-            )
-            dense = previous.dense.updated(remove=gone, add_ids=new_ids, add_vectors=vectors)
-        elif previous:
-            keep_ids = previous.dense.ids()
-            keep_vectors = previous.dense.vectors()
-            mask = np.isin(keep_ids, list(passages))
-            dense = DenseIndex.build(
-                np.concatenate([keep_ids[mask], new_ids]),
-                np.concatenate([keep_vectors[mask], vectors]),
-                kind=kind,
-                hnsw_m=config.hnsw_m,
-                ef_search=config.ef_search,
-            )
-        else:
-            dense = DenseIndex.build(
-                new_ids, vectors, kind=kind, hnsw_m=config.hnsw_m, ef_search=config.ef_search
-            )
-        ordered = sorted(passages)
-        bm25 = BM25Index.build(np.array(ordered, dtype=np.int64), [passages[i].indexed_text for i in ordered])
+        live = {pid: p for pid, p in (previous.passages.items() if previous else []) if pid not in dropped}
+        live.update((p.id, p) for p in new_passages)
+        kind = _dense_kind(config, len(live))
         metas = {aid: _meta(a) for aid, a in by_id.items()}
+
+        main_size = previous.manifest.main_passages if previous else 0
+        delta_ids = set(previous.delta.ids.tolist()) - dropped if previous else set()
+        tombstones = (
+            (set(previous.tombstones) | (dropped - set(previous.delta.ids.tolist()))) if previous else set()
+        )
+        grow = len(delta_ids) + len(new_passages) + len(tombstones)
+        compact = (previous is None or previous.dense.kind != kind
+                   or grow > config.compact_fraction * max(main_size, 1))  # fmt: skip
+
+        if compact:
+            ids, vecs = (
+                previous.live_vectors()
+                if previous
+                else (np.zeros(0, np.int64), np.zeros((0, encoder.dim), np.float32))
+            )
+            mask = np.isin(ids, list(live)) if len(ids) else np.zeros(0, bool)
+            all_ids = np.concatenate([ids[mask], new_ids])
+            all_vecs = (
+                np.concatenate([vecs[mask], vectors])
+                if len(all_ids)
+                else np.zeros((0, encoder.dim), np.float32)
+            )
+            dense = DenseIndex.build(
+                all_ids, all_vecs, kind=kind, hnsw_m=config.hnsw_m, ef_search=config.ef_search
+            )
+            ordered = sorted(live)
+            bm25 = BM25Index.build(np.array(ordered, dtype=np.int64), [live[i].indexed_text for i in ordered])
+            main: tuple[list[Passage], DenseIndex, BM25Index] | Path = (
+                [live[i] for i in ordered],
+                dense,
+                bm25,
+            )
+            delta: tuple[list[Passage], np.ndarray] = ([], np.zeros((0, encoder.dim), np.float32))
+            tombstones, main_count = set(), len(ordered)
+        else:
+            assert previous is not None
+            kept = previous.delta.vectors_of(sorted(delta_ids))
+            delta_passages = [previous.passages[i] for i in sorted(delta_ids)] + new_passages
+            delta_vectors = np.concatenate([np.stack([kept[i] for i in sorted(delta_ids)]) if kept else
+                                            np.zeros((0, encoder.dim), np.float32), vectors])  # fmt: skip
+            main, delta, main_count = previous.path, (delta_passages, delta_vectors), main_size
+
         manifest = Manifest(
-            format=FORMAT,
-            model=encoder.name,
-            dim=encoder.dim,
-            dense=kind,
-            passages=len(passages),
-            articles=len(metas),
+            format=FORMAT, model=encoder.name, dim=encoder.dim, dense=kind, passages=len(live), articles=len(metas),
             corpus_hash=corpus_hash({aid: a.hash for aid, a in by_id.items()}),
-            created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            next_id=next_id,
+            created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), next_id=next_id,
+            main_passages=main_count, delta_passages=len(delta[0]), tombstones=len(tombstones),
+        )  # fmt: skip
+        version = write_version(
+            root, manifest=manifest, articles=metas, main=main, delta=delta, tombstones=tombstones
         )
-        data = IndexData(
-            manifest=manifest, path=root, passages=passages, articles=metas, dense=dense, bm25=bm25
-        )
-        version = write_version(root, data)
         seconds = time.perf_counter() - started
-        log.info(
-            "index %s: +%d ~%d -%d articles, %d passages embedded in %.1fs",
-            version.name,
-            len(added),
-            len(changed),
-            len(removed),
-            total,
-            seconds,
-        )
-        return BuildReport(
-            len(added), len(changed), len(removed), unchanged, len(passages), total, seconds, version
-        )
+        log.info("index %s: +%d ~%d -%d articles, %d passages embedded in %.1fs%s", version.name, len(added),
+                 len(changed), len(removed), len(new_passages), seconds, " (compacted)" if compact else "")  # fmt: skip
+        return BuildReport(len(added), len(changed), len(removed), unchanged, len(live), len(new_passages), seconds,
+                           version, compact)  # fmt: skip

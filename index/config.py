@@ -20,6 +20,7 @@ class IndexConfig:
     hnsw_threshold: int = 200_000  # with dense: auto, HNSW from this many passages
     hnsw_m: int = 32
     ef_search: int = 96
+    compact_fraction: float = 0.1  # rebuild the main segment when delta + removals exceed this share
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -20,7 +20,8 @@ from index.evidence import Evidence, QuestionTerms, best_sentence, confidence
 from index.fusion import reciprocal_rank_fusion, score_fusion
 from index.hits import Hit
 from index.qtype import classify
-from index.storage import IndexData, current_path, load_version
+from index.snapshot import IndexData
+from index.storage import current_path, load_version
 from index.text import content_stems, split_sentences
 
 log = logging.getLogger(__name__)
@@ -120,12 +121,12 @@ class Engine:
         k = self.config.candidates
         if article_id is not None:
             ids = [p.id for p in data.passages_of(article_id)]
-            dense = data.dense.score_ids(qvec, ids)
+            dense = data.dense_scores(qvec, ids)
             allowed = set(ids)
-            lexical = [h for h in data.bm25.search(question, max(k, 200)) if h.id in allowed]
+            lexical = [h for h in data.bm25_search(question, max(k, 200)) if h.id in allowed]
         else:
-            dense = data.dense.search(qvec[None, :], k)[0]
-            lexical = data.bm25.search(question, k)
+            dense = data.dense_search(qvec, k)
+            lexical = data.bm25_search(question, k)
         weights = [self.config.dense_weight, self.config.bm25_weight]
         if self.config.fusion == "score":
             fused = score_fusion([dense, lexical], weights=weights)
@@ -135,7 +136,7 @@ class Engine:
         missing = [
             h.id for h in fused[: self.config.answer_passages + self.config.sources] if h.id not in cosines
         ]
-        cosines.update((h.id, h.score) for h in data.dense.score_ids(qvec, missing))
+        cosines.update((h.id, h.score) for h in data.dense_scores(qvec, missing))
         return fused, cosines
 
     # -- answering -----------------------------------------------------------------------------
@@ -157,7 +158,7 @@ class Engine:
 
     def _idf(self, data: IndexData, stems: list[str]) -> dict[str, float]:
         n = max(len(data.passages), 1)
-        df = data.bm25.term_document_frequency(stems)
+        df = data.document_frequency(stems)
         return {s: math.log(1 + (n - df[s] + 0.5) / (df[s] + 0.5)) for s in stems}
 
     def evidence(

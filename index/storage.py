@@ -2,14 +2,18 @@
 
 Layout under the index root::
 
-    CURRENT -> v-20261127T101500-3f2a      symlink, replaced with os.replace (atomic)
-    v-…/manifest.json                      model, dimension, counts, corpus hash, file sizes
-    v-…/passages.jsonl, articles.jsonl     passage text and article metadata (no pickle)
-    v-…/dense.faiss, v-…/bm25/             FAISS index (ids = passage ids), bm25s arrays
-    .lock                                  held (flock) by the one process building
+    CURRENT -> v-20261127T101500-3f2a     symlink, replaced with os.replace (atomic)
+    v-…/manifest.json                     model, dimension, counts, corpus hash, file sizes
+    v-…/articles.jsonl                    article metadata cited by answers
+    v-…/main/passages.jsonl               the main segment: passage text (no pickle anywhere),
+    v-…/main/dense.faiss, main/bm25/      FAISS (ids = passage ids) and bm25s arrays (.npy + JSON)
+    v-…/delta/passages.jsonl, vectors.npy passages added since the last full build
+    v-…/tombstones.npy                    passage ids removed from the main segment since then
+    .lock                                 held (flock) by the one process building
 
-A build writes `build-…/` and renames it to `v-…/` only when complete, so a crash leaves
-CURRENT pointing at the previous, whole version.
+A build writes `build-…/` and renames it to `v-…/` only when complete, so a crash leaves CURRENT
+pointing at the previous, whole version. An incremental build hard-links the unchanged main
+segment from the previous version and writes only the delta and the tombstones.
 """
 
 from __future__ import annotations
@@ -26,12 +30,16 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 from index.dense.faiss import DenseIndex, DenseKind
 from index.errors import IndexBusyError, IndexCorruptError, IndexMismatchError, IndexMissingError
 from index.passages import Passage
+from index.segments import BM25Stats, DeltaSegment
+from index.snapshot import IndexData
 from index.sparse.bm25 import BM25Index
 
-FORMAT = 1
+FORMAT = 2
 CURRENT = "CURRENT"
 KEEP_VERSIONS = 2
 REBUILD_HINT = "run `newsbot index --rebuild` to build it again"
@@ -45,11 +53,14 @@ class Manifest:
     model: str
     dim: int
     dense: str
-    passages: int
+    passages: int  # live passages (main + delta - tombstones)
     articles: int
     corpus_hash: str
     created: str
     next_id: int
+    main_passages: int = 0
+    delta_passages: int = 0
+    tombstones: int = 0
     files: dict[str, int] = field(default_factory=dict)
 
 
@@ -63,23 +74,6 @@ class ArticleMeta:
     published: str | None
     source: str
     hash: str
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class IndexData:
-    """One loaded index version, immutable once loaded (swap the whole object to update)."""
-
-    manifest: Manifest
-    path: Path
-    passages: dict[int, Passage]
-    articles: dict[str, ArticleMeta]
-    dense: DenseIndex
-    bm25: BM25Index
-
-    def passages_of(self, article_id: str) -> list[Passage]:
-        """Return an article's passages in order."""
-        found = [p for p in self.passages.values() if p.article_id == article_id]
-        return sorted(found, key=lambda p: p.ordinal)
 
 
 def corpus_hash(article_hashes: dict[str, str]) -> str:
@@ -114,35 +108,55 @@ def _fsync_tree(path: Path) -> None:
             os.close(fd)
 
 
-def write_version(root: Path, data: IndexData) -> Path:
-    """Write data as a new version and make it CURRENT; return the version's directory."""
+def _write_passages(path: Path, passages: list[Passage]) -> None:
+    with open(path, "w", encoding="utf-8") as out:
+        for p in passages:
+            out.write(json.dumps({"id": p.id, "article_id": p.article_id, "ordinal": p.ordinal,
+                                  "title": p.title, "text": p.text}, ensure_ascii=False) + "\n")  # fmt: skip
+
+
+def _read_passages(path: Path) -> list[Passage]:
+    with open(path, encoding="utf-8") as handle:
+        return [Passage(**json.loads(line)) for line in handle]
+
+
+def write_version(
+    root: Path,
+    *,
+    manifest: Manifest,
+    articles: dict[str, ArticleMeta],
+    main: tuple[list[Passage], DenseIndex, BM25Index] | Path,
+    delta: tuple[list[Passage], np.ndarray],
+    tombstones: set[int],
+) -> Path:
+    """Write a new version and make it CURRENT; `main` is a fresh segment or a previous version's
+    directory whose main segment is reused (hard links). Return the version's directory."""
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
     name = f"v-{stamp}-{secrets.token_hex(3)}"
     tmp = root / f"build-{name}"
-    tmp.mkdir(parents=True)
-    with open(tmp / "passages.jsonl", "w", encoding="utf-8") as out:
-        for p in sorted(data.passages.values(), key=lambda p: p.id):
-            out.write(
-                json.dumps(
-                    {
-                        "id": p.id,
-                        "article_id": p.article_id,
-                        "ordinal": p.ordinal,
-                        "title": p.title,
-                        "text": p.text,
-                    },
-                    ensure_ascii=False,
-                )
-                + "\n"
-            )
+    (tmp / "main").mkdir(parents=True)
+    (tmp / "delta").mkdir()
+    if isinstance(main, Path):
+        for src in (main / "main").rglob("*"):
+            dst = tmp / "main" / src.relative_to(main / "main")
+            if src.is_dir():
+                dst.mkdir(parents=True, exist_ok=True)
+            else:
+                dst.parent.mkdir(parents=True, exist_ok=True)
+                os.link(src, dst)
+    else:
+        passages, dense, bm25 = main
+        _write_passages(tmp / "main" / "passages.jsonl", passages)
+        dense.save(tmp / "main" / "dense.faiss")
+        bm25.save(tmp / "main" / "bm25")
+    _write_passages(tmp / "delta" / "passages.jsonl", delta[0])
+    np.save(tmp / "delta" / "vectors.npy", delta[1].astype(np.float32))
+    np.save(tmp / "tombstones.npy", np.array(sorted(tombstones), dtype=np.int64))
     with open(tmp / "articles.jsonl", "w", encoding="utf-8") as out:
-        for a in data.articles.values():
+        for a in articles.values():
             out.write(json.dumps(asdict(a), ensure_ascii=False) + "\n")
-    data.dense.save(tmp / "dense.faiss")
-    data.bm25.save(tmp / "bm25")
     files = {str(p.relative_to(tmp)): p.stat().st_size for p in sorted(tmp.rglob("*")) if p.is_file()}
-    manifest = {**asdict(data.manifest), "files": files}
-    (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2))
+    (tmp / "manifest.json").write_text(json.dumps({**asdict(manifest), "files": files}, indent=2))
     _fsync_tree(tmp)
     final = root / name
     tmp.rename(final)
@@ -175,13 +189,17 @@ def read_manifest(path: Path) -> Manifest:
     """Read and check a version's manifest."""
     try:
         raw = json.loads((path / "manifest.json").read_text())
-        manifest = Manifest(**raw)
-    except (OSError, ValueError, TypeError) as exc:
+    except (OSError, ValueError) as exc:
         raise IndexCorruptError(f"index {path}: unreadable manifest ({exc}); {REBUILD_HINT}") from exc
-    if manifest.format != FORMAT:
+    if not isinstance(raw, dict) or raw.get("format") != FORMAT:
+        found = raw.get("format") if isinstance(raw, dict) else None
         raise IndexMismatchError(
-            f"index {path} has format {manifest.format}, this newsbot reads {FORMAT}; {REBUILD_HINT}"
+            f"index {path} has format {found}, this newsbot reads {FORMAT}; {REBUILD_HINT}"
         )
+    try:
+        manifest = Manifest(**raw)
+    except TypeError as exc:
+        raise IndexCorruptError(f"index {path}: unreadable manifest ({exc}); {REBUILD_HINT}") from exc
     for name, size in manifest.files.items():
         file = path / name
         if not file.is_file() or file.stat().st_size != size:
@@ -198,26 +216,30 @@ def load_version(path: Path, *, model: str | None = None, ef_search: int = 96) -
             f"{model!r}; {REBUILD_HINT}"
         )
     try:
-        passages = {}
-        with open(path / "passages.jsonl", encoding="utf-8") as handle:
-            for line in handle:
-                p = Passage(**json.loads(line))
-                passages[p.id] = p
+        main_passages = _read_passages(path / "main" / "passages.jsonl")
+        delta_passages = _read_passages(path / "delta" / "passages.jsonl")
+        vectors = np.load(path / "delta" / "vectors.npy", allow_pickle=False)
+        tombstones = frozenset(int(i) for i in np.load(path / "tombstones.npy", allow_pickle=False))
         articles = {}
         with open(path / "articles.jsonl", encoding="utf-8") as handle:
             for line in handle:
                 a = ArticleMeta(**json.loads(line))
                 articles[a.id] = a
         kind: DenseKind = "hnsw" if manifest.dense == "hnsw" else "flat"
-        dense = DenseIndex.load(path / "dense.faiss", kind=kind, ef_search=ef_search)
-        bm25 = BM25Index.load(path / "bm25")
+        dense = DenseIndex.load(path / "main" / "dense.faiss", kind=kind, ef_search=ef_search)
+        bm25 = BM25Index.load(path / "main" / "bm25")
     except Exception as exc:
         raise IndexCorruptError(f"index {path}: cannot read its files ({exc}); {REBUILD_HINT}") from exc
-    if len(dense) != manifest.passages or len(passages) != manifest.passages or dense.dim != manifest.dim:
+    passages = {p.id: p for p in [*main_passages, *delta_passages] if p.id not in tombstones}
+    if (len(dense) != manifest.main_passages or len(main_passages) != manifest.main_passages
+            or len(delta_passages) != len(vectors) or len(passages) != manifest.passages
+            or dense.dim != manifest.dim):  # fmt: skip
         raise IndexCorruptError(f"index {path}: passage counts disagree with the manifest; {REBUILD_HINT}")
-    return IndexData(
-        manifest=manifest, path=path, passages=passages, articles=articles, dense=dense, bm25=bm25
-    )
+    delta = DeltaSegment(np.array([p.id for p in delta_passages], dtype=np.int64), vectors.reshape(-1, manifest.dim),
+                         [p.indexed_text for p in delta_passages])  # fmt: skip
+    stats = BM25Stats(n_docs=len(main_passages), avgdl=bm25.avgdl, k1=bm25.k1, b=bm25.b)
+    return IndexData(manifest=manifest, path=path, passages=passages, articles=articles, dense=dense, bm25=bm25,
+                     delta=delta, tombstones=tombstones, bm25_stats=stats)  # fmt: skip
 
 
 def load_current(root: Path, *, model: str | None = None, ef_search: int = 96) -> IndexData:

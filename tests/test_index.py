@@ -52,7 +52,54 @@ def test_incremental_update_embeds_only_what_changed(tmp_path: Path) -> None:
     engine = Engine(tmp_path, enc, SearchConfig(min_confidence=0.0))
     ids = {p.article_id for p in engine.data.passages.values()}
     assert ids == {a.id for a in _articles(2)}
-    assert sorted(engine.data.dense.ids()) == sorted(engine.data.passages)
+    ids, _ = engine.data.live_vectors()
+    assert sorted(ids) == sorted(engine.data.passages)
+
+
+def test_small_updates_go_to_the_delta_and_stay_searchable(tmp_path: Path) -> None:
+    enc, cfg = HashingEncoder(), IndexConfig(compact_fraction=0.5)
+    arts = _articles(20)
+    first = build_index(arts, tmp_path, enc, cfg)
+    assert first.compacted
+    main_file = current_path(tmp_path) / "main" / "dense.faiss"
+    extra = make_article(title="Volcano erupts", body="A volcano named Etnaxyz erupted at dawn.", source="s",
+                         url="https://n.test/volcano")  # fmt: skip
+    edited = [
+        extra,
+        *_articles(20, edit="Storm floods the harbour of Zorgtown.")[:-1],
+    ]  # one edit, one removal
+    update = build_index(edited, tmp_path, enc, cfg)
+    assert (update.added, update.changed, update.removed, update.embedded, update.compacted) == (
+        1,
+        1,
+        1,
+        2,
+        False,
+    )
+    version = current_path(tmp_path)
+    assert (version / "main" / "dense.faiss").stat().st_ino == main_file.stat().st_ino  # hard link: reused
+    data = Engine(tmp_path, enc, SearchConfig()).data
+    assert (data.manifest.delta_passages, data.manifest.tombstones) == (2, 2)
+    q = enc.encode(["Etnaxyz volcano"])[0]
+    assert data.passages[data.dense_search(q, 1)[0].id].title == "Volcano erupts"
+    assert data.passages[data.bm25_search("Zorgtown harbour storm", 1)[0].id].title == "Story 0"
+    gone = {a.id for a in _articles(20)[-1:]}
+    assert not any(data.passages[h.id].article_id in gone for h in data.bm25_search("story topic19", 50))
+    old_story0 = [
+        h
+        for h in data.bm25_search("Body of story 0 about topic0", 50)
+        if data.passages[h.id].title == "Story 0"
+    ]
+    assert len(old_story0) == 1  # the edited article's old passage is a tombstone
+    big = [
+        make_article(title=f"Extra {i}", body=f"Extra story {i}.", source="s", url=f"https://n.test/x{i}")
+        for i in range(15)
+    ]
+    assert build_index(
+        [*edited, *big], tmp_path, enc, cfg
+    ).compacted  # past compact_fraction: rebuilt from vectors
+    data = Engine(tmp_path, enc, SearchConfig()).data
+    assert (data.manifest.delta_passages, data.manifest.tombstones, data.manifest.main_passages) == (0, 0, 35)
 
 
 def test_answers_come_from_the_right_article(hashing_app: Newsbot) -> None:
@@ -95,10 +142,10 @@ def test_corrupt_or_mismatched_index_says_how_to_rebuild(tmp_path: Path) -> None
     version = current_path(tmp_path)
     with pytest.raises(IndexMismatchError, match=r"newsbot index --rebuild"):
         Engine(tmp_path, HashingEncoder(dim=64), SearchConfig()).reload()
-    with open(version / "dense.faiss", "r+b") as handle:
+    with open(version / "main" / "dense.faiss", "r+b") as handle:
         handle.truncate(100)
     with pytest.raises(
-        IndexCorruptError, match=r"dense\.faiss is missing or truncated.*newsbot index --rebuild"
+        IndexCorruptError, match=r"main/dense\.faiss is missing or truncated.*newsbot index --rebuild"
     ):
         Engine(tmp_path, HashingEncoder(), SearchConfig()).reload()
     (version / "manifest.json").write_text("{not json")

@@ -33,10 +33,11 @@ def tokenize(texts: Sequence[str]) -> list[list[str]]:
 class BM25Index:
     """A bm25s retriever plus the passage id of each of its rows."""
 
-    def __init__(self, retriever: object, ids: np.ndarray) -> None:
+    def __init__(self, retriever: object, ids: np.ndarray, *, avgdl: float, k1: float, b: float) -> None:
         self._retriever = retriever
         self._ids = ids.astype(np.int64)
         self._vocab: dict[str, int] = retriever.vocab_dict  # type: ignore[attr-defined]
+        self.avgdl, self.k1, self.b = avgdl, k1, b
 
     @classmethod
     def build(cls, ids: np.ndarray, texts: Sequence[str], *, k1: float = 1.5, b: float = 0.75) -> BM25Index:
@@ -45,14 +46,19 @@ class BM25Index:
         retriever = bm25s.BM25(k1=k1, b=b)
         tokens = tokenize(texts) if len(texts) else [[""]]
         retriever.index(tokens, show_progress=False)
-        return cls(retriever, ids)
+        avgdl = sum(len(t) for t in tokens) / max(len(tokens), 1)
+        return cls(retriever, ids, avgdl=avgdl, k1=k1, b=b)
 
     def __len__(self) -> int:
         return len(self._ids)
 
     def search(self, query: str, k: int) -> list[Hit]:
         """Return up to k passages with a positive BM25 score, best first."""
-        tokens = [t for t in tokenize([query])[0] if t in self._vocab]
+        return self.search_tokens(tokenize([query])[0], k)
+
+    def search_tokens(self, terms: list[str], k: int) -> list[Hit]:
+        """Return up to k passages with a positive BM25 score for already tokenized terms."""
+        tokens = [t for t in terms if t in self._vocab]
         if not tokens or not len(self._ids):
             return []
         rows, scores = self._retriever.retrieve(  # type: ignore[attr-defined]
@@ -75,12 +81,18 @@ class BM25Index:
         directory.mkdir(parents=True, exist_ok=True)
         self._retriever.save(str(directory), show_progress=False)  # type: ignore[attr-defined]
         np.save(directory / "ids.npy", self._ids)
-        (directory / "tokenizer.json").write_text(
-            json.dumps({"stemmer": "snowball-english", "stopwords": "en"})
-        )
+        meta = {
+            "stemmer": "snowball-english",
+            "stopwords": "en",
+            "avgdl": self.avgdl,
+            "k1": self.k1,
+            "b": self.b,
+        }
+        (directory / "meta.json").write_text(json.dumps(meta))
 
     @classmethod
     def load(cls, directory: Path, *, mmap: bool = False) -> BM25Index:
         """Read an index written by save()."""
         retriever = _bm25s().BM25.load(str(directory), mmap=mmap, show_progress=False, verbosity=0)
-        return cls(retriever, np.load(directory / "ids.npy"))
+        meta = json.loads((directory / "meta.json").read_text())
+        return cls(retriever, np.load(directory / "ids.npy"), avgdl=meta["avgdl"], k1=meta["k1"], b=meta["b"])

@@ -1,0 +1,92 @@
+"""One loaded index version and its search operations over main segment + delta - tombstones."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from index.dense.faiss import DenseIndex
+from index.hits import Hit
+from index.passages import Passage
+from index.segments import BM25Stats, DeltaSegment, merge
+from index.sparse.bm25 import BM25Index, tokenize
+
+if TYPE_CHECKING:
+    from index.storage import ArticleMeta, Manifest
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IndexData:
+    """Immutable once loaded: swap the whole object to serve a new version."""
+
+    manifest: Manifest
+    path: Path
+    passages: dict[int, Passage]  # live passages only
+    articles: dict[str, ArticleMeta]
+    dense: DenseIndex  # main segment
+    bm25: BM25Index  # main segment
+    delta: DeltaSegment
+    tombstones: frozenset[int]
+    bm25_stats: BM25Stats
+
+    def passages_of(self, article_id: str) -> list[Passage]:
+        """Return an article's live passages in order."""
+        found = [p for p in self.passages.values() if p.article_id == article_id]
+        return sorted(found, key=lambda p: p.ordinal)
+
+    def dense_search(self, query: np.ndarray, k: int) -> list[Hit]:
+        """Return the k nearest live passages (main segment over-fetched past tombstones, plus delta)."""
+        extra = min(len(self.tombstones), 4 * k)
+        main = self.dense.search(query[None, :], k + extra)[0]
+        return merge([main, self.delta.dense_search(query, k)], k, drop=self.tombstones)
+
+    def dense_scores(self, query: np.ndarray, ids: list[int]) -> list[Hit]:
+        """Return the cosine of query to each live passage id, best first."""
+        in_delta = self.delta.vectors_of(ids)
+        hits = [Hit(pid, float(vec @ query)) for pid, vec in in_delta.items()]
+        hits += self.dense.score_ids(
+            query, [i for i in ids if i not in in_delta and i not in self.tombstones]
+        )
+        return sorted(hits, key=lambda h: -h.score)
+
+    def bm25_search(self, query: str, k: int) -> list[Hit]:
+        """Return the k best live passages by BM25 (main and delta on one scale)."""
+        terms = tokenize([query])[0]
+        extra = min(len(self.tombstones), 4 * k)
+        main = self.bm25.search_tokens(terms, k + extra)
+        delta = (
+            self.delta.bm25_search(query, k, self.bm25_stats, self.bm25.term_document_frequency(terms))
+            if len(self.delta)
+            else []
+        )
+        return merge([main, delta], k, drop=self.tombstones)
+
+    def document_frequency(self, stems: list[str]) -> dict[str, int]:
+        """Return in how many passages each stem occurs (main + delta)."""
+        main = self.bm25.term_document_frequency(stems)
+        return {s: main[s] + self.delta.df.get(s, 0) for s in stems}
+
+    def live_vectors(self) -> tuple[np.ndarray, np.ndarray]:
+        """Return (ids, vectors) of every live passage, main then delta."""
+        ids, vectors = self.dense.ids(), self.dense.vectors()
+        keep = ~np.isin(ids, list(self.tombstones)) if self.tombstones else np.ones(len(ids), bool)
+        dkeep = (
+            ~np.isin(self.delta.ids, list(self.tombstones))
+            if self.tombstones
+            else np.ones(len(self.delta), bool)
+        )
+        return (np.concatenate([ids[keep], self.delta.ids[dkeep]]),
+                np.concatenate([vectors[keep], self.delta.vectors[dkeep]]))  # fmt: skip
+
+    def describe(self) -> dict[str, Any]:
+        """Return counts for stats pages."""
+        m = self.manifest
+        return {
+            "passages": m.passages,
+            "main": m.main_passages,
+            "delta": m.delta_passages,
+            "tombstones": m.tombstones,
+        }
