@@ -2,16 +2,19 @@
 
     .venv/bin/python benchmarks/bot_latency.py [--users 10] [--questions 100]
 
-Starts the fake Bot API server (tests/fakebot.py) on 127.0.0.1, runs the real bot in-process with
-long polling against it, and has each user ask its share of the questions one after another (the
-next once the previous reply arrived). Latency is from the update being queued at the fake to the
-bot's reply reaching it: polling, typing action, retrieval, extraction and sendMessage included.
+Starts the fake Bot API server (tests/fakebot.py) on 127.0.0.1 in this process, runs `newsbot run`
+as a separate process long-polling it (so the fake's own work is not charged to the bot), and has
+each user ask its share of the questions one after another (the next once the previous reply
+arrived). Latency is from the update being queued at the fake to the bot's reply reaching it:
+polling, typing action, retrieval, extraction and sendMessage included.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import resource
 import sys
 import tempfile
 import time
@@ -23,8 +26,6 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.config import load_config  # noqa: E402
-from tests.botkit import running  # noqa: E402
 from tests.fakebot import FakeBotApi  # noqa: E402
 
 QUESTIONS = [
@@ -60,16 +61,29 @@ async def main(users: int, total: int, model: str) -> None:
         "index": {"encoder": {"model": model}},
         "log_level": "WARNING",
     }))  # fmt: skip
-    config = load_config(config_path)
-    async with running(config, fake):
-        await user(fake, 1, QUESTIONS[:2], [])  # warm-up
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": fake.token, "HF_HUB_OFFLINE": "1"}
+    prefix = os.environ.get("BOT_PREFIX", "").split()
+    bot = await asyncio.create_subprocess_exec(*prefix, sys.executable, "-m", "bot.cli", "--config", str(config_path), "run",
+                                               cwd=ROOT, env=env, stdout=open(os.environ.get("BOT_LOG", os.devnull), "w"),
+                                               stderr=asyncio.subprocess.STDOUT)  # fmt: skip
+    try:
+        await user(fake, 1, QUESTIONS[:3], [])  # warm-up (and waits for the model to load)
         latencies: list[float] = []
         share = [[QUESTIONS[(u + i) % len(QUESTIONS)] for i in range(total // users)] for u in range(users)]
         started = time.monotonic()
         await asyncio.gather(*(user(fake, 100 + u, share[u], latencies) for u in range(users)))
         wall = time.monotonic() - started
-    await fake.stop()
+    finally:
+        bot.terminate()
+        await bot.wait()
+        await fake.stop()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    me = resource.getrusage(resource.RUSAGE_SELF)
     ms = np.array(latencies) * 1000
+    print(
+        f"CPU: bot process {children.ru_utime + children.ru_stime:.1f}s (model load included), "
+        f"fake API + users {me.ru_utime + me.ru_stime:.1f}s"
+    )
     print(
         f"{len(ms)} questions from {users} concurrent users in {wall:.1f}s ({len(ms) / wall:.1f} answered/s)"
     )

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
+TYPING_AFTER_S = 0.3
 NOT_ALLOWED = "Sorry, that command is for the bot's admins only."
 
 
@@ -68,10 +69,13 @@ async def answer_question(update: Update, context: Context, question: str) -> No
         article_id = await asyncio.to_thread(
             svc.state.article_of, message.chat_id, message.reply_to_message.message_id
         )
-    await context.bot.send_chat_action(message.chat_id, ChatAction.TYPING)
     started = time.perf_counter()
+    work = asyncio.ensure_future(asyncio.to_thread(svc.app.engine.ask, question, article_id=article_id))
+    done, _ = await asyncio.wait({work}, timeout=TYPING_AFTER_S)
+    if not done:  # only a slow answer is worth a "typing…" (one request less for most questions)
+        await context.bot.send_chat_action(message.chat_id, ChatAction.TYPING)
     try:
-        answer = await asyncio.to_thread(svc.app.engine.ask, question, article_id=article_id)
+        answer = await work
     except QuestionError as exc:
         await message.reply_text(f"{exc}.")
         return

@@ -69,7 +69,7 @@ async def test_question_answer_with_sources(fake: FakeBotApi, bot_config: Callab
         assert "Joint investigation on heroin trafficking" in answer.text and "2018-08-10" in answer.text
         assert '<a href="https://www.selec.org/news#joint-investigation' in answer.text
         assert answer.reply_to == asked
-        assert (USER, "typing") in fake.actions
+        assert (USER, "typing") not in fake.actions  # a fast answer needs no "typing…"
         [(label, data)] = answer.buttons()
         assert label == "More sources"
         await fake.press(answer, data)
@@ -85,6 +85,23 @@ async def test_question_answer_with_sources(fake: FakeBotApi, bot_config: Callab
         await asyncio.sleep(1.0)
         assert fake.to(555) == []
         assert any(a.get("text") == "That button has expired." for a in fake.callback_answers)
+
+
+async def test_a_slow_answer_shows_typing(fake: FakeBotApi, bot_config: Callable[..., AppConfig]) -> None:
+    async with running(bot_config(), fake) as application:
+        engine = services(application).app.engine
+        fast = engine.ask
+
+        def slow(question: str, **kw: object):  # type: ignore[no-untyped-def]
+            import time
+
+            time.sleep(0.8)
+            return fast(question, **kw)  # type: ignore[arg-type]
+
+        engine.ask = slow  # type: ignore[method-assign]
+        await fake.message("When did SELEC visit CARICC?")
+        await fake.wait_sent(_from(USER))
+        assert (USER, "typing") in fake.actions
 
 
 async def test_unanswerable_latest_and_media(fake: FakeBotApi, bot_config: Callable[..., AppConfig]) -> None:

@@ -7,6 +7,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +16,7 @@ from index.encoders import EncoderConfig
 from index.errors import EncoderError
 
 log = logging.getLogger(__name__)
+SMALL_CALL = 4  # texts per call below which calls are micro-batched
 PACKAGED = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"}
 
 
@@ -41,6 +43,55 @@ def cpu_has_amx() -> bool:
             return any(line.startswith("flags") and " amx_bf16" in line for line in handle)
     except OSError:
         return False
+
+
+class _MicroBatcher:
+    """Coalesces small encode calls from concurrent threads into one forward pass.
+
+    The first caller runs batches while others queue; each batch takes everything queued while the
+    previous one ran, so under load questions share forward passes and alone they wait for nothing.
+    """
+
+    def __init__(self, run: Callable[[list[str]], np.ndarray], max_texts: int = 64) -> None:
+        self._run = run
+        self._max = max_texts
+        self._lock = threading.Lock()
+        self._queue: list[tuple[list[str], Future[np.ndarray]]] = []
+        self._busy = False
+
+    def __call__(self, texts: list[str]) -> np.ndarray:
+        future: Future[np.ndarray] = Future()
+        with self._lock:
+            self._queue.append((texts, future))
+            if self._busy:
+                leader = False
+            else:
+                self._busy = leader = True
+        if leader:
+            self._drain()
+        return future.result()
+
+    def _drain(self) -> None:
+        while True:
+            with self._lock:
+                batch, size = [], 0
+                while self._queue and (not batch or size + len(self._queue[0][0]) <= self._max):
+                    texts, future = self._queue.pop(0)
+                    batch.append((texts, future))
+                    size += len(texts)
+                if not batch:
+                    self._busy = False
+                    return
+            try:
+                vectors = self._run([t for texts, _ in batch for t in texts])
+            except Exception as exc:
+                for _, future in batch:
+                    future.set_exception(exc)
+                continue
+            start = 0
+            for texts, future in batch:
+                future.set_result(vectors[start : start + len(texts)])
+                start += len(texts)
 
 
 class SentenceTransformerEncoder:
@@ -79,6 +130,7 @@ class SentenceTransformerEncoder:
         self.dim = int(dimension() or 0)
         self.bf16 = self._use_bf16(config.precision)
         self._lock = threading.Lock()
+        self._small = _MicroBatcher(self._forward)
         log.info("encoder %s loaded (dim %d, %s)", config.model, self.dim, "bf16" if self.bf16 else "fp32")
 
     def _use_bf16(self, precision: str) -> bool:
@@ -98,23 +150,28 @@ class SentenceTransformerEncoder:
             return self._torch.autocast("cpu", dtype=self._torch.bfloat16)
         return contextlib.nullcontext()
 
+    def _forward(self, texts: list[str]) -> np.ndarray:
+        with self._lock, self._torch.inference_mode(), self._autocast():
+            vectors = self._model.encode(
+                texts,
+                batch_size=self.config.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
+        return np.asarray(vectors, dtype=np.float32)
+
     def encode(self, texts: Sequence[str], *, progress: Callable[[int], None] | None = None) -> np.ndarray:
-        """Return unit vectors, batch by batch (longest first within each call, as ST does)."""
+        """Return unit vectors. Small calls (questions) from concurrent threads share forward passes;
+        large ones (indexing) go in chunks of one batch, so questions wait at most one batch."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        chunk = max(self.config.batch_size * 8, 1)
+        if len(texts) <= SMALL_CALL and progress is None:
+            return self._small(list(texts))
         parts = []
-        for start in range(0, len(texts), chunk):
-            batch = list(texts[start : start + chunk])
-            with self._lock, self._torch.inference_mode(), self._autocast():
-                vecs = self._model.encode(
-                    batch,
-                    batch_size=self.config.batch_size,
-                    normalize_embeddings=True,
-                    convert_to_numpy=True,
-                    show_progress_bar=False,
-                )
-            parts.append(np.asarray(vecs, dtype=np.float32))
+        for start in range(0, len(texts), self.config.batch_size):
+            batch = list(texts[start : start + self.config.batch_size])
+            parts.append(self._forward(batch))
             if progress:
                 progress(len(batch))
         return np.concatenate(parts)
