@@ -62,10 +62,9 @@ async def main(users: int, total: int, model: str) -> None:
         "log_level": "WARNING",
     }))  # fmt: skip
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": fake.token, "HF_HUB_OFFLINE": "1"}
-    prefix = os.environ.get("BOT_PREFIX", "").split()
-    bot = await asyncio.create_subprocess_exec(*prefix, sys.executable, "-m", "bot.cli", "--config", str(config_path), "run",
-                                               cwd=ROOT, env=env, stdout=open(os.environ.get("BOT_LOG", os.devnull), "w"),
-                                               stderr=asyncio.subprocess.STDOUT)  # fmt: skip
+    bot = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "--config", str(config_path), "run",
+                                               cwd=ROOT, env=env, stdout=asyncio.subprocess.DEVNULL,
+                                               stderr=asyncio.subprocess.DEVNULL)  # fmt: skip
     try:
         await user(fake, 1, QUESTIONS[:3], [])  # warm-up (and waits for the model to load)
         latencies: list[float] = []
