@@ -68,7 +68,9 @@ async def _send_one(bot: Bot, app: Newsbot, delivery: Delivery) -> str:
 
 
 async def _worker(bot: Bot, app: Newsbot, queue: asyncio.Queue[Delivery], outcomes: list[str]) -> None:
-    while not queue.empty():
+    while (
+        not queue.empty() and not app.stopping.is_set()
+    ):  # on shutdown: finish the message in hand, claim no more
         delivery = queue.get_nowait()
         if await asyncio.to_thread(app.outbox.claim, delivery.id):
             outcomes.append(await _send_one(bot, app, delivery))
@@ -80,7 +82,7 @@ async def deliver_pending(bot: Bot, app: Newsbot, *, workers: int = WORKERS) -> 
     tried: set[int] = set()
     while True:
         batch = [d for d in await asyncio.to_thread(app.outbox.pending, 500) if d.id not in tried]
-        if not batch:
+        if not batch or app.stopping.is_set():
             break
         tried.update(d.id for d in batch)
         queue: asyncio.Queue[Delivery] = asyncio.Queue()

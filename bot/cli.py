@@ -54,16 +54,25 @@ def _ready(app: Newsbot) -> None:
 
 
 def cmd_ingest(app: Newsbot, args: argparse.Namespace) -> int:
-    """Load the configured sources into the store."""
+    """Fetch the sources once, store new articles (queueing their deliveries) and update the index."""
     failed = 0
     for r in app.ingest():
-        if r.error:
+        if r.backing_off_until:
+            print(f"{r.source}: backing off after failures until {r.backing_off_until}")
+        elif r.error:
             failed += 1
             print(f"{r.source}: FAILED: {r.error}")
+        elif r.not_modified:
+            print(f"{r.source}: not modified")
         else:
             print(
-                f"{r.source}: {r.added} added, {r.changed} changed, {r.removed} removed, {r.unchanged} unchanged"
+                f"{r.source}: {r.added} added, {r.changed} changed, {r.removed} removed, "
+                f"{r.unchanged} unchanged, {r.duplicates} duplicates skipped"
             )
+    if not args.no_index:
+        with _progress("embedding") as progress:
+            report = app.update_index(progress=progress)
+        print(f"index: {report.passages} passages ({report.embedded} embedded)")
     return 1 if failed and failed == len(app.config.sources) else 0
 
 
@@ -192,6 +201,45 @@ def cmd_run(app: Newsbot, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_health(app: Newsbot, args: argparse.Namespace) -> int:
+    """Check the store, the index and the sources; exit 0 healthy, 1 broken, 3 degraded (a source failing)."""
+    from index.storage import current_path, load_version
+
+    report: dict[str, object] = {}
+    status = 0
+    try:
+        ok = app.store.connection.execute("PRAGMA quick_check").fetchone()[0]
+        report["store"] = {"ok": ok == "ok", "articles": app.store.count(), "detail": ok}
+        status = 0 if ok == "ok" else 1
+    except Exception as exc:
+        report["store"], status = {"ok": False, "detail": str(exc)}, 1
+    try:
+        data = load_version(current_path(app.config.index_path), model=app.config.index.encoder.model
+                            if not app.config.index.encoder.model.startswith("hashing") else None)  # fmt: skip
+        report["index"] = {"ok": True, "passages": data.manifest.passages, "created": data.manifest.created}
+    except NewsIndexError as exc:
+        report["index"], status = {"ok": False, "detail": str(exc)}, 1
+    sources = {h.name: h for h in app.sources.all()}
+    failing = [n for n, h in sources.items() if h.failures]
+    report["sources"] = {s.name: {"last_success": sources[s.name].last_success if s.name in sources else None,
+                                  "failures": sources[s.name].failures if s.name in sources else 0,
+                                  "last_error": sources[s.name].last_error if s.name in sources else None}
+                         for s in app.config.sources}  # fmt: skip
+    report["deliveries"] = app.outbox.counts()
+    if status == 0 and failing:
+        status = 3
+    report["status"] = {0: "healthy", 1: "broken", 3: "degraded"}[status]
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        print(f"status: {report['status']}")
+        for key in ("store", "index"):
+            print(f"{key}: {report[key]}")
+        for name, state in report["sources"].items():  # type: ignore[union-attr]
+            print(f"source {name}: {state}")
+    return status
+
+
 def cmd_start(app: Newsbot, args: argparse.Namespace) -> int:
     """Run the main job: the Telegram bot when TELEGRAM_BOT_TOKEN is set, else ingest, index and chat."""
     if os.environ.get(TOKEN_ENV):
@@ -228,6 +276,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fail-under", type=float, help="exit 1 when the share correct is below this")
     p.set_defaults(func=cmd_eval)
     sub.add_parser("stats", help=cmd_stats.__doc__).set_defaults(func=cmd_stats)
+    p = sub.add_parser("health", help=cmd_health.__doc__)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_health)
     sub.add_parser("start", help=cmd_start.__doc__).set_defaults(func=cmd_start)
     p = sub.add_parser("run", help=cmd_run.__doc__)
     p.add_argument("--webhook", action="store_true", help="use a webhook instead of long polling")
@@ -236,11 +287,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _setup_logging(config: AppConfig) -> None:
-    logging.basicConfig(
-        level=config.log_level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    for noisy in ("httpx", "sentence_transformers", "transformers", "faiss", "bm25s"):
-        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
+    from bot import logs
+
+    logs.setup(config.log_level, config.log_format)
 
 
 def main(argv: list[str] | None = None) -> int:

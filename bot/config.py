@@ -47,6 +47,7 @@ class AppConfig:
     search: SearchConfig = field(default_factory=SearchConfig)
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = "text"  # json: one object a line, for log collectors
     base_dir: Path = field(default=Path("."), init=False)
 
     @property

@@ -60,9 +60,9 @@ async def answer_question(update: Update, context: Context, question: str) -> No
     if message is None or user is None:
         return
     if not svc.limiter.allow(user.id):
-        await message.reply_text(
-            f"You're asking faster than I can read 🙂 Please wait {svc.limiter.retry_in(user.id)} s."
-        )
+        if svc.limiter.should_warn(user.id):  # one reply per window, however long the flood
+            wait = svc.limiter.retry_in(user.id)
+            await message.reply_text(f"You're asking faster than I can read 🙂 Please wait {wait} s.")
         return
     article_id = None
     if message.reply_to_message is not None:

@@ -13,6 +13,7 @@ class QuestionLimiter:
         self.per_minute = per_minute
         self._clock = clock
         self._seen: dict[int, deque[float]] = defaultdict(deque)
+        self._warned: dict[int, float] = {}
 
     def allow(self, user_id: int) -> bool:
         """Return True and count the question if the user is under the limit."""
@@ -23,6 +24,16 @@ class QuestionLimiter:
         if len(window) >= self.per_minute:
             return False
         window.append(now)
+        return True
+
+    def should_warn(self, user_id: int) -> bool:
+        """Return True once per window for a user over the limit (a flood gets one reply, not a thousand)."""
+        now = self._clock()
+        window = self._seen.get(user_id)
+        started = window[0] if window else now
+        if self._warned.get(user_id) == started:
+            return False
+        self._warned[user_id] = started
         return True
 
     def retry_in(self, user_id: int) -> int:

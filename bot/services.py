@@ -30,6 +30,7 @@ class Newsbot:
         self._engine: Engine | None = None
         self._fetcher: Fetcher | None = None
         self._lock = threading.Lock()
+        self.stopping = threading.Event()  # set on shutdown: broadcasts stop claiming deliveries
 
     @property
     def encoder(self) -> Encoder:

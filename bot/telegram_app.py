@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import html
 import logging
 import os
 import re
 import secrets
+import signal
 from dataclasses import dataclass, field
 
 from telegram import BotCommand, Update
@@ -22,7 +24,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import admin, handlers
+from bot import admin, handlers, logs
 from bot.config import AppConfig
 from bot.errors import TokenError
 from bot.limits import QuestionLimiter
@@ -64,26 +66,9 @@ def read_token() -> str:
     return token
 
 
-class RedactToken(logging.Filter):
-    """Replaces the bot token in every log record (httpx logs request URLs, which contain it)."""
-
-    def __init__(self, token: str) -> None:
-        super().__init__()
-        self.token = token
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if self.token in message:
-            record.msg, record.args = message.replace(self.token, "[REDACTED]"), None
-        return True
-
-
 def protect_logs(token: str) -> None:
-    """Install the token redaction on every handler of the root logger, and quiet httpx."""
-    root = logging.getLogger()
-    for handler in root.handlers:
-        if not any(isinstance(f, RedactToken) for f in handler.filters):
-            handler.addFilter(RedactToken(token))
+    """Redact the token from every log line (httpx logs request URLs, which contain it)."""
+    logs.redact(token)
     logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
@@ -93,7 +78,8 @@ async def on_error(update: object, context: handlers.Context) -> None:
     svc: Services | None = context.application.bot_data.get("services")
     if svc is None:
         return
-    summary = html.escape(f"{type(context.error).__name__}: {context.error}")[:1000]
+    text = f"{type(context.error).__name__}: {context.error}".replace(context.bot.token, "[REDACTED]")
+    summary = html.escape(text)[:1000]
     where = html.escape(str(getattr(update, "update_id", "")))
     for admin_id in svc.config.telegram.admins:
         try:
@@ -104,7 +90,7 @@ async def on_error(update: object, context: handlers.Context) -> None:
             log.warning("could not report the error to admin %s", admin_id)
 
 
-def build_application(config: AppConfig, token: str) -> Application:
+def build_application(config: AppConfig, token: str, *, handle_signals: bool = False) -> Application:
     """Return the bot with every handler registered; services are made in post_init."""
 
     async def post_init(application: Application) -> None:
@@ -114,6 +100,16 @@ def build_application(config: AppConfig, token: str) -> Application:
             config=config, app=app, state=app.state,
             limiter=QuestionLimiter(config.telegram.questions_per_minute),
         )  # fmt: skip
+        loop = asyncio.get_running_loop()
+
+        def shutdown() -> None:  # SIGTERM/SIGINT: stop claiming deliveries at once, then stop
+            log.info("stopping: the message in hand is finished, the rest stays pending")
+            app.stopping.set()
+            application.stop_running()
+
+        for sig in (signal.SIGTERM, signal.SIGINT) if handle_signals else ():
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(sig, shutdown)
         recovered = await asyncio.to_thread(app.outbox.recover)
         if recovered:
             log.info("%d deliveries interrupted by the last shutdown will be sent again", recovered)
@@ -127,6 +123,11 @@ def build_application(config: AppConfig, token: str) -> Application:
             jobs.run_daily(
                 admin.digest_job, time=dt.time(hour=config.telegram.digest_hour, tzinfo=dt.UTC), name="digest"
             )
+
+    async def post_stop(application: Application) -> None:
+        svc: Services | None = application.bot_data.get("services")
+        if svc is not None:
+            svc.app.stopping.set()
 
     async def post_shutdown(application: Application) -> None:
         svc: Services | None = application.bot_data.get("services")
@@ -142,6 +143,7 @@ def build_application(config: AppConfig, token: str) -> Application:
         .concurrent_updates(True)
         .get_updates_read_timeout(config.telegram.poll_timeout + 10)
         .post_init(post_init)
+        .post_stop(post_stop)
         .post_shutdown(post_shutdown)
         .build()
     )
@@ -180,14 +182,14 @@ def run(config: AppConfig, *, webhook: bool | None = None) -> None:
     """Run the bot until interrupted: long polling, or a webhook when configured."""
     token = read_token()
     protect_logs(token)
-    application = build_application(config, token)
+    application = build_application(config, token, handle_signals=True)
     tg = config.telegram
     if webhook if webhook is not None else tg.mode == "webhook":
         if not tg.webhook_url:
             raise TokenError("telegram.webhook_url must be set for webhook mode")
         secret = os.environ.get(WEBHOOK_SECRET_ENV) or secrets.token_urlsafe(32)
         log.info("starting the webhook on %s:%d", tg.webhook_listen, tg.webhook_port)
-        application.run_webhook(listen=tg.webhook_listen, port=tg.webhook_port, url_path="telegram",
+        application.run_webhook(stop_signals=None, listen=tg.webhook_listen, port=tg.webhook_port, url_path="telegram",
                                 webhook_url=tg.webhook_url, secret_token=secret,
                                 allowed_updates=Update.ALL_TYPES)  # fmt: skip
     else:

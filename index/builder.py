@@ -147,7 +147,12 @@ def build_index(
                 else np.zeros((0, encoder.dim), np.float32)
             )
             dense = DenseIndex.build(
-                all_ids, all_vecs, kind=kind, hnsw_m=config.hnsw_m, ef_search=config.ef_search
+                all_ids,
+                all_vecs,
+                kind=kind,
+                hnsw_m=config.hnsw_m,
+                ef_construction=config.hnsw_ef_construction,
+                ef_search=config.ef_search,
             )
             ordered = sorted(live)
             bm25 = BM25Index.build(np.array(ordered, dtype=np.int64), [live[i].indexed_text for i in ordered])

@@ -1,0 +1,102 @@
+"""Shared benchmark helpers: the datasets in ../shared, and an on-disk embedding cache."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from corpus import Article  # noqa: E402
+from corpus.loaders.jsonl import iter_jsonl  # noqa: E402
+
+SHARED = ROOT.parent / "shared" / "datasets"
+CACHE = ROOT / "benchmarks" / "cache"  # git-ignored
+RESULTS = ROOT / "benchmarks" / "results"  # git-ignored
+
+
+def canon(url: str) -> str:
+    return url.split("#")[0].rstrip("/")
+
+
+def realtimeqa() -> tuple[list[Article], list[dict]]:
+    """Return RealTimeQA-gold's articles and questions."""
+    articles = list(iter_jsonl(SHARED / "realtimeqa-gold" / "articles.jsonl", source="rtqa"))
+    with open(SHARED / "realtimeqa-gold" / "questions.jsonl") as handle:
+        return articles, [json.loads(line) for line in handle]
+
+
+def reuters(limit: int | None = None) -> list[Article]:
+    """Return Reuters-21578 articles (the distractors)."""
+    out = []
+    for i, a in enumerate(iter_jsonl(SHARED / "reuters21578.jsonl.gz", source="reuters")):
+        if limit is not None and i >= limit:
+            break
+        out.append(a)
+    return out
+
+
+class CachedEncoder:
+    """Wraps an encoder; vectors of texts seen before come from a SQLite cache on disk."""
+
+    def __init__(self, inner: object, path: Path = CACHE / "embeddings.sqlite3") -> None:
+        self.inner = inner
+        self.name = inner.name  # type: ignore[attr-defined]
+        self.dim = inner.dim  # type: ignore[attr-defined]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path)
+        self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB)")
+        self.computed = 0
+        self.compute_seconds = 0.0
+
+    def _key(self, text: str) -> str:
+        return hashlib.sha1(f"{self.name}\x00{text}".encode()).hexdigest()
+
+    def encode(self, texts: Sequence[str], *, progress: Callable[[int], None] | None = None) -> np.ndarray:
+        import time
+
+        keys = [self._key(t) for t in texts]
+        found: dict[str, np.ndarray] = {}
+        for start in range(0, len(keys), 900):
+            chunk = keys[start : start + 900]
+            rows = self._db.execute(
+                f"SELECT key, vector FROM vectors WHERE key IN ({','.join('?' * len(chunk))})", chunk
+            )
+            found.update((k, np.frombuffer(v, dtype=np.float32)) for k, v in rows)
+        missing = [i for i, k in enumerate(keys) if k not in found]
+        if missing:
+            t = time.perf_counter()
+            vectors = self.inner.encode([texts[i] for i in missing], progress=progress)  # type: ignore[attr-defined]
+            self.compute_seconds += time.perf_counter() - t
+            self.computed += len(missing)
+            with self._db:
+                self._db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)",
+                                     [(keys[i], vectors[j].astype(np.float32).tobytes()) for j, i in enumerate(missing)])  # fmt: skip
+            for j, i in enumerate(missing):
+                found[keys[i]] = vectors[j]
+        elif progress:
+            progress(len(texts))
+        return (
+            np.stack([found[k] for k in keys]).astype(np.float32)
+            if keys
+            else np.zeros((0, self.dim), np.float32)
+        )
+
+
+def percentiles(values_ms: Sequence[float]) -> tuple[float, float]:
+    arr = np.array(values_ms)
+    return float(np.percentile(arr, 50)), float(np.percentile(arr, 95))
+
+
+def save_json(name: str, data: object) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{name}.json"
+    path.write_text(json.dumps(data, indent=2, default=str))
+    return path

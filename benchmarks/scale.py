@@ -1,0 +1,375 @@
+"""Speed, memory and quality at 10k-1M passages, and txtai side by side.
+
+    .venv/bin/python benchmarks/scale.py [--sizes 10000,100000,1000000] [--questions 100] [--no-txtai]
+
+Data: RealTimeQA-gold's 218 articles and Reuters-21578's 19,043 (../shared/datasets) cut into
+newsbot's passages: ~39k real passages with real all-MiniLM-L6-v2 vectors (cached on disk in
+benchmarks/cache/, never committed). Sizes above that are reached by replicating the real passages:
+each replica keeps the text (so BM25 sees duplicates) and gets the real vector plus Gaussian noise
+(sigma 0.02 per dimension, renormalised: cosine ~0.89 to the original): SYNTHESISED, as the tables say.
+Each size runs in its own process so peak RSS is its own. Results go to benchmarks/results/*.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import CACHE, CachedEncoder, canon, percentiles, realtimeqa, reuters, save_json
+
+from corpus import make_article
+from index import EncoderConfig, Engine, IndexConfig, SearchConfig, build_index, make_encoder
+from index.dense.faiss import DenseIndex
+from index.passages import Passage, make_passages
+from index.sparse.bm25 import BM25Index
+from index.storage import FORMAT, ArticleMeta, Manifest, write_version
+
+NOISE = 0.02
+
+
+def real_passages() -> tuple[list[Passage], dict[str, ArticleMeta], list[dict]]:
+    rt_articles, questions = realtimeqa()
+    articles = rt_articles + reuters()
+    passages: list[Passage] = []
+    metas = {}
+    for a in articles:
+        made = make_passages(a, first_id=len(passages))
+        passages.extend(made)
+        metas[a.id] = ArticleMeta(id=a.id, title=a.title, url=a.url, source=a.source, hash=a.hash,
+                                  published=a.published.isoformat() if a.published else None)  # fmt: skip
+    return passages, metas, questions
+
+
+def vectors_for(passages: list[Passage], encoder: CachedEncoder) -> np.ndarray:
+    from tqdm import tqdm
+
+    bar = tqdm(
+        total=len(passages), desc="embedding (cached after the first run)", unit="passage", file=sys.stderr
+    )
+    out = encoder.encode([p.indexed_text for p in passages], progress=bar.update)
+    bar.close()
+    return out
+
+
+def scaled(passages: list[Passage], vectors: np.ndarray, n: int) -> tuple[list[Passage], np.ndarray]:
+    if n <= len(passages):
+        return passages[:n], vectors[:n]
+    rng = np.random.default_rng(7)
+    out_p, out_v = list(passages), [vectors]
+    while len(out_p) < n:
+        take = min(len(passages), n - len(out_p))
+        base = len(out_p)
+        out_p += [dataclasses.replace(p, id=base + i) for i, p in enumerate(passages[:take])]
+        noisy = vectors[:take] + rng.normal(0, NOISE, size=(take, vectors.shape[1])).astype(np.float32)
+        out_v.append(noisy / np.linalg.norm(noisy, axis=1, keepdims=True))
+    return out_p, np.concatenate(out_v)
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def one_size(n: int, questions_n: int) -> dict:
+    """Build and query one size (run in a subprocess); return its measurements."""
+    passages, metas, questions = real_passages()
+    encoder = CachedEncoder(make_encoder(EncoderConfig()))
+    vectors = vectors_for(passages, encoder)
+    real = len(passages)
+    passages, vectors = scaled(passages, vectors, n)
+    config = IndexConfig()
+    kind = "hnsw" if n >= config.hnsw_threshold else "flat"
+    root = CACHE / f"scale-{n}"
+    import shutil
+
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    ids = np.array([p.id for p in passages], dtype=np.int64)
+    t0 = time.perf_counter()
+    dense = DenseIndex.build(ids, vectors, kind=kind, hnsw_m=config.hnsw_m,
+                             ef_construction=config.hnsw_ef_construction, ef_search=config.ef_search)  # fmt: skip
+    t1 = time.perf_counter()
+    bm25 = BM25Index.build(ids, [p.indexed_text for p in passages])
+    t2 = time.perf_counter()
+    used = {p.article_id for p in passages}
+    manifest = Manifest(format=FORMAT, model=encoder.name, dim=encoder.dim, dense=kind, passages=len(passages),
+                        articles=len(used), corpus_hash="bench", created="bench", next_id=len(passages),
+                        main_passages=len(passages))  # fmt: skip
+    version = write_version(root, manifest=manifest, articles={a: metas[a] for a in used}, main=(passages, dense, bm25),
+                            delta=([], np.zeros((0, encoder.dim), np.float32)), tombstones=set())  # fmt: skip
+    t3 = time.perf_counter()
+    disk_mb = sum(f.stat().st_size for f in version.rglob("*") if f.is_file()) / 2**20
+    result = {"size": len(passages), "real_passages": min(real, n), "synthesised": max(0, n - real), "dense": kind,
+              "build_dense_s": round(t1 - t0, 1), "build_bm25_s": round(t2 - t1, 1), "write_s": round(t3 - t2, 1),
+              "build_total_s": round(t3 - t0, 1), "build_passages_per_s": round(n / (t3 - t0)), "disk_mb": round(disk_mb)}  # fmt: skip
+
+    engine = Engine(root, encoder.inner, SearchConfig())
+    data = engine.data
+    asked = [q["question"] for q in questions[:questions_n]]
+    for q in asked[:5]:
+        engine.ask(q)
+    ask_ms, retrieve_ms = [], []
+    for q in asked:
+        t = time.perf_counter()
+        engine.ask(q)
+        ask_ms.append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        engine.retrieve(data, q, encoder.inner.encode([q])[0])
+        retrieve_ms.append((time.perf_counter() - t) * 1000)
+    result["ask_p50_ms"], result["ask_p95_ms"] = (round(v, 1) for v in percentiles(ask_ms))
+    result["retrieve_p50_ms"], result["retrieve_p95_ms"] = (round(v, 1) for v in percentiles(retrieve_ms))
+    qv = encoder.inner.encode(asked)
+    if kind == "hnsw":
+        exact = np.argsort(-(qv @ vectors.T), axis=1)[:, :10] if n <= 200_000 else _exact_chunked(qv, vectors)
+        got = [[h.id for h in hits] for hits in dense.search(qv, 10)]
+        result["recall_at_10"] = round(
+            float(np.mean([len(set(g) & set(e.tolist())) / 10 for g, e in zip(got, exact, strict=True)])), 4
+        )
+        t = time.perf_counter()
+        for row in qv:
+            dense.search(row[None, :], 10)
+        result["hnsw_search_ms"] = round((time.perf_counter() - t) * 1000 / len(qv), 2)
+    else:
+        result["recall_at_10"] = 1.0
+    if 50_000 <= n <= 200_000:  # one added article at this size: the delta path
+        article = make_article(title="Port of Varna reopens", body="On 5 March 2024 the port of Varna reopened. " * 20,
+                               source="bench", url="https://bench.test/varna")  # fmt: skip
+        from corpus import Article
+
+        keep = [
+            Article(id=m.id, title=m.title, body="", source=m.source, url=m.url, hash=m.hash)
+            for m in data.articles.values()
+        ]
+        t = time.perf_counter()
+        report = build_index([*keep, article], root, encoder.inner, config)
+        result["add_one_article_s"] = round(time.perf_counter() - t, 2)
+        result["add_one_article_compacted"] = report.compacted
+    result["peak_rss_mb"] = round(rss_mb())
+    return result
+
+
+def _exact_chunked(qv: np.ndarray, vectors: np.ndarray) -> np.ndarray:
+    best = np.full((len(qv), 10), -1, dtype=np.int64)
+    scores = np.full((len(qv), 10), -np.inf, dtype=np.float32)
+    for start in range(0, len(vectors), 100_000):
+        s = qv @ vectors[start : start + 100_000].T
+        cand = np.concatenate([scores, s], axis=1)
+        cids = np.concatenate(
+            [best, np.arange(start, start + s.shape[1])[None, :].repeat(len(qv), 0)], axis=1
+        )
+        top = np.argsort(-cand, axis=1)[:, :10]
+        scores, best = np.take_along_axis(cand, top, 1), np.take_along_axis(cids, top, 1)
+    return best
+
+
+def embedding_throughput() -> dict:
+    """fp32 sentence-transformers default vs newsbot's encoder (auto) vs bf16, on the same 512 passages."""
+    import torch
+    from sentence_transformers import SentenceTransformer
+
+    from index.encoders.sentence_transformers import resolve_model_path
+
+    passages, _, _ = real_passages()
+    texts = [p.indexed_text for p in passages[:512]]
+    model = SentenceTransformer(resolve_model_path("all-MiniLM-L6-v2"), device="cpu")
+    model.encode(texts[:32])
+    t = time.perf_counter()
+    ref = model.encode(texts, normalize_embeddings=True)
+    fp32 = len(texts) / (time.perf_counter() - t)
+    out = {"st_fp32_default_per_s": round(fp32, 1), "torch_threads": torch.get_num_threads()}
+    for precision in ("auto", "bf16"):
+        enc = make_encoder(EncoderConfig(precision=precision))
+        enc.encode(texts[:32])
+        t = time.perf_counter()
+        vec = enc.encode(texts)
+        rate = len(texts) / (time.perf_counter() - t)
+        out[f"newsbot_{precision}_per_s"] = round(rate, 1)
+        out[f"newsbot_{precision}_ratio"] = round(rate / fp32, 2)
+        out[f"newsbot_{precision}_min_cosine"] = round(float((vec * ref).sum(1).min()), 5)
+        out[f"newsbot_{precision}_uses_bf16"] = bool(getattr(enc, "bf16", False))
+    return out
+
+
+def quality(questions_n: int) -> dict:
+    """RealTimeQA questions over its articles + all Reuters as distractors: BM25, dense, fusion."""
+    rt_articles, questions = realtimeqa()
+    articles = rt_articles + reuters()
+    url_of = {a.id: a.url for a in articles}
+    encoder = CachedEncoder(make_encoder(EncoderConfig()))
+    root = CACHE / "quality"
+    build_index(articles, root, encoder, IndexConfig())
+    base = SearchConfig()
+    variants = {"bm25": dataclasses.replace(base, dense_weight=0.0), "dense": dataclasses.replace(base, bm25_weight=0.0),
+                "rrf (newsbot)": base}  # fmt: skip
+    out = {}
+    for name, cfg in variants.items():
+        engine = Engine(root, encoder.inner, dataclasses.replace(cfg, min_confidence=0.0))
+        r1 = r5 = hit = 0
+        for q in questions:
+            data = engine.data
+            fused, _ = engine.retrieve(data, q["question"], encoder.inner.encode([q["question"]])[0])
+            seen: list[str] = []
+            for h in fused:
+                u = canon(url_of[data.passages[h.id].article_id])
+                if u not in seen:
+                    seen.append(u)
+            gold = {canon(u) for u in q["source_urls"]}
+            r1 += bool(seen[:1] and seen[0] in gold)
+            r5 += bool(gold & set(seen[:5]))
+            a = engine.ask(q["question"])
+            hit += q["answer"].lower() in f"{a.answer or ''} {a.sentence or ''}".lower()
+        n = len(questions)
+        out[name] = {
+            "recall@1": round(r1 / n, 3),
+            "recall@5": round(r5 / n, 3),
+            "answer_in_reply": round(hit / n, 3),
+        }
+    out["passages"] = Engine(root, encoder.inner, base).data.manifest.passages
+    return out
+
+
+def txtai_side_by_side(n: int, questions_n: int) -> dict:
+    """txtai (hybrid, same model files) and newsbot on the same n passages, both embedding from scratch."""
+    try:
+        from txtai import Embeddings
+    except ImportError:
+        return {"skipped": "txtai is not installed (pip install txtai)"}
+    from index.encoders.sentence_transformers import resolve_model_path
+
+    passages, metas, questions = real_passages()
+    passages = passages[:n]
+    url_of = {p.id: canon(metas[p.article_id].url) for p in passages}
+    asked = [q for q in questions if {canon(u) for u in q["source_urls"]} & set(url_of.values())][
+        :questions_n
+    ]
+    out: dict[str, dict] = {}
+    t = time.perf_counter()
+    emb = Embeddings(path=resolve_model_path("all-MiniLM-L6-v2"), hybrid=True, content=False, backend="faiss")
+    emb.index([(p.id, p.indexed_text, None) for p in passages])
+    build = time.perf_counter() - t
+    out["txtai"] = _score(lambda q: [int(r[0]) for r in emb.search(q, 50)], asked, url_of) | {
+        "build_s": round(build, 1)
+    }
+    root = CACHE / f"txtai-peer-{n}"
+    import shutil
+
+    shutil.rmtree(root, ignore_errors=True)
+    encoder = make_encoder(EncoderConfig())
+    arts = {}
+    for p in passages:
+        arts.setdefault(p.article_id, []).append(p)
+    from corpus import Article
+
+    articles = [Article(id=aid, title=ps[0].title, body="\n\n".join(x.text for x in ps), source="bench",
+                        url=metas[aid].url, hash=metas[aid].hash) for aid, ps in arts.items()]  # fmt: skip
+    t = time.perf_counter()
+    report = build_index(articles, root, encoder, IndexConfig())
+    build = time.perf_counter() - t
+    engine = Engine(root, encoder, SearchConfig())
+    data = engine.data
+    url_of_nb = {pid: canon(data.articles[p.article_id].url) for pid, p in data.passages.items()}
+    out["newsbot"] = _score(
+        lambda q: [h.id for h in engine.retrieve(data, q, encoder.encode([q])[0])[0]], asked, url_of_nb
+    )
+    out["newsbot"] |= {"build_s": round(build, 1), "passages": report.passages}
+    ms = []
+    for q in asked:
+        t = time.perf_counter()
+        engine.ask(q["question"])
+        ms.append((time.perf_counter() - t) * 1000)
+    out["newsbot"]["ask_p50_ms"] = round(percentiles(ms)[0], 1)
+    out["ratios newsbot/txtai"] = {k: round(out["newsbot"][k] / out["txtai"][k], 2)
+                                   for k in ("build_s", "search_p50_ms", "search_p95_ms", "recall@1", "recall@5")
+                                   if out["txtai"].get(k)}  # fmt: skip
+    out["questions"] = len(asked)
+    return out
+
+
+def _score(search, asked: list[dict], url_of: dict[int, str]) -> dict:
+    for q in asked[:3]:
+        search(q["question"])
+    r1 = r5 = 0
+    ms = []
+    for q in asked:
+        t = time.perf_counter()
+        ids = search(q["question"])
+        ms.append((time.perf_counter() - t) * 1000)
+        seen: list[str] = []
+        for i in ids:
+            if url_of[i] not in seen:
+                seen.append(url_of[i])
+        gold = {canon(u) for u in q["source_urls"]}
+        r1 += bool(seen[:1] and seen[0] in gold)
+        r5 += bool(gold & set(seen[:5]))
+    p50, p95 = percentiles(ms)
+    n = max(len(asked), 1)
+    return {
+        "recall@1": round(r1 / n, 3),
+        "recall@5": round(r5 / n, 3),
+        "search_p50_ms": round(p50, 1),
+        "search_p95_ms": round(p95, 1),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--questions", type=int, default=100)
+    parser.add_argument("--no-txtai", action="store_true")
+    parser.add_argument("--txtai-size", type=int, default=5000)
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(one_size(args.one, args.questions)))
+        return
+    results: dict[str, object] = {}
+    started = time.perf_counter()
+    passages, _, _ = real_passages()
+    encoder = CachedEncoder(make_encoder(EncoderConfig()))
+    t = time.perf_counter()
+    vectors_for(passages, encoder)
+    if encoder.computed:
+        results["embed_real"] = {"passages": encoder.computed, "seconds": round(encoder.compute_seconds, 1),
+                                 "passages_per_s": round(encoder.computed / encoder.compute_seconds, 1)}  # fmt: skip
+    print(f"real passages: {len(passages)} ({time.perf_counter() - t:.0f}s, {encoder.computed} embedded now)")
+    results["embedding_throughput"] = embedding_throughput()
+    print("embedding throughput:", results["embedding_throughput"])
+    rows = []
+    for n in [int(s) for s in args.sizes.split(",")]:
+        out = subprocess.run([sys.executable, __file__, "--one", str(n), "--questions", str(args.questions)],
+                             capture_output=True, text=True, env={**os.environ, "HF_HUB_OFFLINE": "1"}, check=True)  # fmt: skip
+        rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+        print(json.dumps(rows[-1]))
+    results["sizes"] = rows
+    results["quality"] = quality(args.questions)
+    print("quality:", results["quality"])
+    if not args.no_txtai:
+        results["txtai"] = txtai_side_by_side(args.txtai_size, args.questions)
+        print("txtai:", json.dumps(results["txtai"]))
+    results["wall_s"] = round(time.perf_counter() - started)
+    _print_tables(results)
+    print(f"results: {save_json('scale', results)}")
+
+
+def _print_tables(r: dict) -> None:
+    print(
+        "\n| size | synthesised | dense | build s | passages/s | disk MB | peak RSS MB | ask p50/p95 ms | retrieve p50 ms | recall@10 | +1 article s |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    for s in r["sizes"]:
+        print(f"| {s['size']:,} | {s['synthesised']:,} | {s['dense']} | {s['build_total_s']} | {s['build_passages_per_s']:,} | "
+              f"{s['disk_mb']} | {s['peak_rss_mb']} | {s['ask_p50_ms']}/{s['ask_p95_ms']} | {s['retrieve_p50_ms']} | "
+              f"{s['recall_at_10']} | {s.get('add_one_article_s', '')} |")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,159 @@
+"""Abuse and operations: floods, hostile text, secrets in errors, health checks, graceful SIGTERM."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+
+import pytest
+
+from bot.config import AppConfig, load_config
+from bot.services import Newsbot
+from tests.botkit import running, services
+from tests.conftest import ROOT
+from tests.fakebot import FakeBotApi
+
+ADMIN = 777
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeBotApi]:
+    server = FakeBotApi()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+def bot_config(write_config: Callable[..., Path], fake: FakeBotApi) -> Callable[..., AppConfig]:
+    def make(**telegram: object) -> AppConfig:
+        settings = {"api_url": fake.base_url, "admins": [ADMIN], "poll_timeout": 1, "questions_per_minute": 5}
+        return load_config(write_config(telegram={**settings, **telegram}))
+
+    return make
+
+
+async def test_a_flood_from_one_user_does_not_starve_the_others(
+    fake: FakeBotApi, bot_config: Callable[..., AppConfig]
+) -> None:
+    flooder = 6666
+    async with running(bot_config(), fake):
+        for i in range(1000):
+            await fake.message(f"When did SELEC visit CARICC? ({i})", chat_id=flooder)
+        for user in range(1, 6):
+            await fake.message("When was the joint heroin investigation between Bulgaria and Turkey finalized?",
+                               chat_id=user)  # fmt: skip
+        others = await fake.wait_sent(lambda s: 1 <= s.chat_id <= 5, count=5, timeout=60)
+        assert all("August 10th 2018" in s.text for s in others)
+        await asyncio.sleep(2.0)
+    replies = fake.to(flooder)
+    assert len([r for r in replies if "October 12th, 2018" in r.text]) == 5  # the per-minute limit
+    assert len([r for r in replies if "faster than I can read" in r.text]) == 1  # one warning, not 995
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("   ", "empty"),
+        ("why " * 25_000, "too long"),
+        ("\x00\x01\x02\ufffd\ufffd", "empty"),
+        ("<script>alert(1)</script> & <b>bold", "couldn't find"),
+        ("*bold* _it_ [link](http://x) `code`", "couldn't find"),
+    ],
+)
+async def test_hostile_questions_get_a_clean_reply(
+    fake: FakeBotApi, bot_config: Callable[..., AppConfig], text: str, expected: str
+) -> None:
+    async with running(bot_config(), fake):
+        await fake.message(text)
+        [reply] = await fake.wait_sent(lambda s: s.chat_id == 1001)
+        assert expected in reply.text
+        assert "<script>" not in reply.text
+
+
+async def test_errors_reach_admins_without_the_token(
+    fake: FakeBotApi, bot_config: Callable[..., AppConfig], caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    from bot.telegram_app import protect_logs
+
+    protect_logs(fake.token)
+    async with running(bot_config(), fake) as application:
+
+        def broken(question: str, **kw: object) -> None:
+            raise RuntimeError(f"backend at https://api.test/bot{fake.token}/x exploded")
+
+        services(application).app.engine.ask = broken  # type: ignore[method-assign]
+        await fake.message("When did SELEC visit CARICC?")
+        [alert] = await fake.wait_sent(lambda s: s.chat_id == ADMIN)
+        await fake.message("/stats", chat_id=ADMIN)
+        await fake.wait_sent(lambda s: s.chat_id == ADMIN and "newsbot stats" in s.text)
+    assert "RuntimeError" in alert.text and "[REDACTED]" in alert.text
+    assert all(fake.token not in s.text for s in fake.sent)
+    assert fake.token not in caplog.text and "exploded" in caplog.text
+
+
+def _cli(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "bot.cli", "--config", str(config), *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+
+
+def test_health_exit_codes_and_corrupt_state(write_config: Callable[..., Path], tmp_path: Path) -> None:
+    config = write_config(sources=[
+        {"name": "selec", "type": "textpage", "path": str(ROOT / "corpus/bundled/selec-news-2018.txt")},
+        {"name": "gone", "type": "jsonl", "path": str(tmp_path / "missing.jsonl")},
+    ])  # fmt: skip
+    assert _cli(config, "ingest").returncode == 0
+    health = _cli(config, "health")
+    assert health.returncode == 3 and "degraded" in health.stdout  # one source failing
+    (tmp_path / "missing.jsonl").write_text('{"title": "A", "text": "Alpha story text."}\n')
+    assert _cli(config, "ingest").returncode == 0
+    assert _cli(config, "health").returncode == 0
+    app_config = load_config(config)
+    index = next(app_config.index_path.glob("v-*"))
+    (index / "main" / "passages.jsonl").write_text("garbage\n")
+    broken = _cli(config, "health")
+    assert broken.returncode == 1 and "rebuild" in broken.stdout
+    db = app_config.db_path
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    db.write_bytes(b"not a database at all" * 200)
+    for command in ("stats", "health", "ingest", "ask", "x"):
+        out = _cli(config, command) if command != "x" else _cli(config, "ask", "anything")
+        assert out.returncode != 0
+        assert "Traceback" not in out.stderr
+    assert "newsbot ingest" in _cli(config, "stats").stderr
+
+
+async def test_sigterm_mid_broadcast_finishes_or_leaves_pending(fake: FakeBotApi, tmp_path: Path,
+                                                                write_config: Callable[..., Path]) -> None:  # fmt: skip
+    config = write_config(telegram={"api_url": fake.base_url, "poll_timeout": 1}, ingest={"interval_minutes": 0})
+    app = Newsbot(load_config(config))
+    app.ingest()
+    app.update_index()
+    chats = list(range(30_000, 30_150))
+    article = app.store.latest(1)[0]
+    with app.store.transaction() as db:
+        from bot.outbox import Outbox
+
+        Outbox.enqueue(db, article.id, chats)
+    app.close()
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": fake.token}
+    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "--config", str(config), "run"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    await fake.wait_sent(lambda s: s.chat_id in chats, count=20, timeout=60)
+    proc.send_signal(signal.SIGTERM)
+    assert await asyncio.to_thread(proc.wait, 30) == 0
+    app = Newsbot(load_config(config))
+    counts = app.outbox.counts()
+    app.close()
+    assert "sending" not in counts and counts.get("sent", 0) + counts.get("pending", 0) == 150
+    assert counts.get("pending", 0) > 0  # it stopped mid-broadcast
+    delivered = [s.chat_id for s in fake.sent if s.chat_id in chats]
+    assert len(delivered) == len(set(delivered)) == counts["sent"]
