@@ -168,10 +168,13 @@ class SentenceTransformerEncoder:
             return np.zeros((0, self.dim), dtype=np.float32)
         if len(texts) <= SMALL_CALL and progress is None:
             return self._small(list(texts))
-        parts = []
-        for start in range(0, len(texts), self.config.batch_size):
-            batch = list(texts[start : start + self.config.batch_size])
-            parts.append(self._forward(batch))
+        # sort by length over the whole call, so each batch pads little, then batch by batch (a
+        # question waits at most one batch for the lock)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        for start in range(0, len(order), self.config.batch_size):
+            rows = order[start : start + self.config.batch_size]
+            out[rows] = self._forward([texts[i] for i in rows])
             if progress:
-                progress(len(batch))
-        return np.concatenate(parts)
+                progress(len(rows))
+        return out
