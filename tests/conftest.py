@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -11,6 +11,7 @@ import yaml
 
 from bot.config import AppConfig, load_config
 from bot.services import Newsbot
+from tests.fakebot import FakeBotApi
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = ROOT / "corpus" / "bundled" / "selec-news-2018.txt"
@@ -91,3 +92,31 @@ def real_app(real_config: AppConfig) -> Iterator[Newsbot]:
     app.ensure_index()
     yield app
     app.close()
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeBotApi]:
+    """Return a running fake Telegram Bot API server on 127.0.0.1."""
+    server = FakeBotApi()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+BOT_ADMIN = 777
+
+
+@pytest.fixture
+def bot_config(write_config: Callable[..., Path], fake: FakeBotApi) -> Callable[..., AppConfig]:
+    """Return a function making a config that points the bot at the fake (telegram settings overridable)."""
+
+    def make(**telegram: object) -> AppConfig:
+        settings = {
+            "api_url": fake.base_url,
+            "admins": [BOT_ADMIN],
+            "poll_timeout": 1,
+            "questions_per_minute": 100,
+        }
+        return load_config(write_config(telegram={**settings, **telegram}))
+
+    return make

@@ -8,7 +8,7 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -22,28 +22,11 @@ from tests.fakebot import FakeBotApi
 ADMIN = 777
 
 
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeBotApi]:
-    server = FakeBotApi()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-def bot_config(write_config: Callable[..., Path], fake: FakeBotApi) -> Callable[..., AppConfig]:
-    def make(**telegram: object) -> AppConfig:
-        settings = {"api_url": fake.base_url, "admins": [ADMIN], "poll_timeout": 1, "questions_per_minute": 5}
-        return load_config(write_config(telegram={**settings, **telegram}))
-
-    return make
-
-
 async def test_a_flood_from_one_user_does_not_starve_the_others(
     fake: FakeBotApi, bot_config: Callable[..., AppConfig]
 ) -> None:
     flooder = 6666
-    async with running(bot_config(), fake):
+    async with running(bot_config(questions_per_minute=5), fake):
         for i in range(1000):
             await fake.message(f"When did SELEC visit CARICC? ({i})", chat_id=flooder)
         for user in range(1, 6):
@@ -133,7 +116,9 @@ def test_health_exit_codes_and_corrupt_state(write_config: Callable[..., Path], 
 
 async def test_sigterm_mid_broadcast_finishes_or_leaves_pending(fake: FakeBotApi, tmp_path: Path,
                                                                 write_config: Callable[..., Path]) -> None:  # fmt: skip
-    config = write_config(telegram={"api_url": fake.base_url, "poll_timeout": 1}, ingest={"interval_minutes": 0})
+    config = write_config(
+        telegram={"api_url": fake.base_url, "poll_timeout": 1}, ingest={"interval_minutes": 0}
+    )
     app = Newsbot(load_config(config))
     app.ingest()
     app.update_index()

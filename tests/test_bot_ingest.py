@@ -7,7 +7,7 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -23,14 +23,6 @@ from tests.newsserver import NewsSite, Route, rss, serve
 ADMIN = 777
 STORY = "On 5 March 2024 the port of Varna reopened after a storm closed it for three days, officials said."
 NEW = "On 9 March 2024 customs officers in Burgas seized 12 tonnes of counterfeit cigarettes from a ship."
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeBotApi]:
-    server = FakeBotApi()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 @pytest.fixture

@@ -11,10 +11,8 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
 import yaml
 
 from bot.config import load_config
@@ -27,15 +25,25 @@ from tests.conftest import ROOT
 from tests.fakebot import FakeBotApi
 
 RUNS = int(os.environ.get("NEWSBOT_CRASH_RUNS", "20"))
-WORDS = "harbour storm customs ministry election bridge grain export police summit railway court budget".split()
+WORDS = (
+    "harbour storm customs ministry election bridge grain export police summit railway court budget".split()
+)
 
 
 def _write_articles(path: Path, start: int, count: int) -> None:
     rng = random.Random(start)
     with open(path, "a") as out:
         for i in range(start, start + count):
-            body = " ".join(f"Story {i} reports that the {rng.choice(WORDS)} of town{i} met on 3 May 2024." for _ in range(12))
-            out.write(json.dumps({"title": f"Story {i}", "date": "2024-05-03", "url": f"https://n.test/{i}", "text": body}) + "\n")
+            body = " ".join(
+                f"Story {i} reports that the {rng.choice(WORDS)} of town{i} met on 3 May 2024."
+                for _ in range(12)
+            )
+            out.write(
+                json.dumps(
+                    {"title": f"Story {i}", "date": "2024-05-03", "url": f"https://n.test/{i}", "text": body}
+                )
+                + "\n"
+            )
 
 
 def _config(tmp: Path, source: Path, **extra: object) -> Path:
@@ -121,14 +129,6 @@ def test_killed_ingests_leave_the_store_consistent(tmp_path: Path) -> None:
     assert killer.killed >= RUNS // 2
 
 
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeBotApi]:
-    server = FakeBotApi()
-    await server.start()
-    yield server
-    await server.stop()
-
-
 async def test_killed_broadcasts_reach_everyone(fake: FakeBotApi, tmp_path: Path) -> None:
     """Every subscriber gets every article; a kill between Telegram's reply and our commit (the
     row still `sending`) is the only way to a second copy, and the test counts those."""
@@ -165,7 +165,9 @@ async def test_killed_broadcasts_reach_everyone(fake: FakeBotApi, tmp_path: Path
         proc = _newsbot(config, "run", env=env)
         title = f"Story {5 + run}"
         try:
-            await fake.wait_sent(lambda s, t=title: t in s.text and s.chat_id in subscribers, count=30, timeout=60)
+            await fake.wait_sent(
+                lambda s, t=title: t in s.text and s.chat_id in subscribers, count=30, timeout=60
+            )
             await asyncio.sleep(0.3)
         finally:
             proc.send_signal(signal.SIGTERM)
