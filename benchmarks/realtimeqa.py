@@ -32,6 +32,9 @@ from corpus.loaders.jsonl import iter_jsonl  # noqa: E402
 from index import EncoderConfig, Engine, IndexConfig, SearchConfig, build_index, make_encoder  # noqa: E402
 from index.evidence import confidence  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from common import CachedEncoder  # noqa: E402
+
 SHARED = ROOT.parent / "shared" / "datasets"
 CACHE = ROOT / "benchmarks" / "cache"
 
@@ -123,7 +126,7 @@ def main() -> None:
     args = parser.parse_args()
     articles, questions = load(args.distractors)
     url_of = {a.id: a.url for a in articles}
-    encoder = make_encoder(EncoderConfig(model=args.model))
+    encoder = CachedEncoder(make_encoder(EncoderConfig(model=args.model)))  # vectors shared with scale.py
     config = IndexConfig(encoder=EncoderConfig(model=args.model))
     root = CACHE / f"rtqa-{args.distractors}"
     report = build_index(articles, root, encoder, config)
@@ -141,7 +144,7 @@ def main() -> None:
         "score": dataclasses.replace(base, fusion="score"),
     }
     results = {
-        name: summary(run_questions(Engine(root, encoder, cfg), questions, url_of))
+        name: summary(run_questions(Engine(root, encoder.inner, cfg), questions, url_of))
         for name, cfg in variants.items()
     }
     print(f"{'retrieval':12} {'R@1':>6} {'R@5':>6} {'ans':>6} {'p50ms':>7} {'p95ms':>7}")
@@ -160,7 +163,7 @@ def main() -> None:
         keep = [a for a in articles if canon(a.url) not in gone or canon(a.url) in mine]
         half = CACHE / f"rtqa-half{side}-{args.distractors}"
         derived_index(root, half, keep, encoder, config)
-        engine = Engine(half, encoder, base)
+        engine = Engine(half, encoder.inner, base)
         for row in run_questions(engine, sides[side], url_of):
             x.append(row["signals"])
             y.append(1.0 if row["evidence_ok"] else 0.0)
