@@ -6,7 +6,7 @@ import hashlib
 import json
 import sqlite3
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -88,6 +88,11 @@ class CachedEncoder:
             if keys
             else np.zeros((0, self.dim), np.float32)
         )
+
+
+def distinct(items: Iterable[str]) -> list[str]:
+    """Return items without repeats, in first-seen order (ranked passages -> ranked articles)."""
+    return list(dict.fromkeys(items))
 
 
 def percentiles(values_ms: Sequence[float]) -> tuple[float, float]:

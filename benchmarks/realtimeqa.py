@@ -33,7 +33,7 @@ from index import EncoderConfig, Engine, IndexConfig, SearchConfig, build_index,
 from index.evidence import confidence  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from common import CachedEncoder  # noqa: E402
+from common import CachedEncoder, distinct  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "datasets"
 CACHE = ROOT / "benchmarks" / "cache"
@@ -65,11 +65,7 @@ def run_questions(engine: Engine, questions: list[dict], url_of: dict[str, str])
         qvec = engine.encoder.encode([q["question"]])[0]
         fused, cosines = engine.retrieve(data, q["question"], qvec)
         found = engine.evidence(data, q["question"], qvec, fused, cosines)
-        seen: list[str] = []
-        for h in fused:
-            u = canon(url_of[data.passages[h.id].article_id])
-            if u not in seen:
-                seen.append(u)
+        seen = distinct(canon(url_of[data.passages[h.id].article_id]) for h in fused)
         gold = {canon(u) for u in q["source_urls"]}
         text = f"{a.answer or ''} {a.sentence or ''}".lower()
         rows.append(

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import CACHE, CachedEncoder, canon, percentiles, realtimeqa, reuters, save_json
+from common import CACHE, CachedEncoder, canon, distinct, percentiles, realtimeqa, reuters, save_json
 
 from corpus import make_article
 from index import EncoderConfig, Engine, IndexConfig, SearchConfig, build_index, make_encoder
@@ -75,6 +75,37 @@ def scaled(passages: list[Passage], vectors: np.ndarray, n: int) -> tuple[list[P
     return out_p, np.concatenate(out_v)
 
 
+def write_index(
+    root: Path,
+    passages: list[Passage],
+    vectors: np.ndarray,
+    metas: dict[str, ArticleMeta],
+    kind: str,
+    model: str,
+) -> tuple[DenseIndex, dict[str, float], Path]:
+    """Build FAISS + BM25 over given passages and vectors and write them as the CURRENT version."""
+    import shutil
+
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    config = IndexConfig()
+    ids = np.array([p.id for p in passages], dtype=np.int64)
+    t0 = time.perf_counter()
+    dense = DenseIndex.build(ids, vectors, kind=kind, hnsw_m=config.hnsw_m,  # type: ignore[arg-type]
+                             ef_construction=config.hnsw_ef_construction, ef_search=config.ef_search)  # fmt: skip
+    t1 = time.perf_counter()
+    bm25 = BM25Index.build(ids, [p.indexed_text for p in passages])
+    t2 = time.perf_counter()
+    used = {p.article_id for p in passages}
+    manifest = Manifest(format=FORMAT, model=model, dim=vectors.shape[1], dense=kind, passages=len(passages),
+                        articles=len(used), corpus_hash="bench", created="bench", next_id=len(passages),
+                        main_passages=len(passages))  # fmt: skip
+    version = write_version(root, manifest=manifest, articles={a: metas[a] for a in used}, main=(passages, dense, bm25),
+                            delta=([], np.zeros((0, vectors.shape[1]), np.float32)), tombstones=set())  # fmt: skip
+    t3 = time.perf_counter()
+    return dense, {"dense": t1 - t0, "bm25": t2 - t1, "write": t3 - t2, "total": t3 - t0}, version
+
+
 def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -89,28 +120,12 @@ def one_size(n: int, questions_n: int) -> dict:
     config = IndexConfig()
     kind = "hnsw" if n >= config.hnsw_threshold else "flat"
     root = CACHE / f"scale-{n}"
-    import shutil
-
-    shutil.rmtree(root, ignore_errors=True)
-    root.mkdir(parents=True)
-    ids = np.array([p.id for p in passages], dtype=np.int64)
-    t0 = time.perf_counter()
-    dense = DenseIndex.build(ids, vectors, kind=kind, hnsw_m=config.hnsw_m,
-                             ef_construction=config.hnsw_ef_construction, ef_search=config.ef_search)  # fmt: skip
-    t1 = time.perf_counter()
-    bm25 = BM25Index.build(ids, [p.indexed_text for p in passages])
-    t2 = time.perf_counter()
-    used = {p.article_id for p in passages}
-    manifest = Manifest(format=FORMAT, model=encoder.name, dim=encoder.dim, dense=kind, passages=len(passages),
-                        articles=len(used), corpus_hash="bench", created="bench", next_id=len(passages),
-                        main_passages=len(passages))  # fmt: skip
-    version = write_version(root, manifest=manifest, articles={a: metas[a] for a in used}, main=(passages, dense, bm25),
-                            delta=([], np.zeros((0, encoder.dim), np.float32)), tombstones=set())  # fmt: skip
-    t3 = time.perf_counter()
+    dense, took, version = write_index(root, passages, vectors, metas, kind, encoder.name)
     disk_mb = sum(f.stat().st_size for f in version.rglob("*") if f.is_file()) / 2**20
     result = {"size": len(passages), "real_passages": min(real, n), "synthesised": max(0, n - real), "dense": kind,
-              "build_dense_s": round(t1 - t0, 1), "build_bm25_s": round(t2 - t1, 1), "write_s": round(t3 - t2, 1),
-              "build_total_s": round(t3 - t0, 1), "build_passages_per_s": round(n / (t3 - t0)), "disk_mb": round(disk_mb)}  # fmt: skip
+              "build_dense_s": round(took["dense"], 1), "build_bm25_s": round(took["bm25"], 1),
+              "write_s": round(took["write"], 1), "build_total_s": round(took["total"], 1),
+              "build_passages_per_s": round(n / took["total"]), "disk_mb": round(disk_mb)}  # fmt: skip
 
     engine = Engine(root, encoder.inner, SearchConfig())
     data = engine.data
@@ -217,11 +232,7 @@ def quality(questions_n: int) -> dict:
         for q in questions:
             data = engine.data
             fused, _ = engine.retrieve(data, q["question"], encoder.inner.encode([q["question"]])[0])
-            seen: list[str] = []
-            for h in fused:
-                u = canon(url_of[data.passages[h.id].article_id])
-                if u not in seen:
-                    seen.append(u)
+            seen = distinct(canon(url_of[data.passages[h.id].article_id]) for h in fused)
             gold = {canon(u) for u in q["source_urls"]}
             r1 += bool(seen[:1] and seen[0] in gold)
             r5 += bool(gold & set(seen[:5]))
@@ -259,28 +270,17 @@ def txtai_side_by_side(n: int, questions_n: int) -> dict:
     out["txtai"] = _score(lambda q: [int(r[0]) for r in emb.search(q, 50)], asked, url_of) | {
         "build_s": round(build, 1)
     }
-    root = CACHE / f"txtai-peer-{n}"
-    import shutil
-
-    shutil.rmtree(root, ignore_errors=True)
-    encoder = make_encoder(EncoderConfig())
-    arts = {}
-    for p in passages:
-        arts.setdefault(p.article_id, []).append(p)
-    from corpus import Article
-
-    articles = [Article(id=aid, title=ps[0].title, body="\n\n".join(x.text for x in ps), source="bench",
-                        url=metas[aid].url, hash=metas[aid].hash) for aid, ps in arts.items()]  # fmt: skip
+    encoder = make_encoder(EncoderConfig())  # not the cache: both embed from scratch
     t = time.perf_counter()
-    report = build_index(articles, root, encoder, IndexConfig())
+    vectors = encoder.encode([p.indexed_text for p in passages])
+    _, _, _ = write_index(CACHE / f"txtai-peer-{n}", passages, vectors, metas, "flat", encoder.name)
     build = time.perf_counter() - t
-    engine = Engine(root, encoder, SearchConfig())
+    engine = Engine(CACHE / f"txtai-peer-{n}", encoder, SearchConfig())
     data = engine.data
-    url_of_nb = {pid: canon(data.articles[p.article_id].url) for pid, p in data.passages.items()}
     out["newsbot"] = _score(
-        lambda q: [h.id for h in engine.retrieve(data, q, encoder.encode([q])[0])[0]], asked, url_of_nb
+        lambda q: [h.id for h in engine.retrieve(data, q, encoder.encode([q])[0])[0]], asked, url_of
     )
-    out["newsbot"] |= {"build_s": round(build, 1), "passages": report.passages}
+    out["newsbot"] |= {"build_s": round(build, 1), "passages": len(data.passages)}
     ms = []
     for q in asked:
         t = time.perf_counter()
@@ -303,10 +303,7 @@ def _score(search, asked: list[dict], url_of: dict[int, str]) -> dict:
         t = time.perf_counter()
         ids = search(q["question"])
         ms.append((time.perf_counter() - t) * 1000)
-        seen: list[str] = []
-        for i in ids:
-            if url_of[i] not in seen:
-                seen.append(url_of[i])
+        seen = distinct(url_of[i] for i in ids)
         gold = {canon(u) for u in q["source_urls"]}
         r1 += bool(seen[:1] and seen[0] in gold)
         r5 += bool(gold & set(seen[:5]))
