@@ -23,9 +23,18 @@ from index.dense.faiss import DenseIndex, DenseKind
 from index.encoders import Encoder
 from index.errors import IndexUnavailableError
 from index.passages import Passage, make_passages
-from index.snapshot import IndexData
 from index.sparse.bm25 import BM25Index
-from index.storage import FORMAT, ArticleMeta, Manifest, build_lock, corpus_hash, load_current, write_version
+from index.storage import (
+    FORMAT,
+    ArticleMeta,
+    Layout,
+    Manifest,
+    build_lock,
+    corpus_hash,
+    current_path,
+    load_layout,
+    write_version,
+)
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]  # (passages embedded so far, passages to embed)
@@ -86,10 +95,10 @@ def build_index(
     """
     started = time.perf_counter()
     with build_lock(root):
-        previous: IndexData | None = None
+        previous: Layout | None = None
         if not rebuild:
             try:
-                previous = load_current(root, model=encoder.name)
+                previous = load_layout(current_path(root), model=encoder.name)
             except IndexUnavailableError as exc:
                 log.info("building from scratch: %s", exc)
         by_id = {a.id: a for a in articles}
@@ -125,17 +134,15 @@ def build_index(
         metas = {aid: _meta(a) for aid, a in by_id.items()}
 
         main_size = previous.manifest.main_passages if previous else 0
-        delta_ids = set(previous.delta.ids.tolist()) - dropped if previous else set()
-        tombstones = (
-            (set(previous.tombstones) | (dropped - set(previous.delta.ids.tolist()))) if previous else set()
-        )
+        delta_ids = previous.delta_ids - dropped if previous else set()
+        tombstones = (set(previous.tombstones) | (dropped - previous.delta_ids)) if previous else set()
         grow = len(delta_ids) + len(new_passages) + len(tombstones)
-        compact = (previous is None or previous.dense.kind != kind
+        compact = (previous is None or previous.manifest.dense != kind
                    or grow > config.compact_fraction * max(main_size, 1))  # fmt: skip
 
         if compact:
             ids, vecs = (
-                previous.live_vectors()
+                previous.live_vectors(ef_search=config.ef_search)
                 if previous
                 else (np.zeros(0, np.int64), np.zeros((0, encoder.dim), np.float32))
             )
@@ -165,10 +172,9 @@ def build_index(
             tombstones, main_count = set(), len(ordered)
         else:
             assert previous is not None
-            kept = previous.delta.vectors_of(sorted(delta_ids))
-            delta_passages = [previous.passages[i] for i in sorted(delta_ids)] + new_passages
-            delta_vectors = np.concatenate([np.stack([kept[i] for i in sorted(delta_ids)]) if kept else
-                                            np.zeros((0, encoder.dim), np.float32), vectors])  # fmt: skip
+            kept = sorted(delta_ids)
+            delta_passages = [previous.passages[i] for i in kept] + new_passages
+            delta_vectors = np.concatenate([previous.delta_vectors_of(kept), vectors])
             main, delta, main_count = previous.path, (delta_passages, delta_vectors), main_size
 
         manifest = Manifest(

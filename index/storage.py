@@ -207,8 +207,45 @@ def read_manifest(path: Path) -> Manifest:
     return manifest
 
 
-def load_version(path: Path, *, model: str | None = None, ef_search: int = 96) -> IndexData:
-    """Load one version; with `model`, refuse an index built with another model."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Layout:
+    """A version's metadata, passages, delta and tombstones, without the FAISS and BM25 indexes:
+    what an incremental build needs (it reuses the main segment's files as they are)."""
+
+    manifest: Manifest
+    path: Path
+    articles: dict[str, ArticleMeta]
+    passages: dict[int, Passage]  # live
+    main_passages: list[Passage]
+    delta_passages: list[Passage]
+    delta_vectors: np.ndarray
+    tombstones: frozenset[int]
+
+    @property
+    def delta_ids(self) -> set[int]:
+        return {p.id for p in self.delta_passages}
+
+    def delta_vectors_of(self, ids: list[int]) -> np.ndarray:
+        where = {p.id: i for i, p in enumerate(self.delta_passages)}
+        return (
+            self.delta_vectors[[where[i] for i in ids]]
+            if ids
+            else np.zeros((0, self.manifest.dim), np.float32)
+        )
+
+    def live_vectors(self, *, ef_search: int = 96) -> tuple[np.ndarray, np.ndarray]:
+        """Return (ids, vectors) of every live passage, read back from the main FAISS index and the delta."""
+        kind: DenseKind = "hnsw" if self.manifest.dense == "hnsw" else "flat"
+        dense = DenseIndex.load(self.path / "main" / "dense.faiss", kind=kind, ef_search=ef_search)
+        ids, vectors = dense.ids(), dense.vectors()
+        dids = np.array([p.id for p in self.delta_passages], dtype=np.int64)
+        all_ids, all_vectors = np.concatenate([ids, dids]), np.concatenate([vectors, self.delta_vectors])
+        keep = ~np.isin(all_ids, list(self.tombstones)) if self.tombstones else np.ones(len(all_ids), bool)
+        return all_ids[keep], all_vectors[keep]
+
+
+def load_layout(path: Path, *, model: str | None = None) -> Layout:
+    """Read a version's metadata and passages (no FAISS or BM25); with `model`, refuse another model's."""
     manifest = read_manifest(path)
     if model is not None and manifest.model != model:
         raise IndexMismatchError(
@@ -218,28 +255,40 @@ def load_version(path: Path, *, model: str | None = None, ef_search: int = 96) -
     try:
         main_passages = _read_passages(path / "main" / "passages.jsonl")
         delta_passages = _read_passages(path / "delta" / "passages.jsonl")
-        vectors = np.load(path / "delta" / "vectors.npy", allow_pickle=False)
+        vectors = np.load(path / "delta" / "vectors.npy", allow_pickle=False).reshape(-1, manifest.dim)
         tombstones = frozenset(int(i) for i in np.load(path / "tombstones.npy", allow_pickle=False))
         articles = {}
         with open(path / "articles.jsonl", encoding="utf-8") as handle:
             for line in handle:
                 a = ArticleMeta(**json.loads(line))
                 articles[a.id] = a
+    except Exception as exc:
+        raise IndexCorruptError(f"index {path}: cannot read its files ({exc}); {REBUILD_HINT}") from exc
+    passages = {p.id: p for p in [*main_passages, *delta_passages] if p.id not in tombstones}
+    if (len(main_passages) != manifest.main_passages or len(delta_passages) != len(vectors)
+            or len(passages) != manifest.passages):  # fmt: skip
+        raise IndexCorruptError(f"index {path}: passage counts disagree with the manifest; {REBUILD_HINT}")
+    return Layout(manifest=manifest, path=path, articles=articles, passages=passages, main_passages=main_passages,
+                  delta_passages=delta_passages, delta_vectors=vectors, tombstones=tombstones)  # fmt: skip
+
+
+def load_version(path: Path, *, model: str | None = None, ef_search: int = 96) -> IndexData:
+    """Load one version for serving; with `model`, refuse an index built with another model."""
+    layout = load_layout(path, model=model)
+    manifest = layout.manifest
+    try:
         kind: DenseKind = "hnsw" if manifest.dense == "hnsw" else "flat"
         dense = DenseIndex.load(path / "main" / "dense.faiss", kind=kind, ef_search=ef_search)
         bm25 = BM25Index.load(path / "main" / "bm25")
     except Exception as exc:
         raise IndexCorruptError(f"index {path}: cannot read its files ({exc}); {REBUILD_HINT}") from exc
-    passages = {p.id: p for p in [*main_passages, *delta_passages] if p.id not in tombstones}
-    if (len(dense) != manifest.main_passages or len(main_passages) != manifest.main_passages
-            or len(delta_passages) != len(vectors) or len(passages) != manifest.passages
-            or dense.dim != manifest.dim):  # fmt: skip
+    if len(dense) != manifest.main_passages or dense.dim != manifest.dim:
         raise IndexCorruptError(f"index {path}: passage counts disagree with the manifest; {REBUILD_HINT}")
-    delta = DeltaSegment(np.array([p.id for p in delta_passages], dtype=np.int64), vectors.reshape(-1, manifest.dim),
-                         [p.indexed_text for p in delta_passages])  # fmt: skip
-    stats = BM25Stats(n_docs=len(main_passages), avgdl=bm25.avgdl, k1=bm25.k1, b=bm25.b)
-    return IndexData(manifest=manifest, path=path, passages=passages, articles=articles, dense=dense, bm25=bm25,
-                     delta=delta, tombstones=tombstones, bm25_stats=stats)  # fmt: skip
+    delta = DeltaSegment(np.array([p.id for p in layout.delta_passages], dtype=np.int64), layout.delta_vectors,
+                         [p.indexed_text for p in layout.delta_passages])  # fmt: skip
+    stats = BM25Stats(n_docs=manifest.main_passages, avgdl=bm25.avgdl, k1=bm25.k1, b=bm25.b)
+    return IndexData(manifest=manifest, path=path, passages=layout.passages, articles=layout.articles, dense=dense,
+                     bm25=bm25, delta=delta, tombstones=layout.tombstones, bm25_stats=stats)  # fmt: skip
 
 
 def load_current(root: Path, *, model: str | None = None, ef_search: int = 96) -> IndexData:

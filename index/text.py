@@ -246,12 +246,23 @@ def stem(word: str) -> str:
 
 def content_stems(text: str) -> list[str]:
     """Return the stems of the words of text that are not stopwords, in order."""
+    if len(text) <= 64:  # words and short phrases recur across questions: cached
+        return list(_content_stems_short(text))
+    return _content_stems(text)
+
+
+def _content_stems(text: str) -> list[str]:
     out = []
     for w in words(text.replace("-", " ")):
         lw = w.lower()
         if lw not in STOPWORDS:
             out.append(stem(lw))
     return out
+
+
+@functools.lru_cache(maxsize=200_000)
+def _content_stems_short(text: str) -> tuple[str, ...]:
+    return tuple(_content_stems(text))
 
 
 # Interrogative words that carry no content of their own ("how many", "what is the name of").
