@@ -86,7 +86,7 @@ def clean_question(question: str, *, limit: int) -> str:
 class Engine:
     """Answers questions from the CURRENT index under root; reload() picks up a newer version."""
 
-    def __init__(self, root: Path, encoder: Encoder, config: SearchConfig, *, ef_search: int = 96) -> None:
+    def __init__(self, root: Path, encoder: Encoder, config: SearchConfig, *, ef_search: int = 800) -> None:
         self.root = Path(root)
         self.encoder = encoder
         self.config = config
@@ -108,7 +108,12 @@ class Engine:
             path = current_path(self.root)
             if self._data is not None and self._data.path == path:
                 return False
-            self._data = load_version(path, model=self.encoder.name, ef_search=self.ef_search)
+            self._data = load_version(
+                path,
+                model=self.encoder.name,
+                ef_search=self.ef_search,
+                bm25_numba_from=self.config.bm25_numba_from,
+            )
             log.info("serving index %s (%d passages)", path.name, self._data.manifest.passages)
             return True
 

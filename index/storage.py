@@ -272,7 +272,9 @@ def load_layout(path: Path, *, model: str | None = None) -> Layout:
                   delta_passages=delta_passages, delta_vectors=vectors, tombstones=tombstones)  # fmt: skip
 
 
-def load_version(path: Path, *, model: str | None = None, ef_search: int = 96) -> IndexData:
+def load_version(
+    path: Path, *, model: str | None = None, ef_search: int = 96, bm25_numba_from: int = 200_000
+) -> IndexData:
     """Load one version for serving; with `model`, refuse an index built with another model."""
     layout = load_layout(path, model=model)
     manifest = layout.manifest

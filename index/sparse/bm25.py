@@ -91,8 +91,17 @@ class BM25Index:
         (directory / "meta.json").write_text(json.dumps(meta))
 
     @classmethod
-    def load(cls, directory: Path, *, mmap: bool = False) -> BM25Index:
-        """Read an index written by save()."""
-        retriever = _bm25s().BM25.load(str(directory), mmap=mmap, show_progress=False, verbosity=0)
+    def load(cls, directory: Path, *, mmap: bool = False, numba: bool = False) -> BM25Index:
+        """Read an index written by save(); with numba=True, score with bm25s's numba backend
+        (20-45x faster on large indexes, after a one-off JIT compile of ~10 s done here)."""
+        override = {"backend": "numba"} if numba else None
+        retriever = _bm25s().BM25.load(
+            str(directory), mmap=mmap, show_progress=False, verbosity=0, override_params=override
+        )
         meta = json.loads((directory / "meta.json").read_text())
-        return cls(retriever, np.load(directory / "ids.npy"), avgdl=meta["avgdl"], k1=meta["k1"], b=meta["b"])
+        index = cls(
+            retriever, np.load(directory / "ids.npy"), avgdl=meta["avgdl"], k1=meta["k1"], b=meta["b"]
+        )
+        if numba and index._vocab:
+            index.search_tokens([next(iter(index._vocab))], 1)  # compile now, not on the first question
+        return index
