@@ -203,41 +203,18 @@ def cmd_run(app: Newsbot, args: argparse.Namespace) -> int:
 
 def cmd_health(app: Newsbot, args: argparse.Namespace) -> int:
     """Check the store, the index and the sources; exit 0 healthy, 1 broken, 3 degraded (a source failing)."""
-    from index.storage import current_path, load_version
+    from bot.health import check
 
-    report: dict[str, object] = {}
-    status = 0
-    try:
-        ok = app.store.connection.execute("PRAGMA quick_check").fetchone()[0]
-        report["store"] = {"ok": ok == "ok", "articles": app.store.count(), "detail": ok}
-        status = 0 if ok == "ok" else 1
-    except Exception as exc:
-        report["store"], status = {"ok": False, "detail": str(exc)}, 1
-    try:
-        data = load_version(current_path(app.config.index_path), model=app.config.index.encoder.model
-                            if not app.config.index.encoder.model.startswith("hashing") else None)  # fmt: skip
-        report["index"] = {"ok": True, "passages": data.manifest.passages, "created": data.manifest.created}
-    except NewsIndexError as exc:
-        report["index"], status = {"ok": False, "detail": str(exc)}, 1
-    sources = {h.name: h for h in app.sources.all()}
-    failing = [n for n, h in sources.items() if h.failures]
-    report["sources"] = {s.name: {"last_success": sources[s.name].last_success if s.name in sources else None,
-                                  "failures": sources[s.name].failures if s.name in sources else 0,
-                                  "last_error": sources[s.name].last_error if s.name in sources else None}
-                         for s in app.config.sources}  # fmt: skip
-    report["deliveries"] = app.outbox.counts()
-    if status == 0 and failing:
-        status = 3
-    report["status"] = {0: "healthy", 1: "broken", 3: "degraded"}[status]
+    report = check(app)
     if args.json:
         print(json.dumps(report, indent=2))
     else:
         print(f"status: {report['status']}")
-        for key in ("store", "index"):
+        for key in ("store", "index", "deliveries"):
             print(f"{key}: {report[key]}")
-        for name, state in report["sources"].items():  # type: ignore[union-attr]
+        for name, state in report["sources"].items():
             print(f"source {name}: {state}")
-    return status
+    return {"healthy": 0, "broken": 1, "degraded": 3}[report["status"]]
 
 
 def cmd_start(app: Newsbot, args: argparse.Namespace) -> int:

@@ -33,6 +33,14 @@ class Encoder(Protocol):
         ...
 
 
+def encoder_name(config: EncoderConfig) -> str:
+    """Return the name an encoder made from config records in index manifests (without loading it)."""
+    if config.model.startswith(HASHING_PREFIX):
+        _, _, dim = config.model.partition(":")
+        return f"{HASHING_PREFIX}:{dim or 384}"
+    return config.model
+
+
 def make_encoder(config: EncoderConfig) -> Encoder:
     """Return the encoder named by config.model ("hashing[:DIM]" is the test encoder)."""
     if config.model.startswith(HASHING_PREFIX):
