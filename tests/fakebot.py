@@ -125,6 +125,7 @@ class FakeBotApi:
         self.blocked: set[int] = set()
         self.migrated: dict[int, int] = {}
         self._injected: list[Injected] = []
+        self.webhook: dict[str, Any] | None = None
         self._next_update = 1
         self._next_message: dict[int, int] = {}
         self._changed = asyncio.Condition()
@@ -289,6 +290,11 @@ class FakeBotApi:
                 "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": False}  # fmt: skip
 
     async def api_deleteWebhook(self, params: dict[str, Any]) -> bool:
+        self.webhook = None
+        return True
+
+    async def api_setWebhook(self, params: dict[str, Any]) -> bool:
+        self.webhook = {"url": params.get("url"), "secret_token": params.get("secret_token")}
         return True
 
     async def api_setMyCommands(self, params: dict[str, Any]) -> bool:

@@ -307,3 +307,49 @@ async def test_broadcast_survives_blocked_migrated_and_bad_chats(
         assert {s.chat_id for s in app.state.subscriptions()} == {USER, -1003003, 4004, 5005}
         again = await deliver_pending(application.bot, app)
         assert again == (0, 0, 0, 0)
+
+
+async def test_polling_survives_bad_gateways(fake: FakeBotApi, bot_config: Callable[..., AppConfig]) -> None:
+    fake.inject("getUpdates", 502, "Bad Gateway", times=3)
+    async with running(bot_config(), fake):
+        await fake.message("When did SELEC visit CARICC?")
+        [answer] = await fake.wait_sent(_from(USER), timeout=30)
+        assert "October 12th, 2018" in answer.text
+    assert sum(1 for m, _ in fake.calls if m == "getUpdates") > 3
+
+
+async def test_webhook_mode_checks_the_secret(fake: FakeBotApi, bot_config: Callable[..., AppConfig]) -> None:
+    import socket
+    import time
+
+    import httpx
+
+    from bot.telegram_app import build_application
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    application = build_application(bot_config(), fake.token)
+    await application.initialize()
+    await application.post_init(application)  # type: ignore[misc]
+    await application.start()
+    await application.updater.start_webhook(listen="127.0.0.1", port=port, url_path="telegram",  # type: ignore[union-attr]
+                                            webhook_url="https://bot.example/telegram", secret_token="s3cret")  # fmt: skip
+    try:
+        assert fake.webhook == {"url": "https://bot.example/telegram", "secret_token": "s3cret"}
+        update = {"update_id": 1, "message": {"message_id": 5, "date": int(time.time()), "text": "When did SELEC visit CARICC?",
+                                              "chat": {"id": USER, "type": "private"}, "from": {"id": USER, "is_bot": False, "first_name": "U"}}}  # fmt: skip
+        async with httpx.AsyncClient() as client:
+            refused = await client.post(f"http://127.0.0.1:{port}/telegram", json=update,
+                                        headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"})  # fmt: skip
+            assert refused.status_code == 403
+            accepted = await client.post(f"http://127.0.0.1:{port}/telegram", json=update,
+                                         headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret"})  # fmt: skip
+            assert accepted.status_code == 200
+        [answer] = await fake.wait_sent(_from(USER))
+        assert "October 12th, 2018" in answer.text
+    finally:
+        await application.updater.stop()  # type: ignore[union-attr]
+        await application.stop()
+        await application.shutdown()
+        await application.post_shutdown(application)  # type: ignore[misc]
