@@ -353,3 +353,29 @@ async def test_webhook_mode_checks_the_secret(fake: FakeBotApi, bot_config: Call
         await application.stop()
         await application.shutdown()
         await application.post_shutdown(application)  # type: ignore[misc]
+
+
+async def test_digest_subscribers_get_one_daily_message(
+    fake: FakeBotApi, bot_config: Callable[..., AppConfig]
+) -> None:
+    from bot.broadcast import deliver_pending, send_digests
+    from bot.outbox import Outbox
+
+    async with running(bot_config(), fake) as application:
+        await fake.message("/subscribe", chat_id=USER)
+        await fake.message("/digest on", chat_id=USER)
+        await fake.wait_sent(_from(USER), count=2)
+        app = services(application).app
+        articles = app.store.latest(3)
+        with app.store.transaction() as db:
+            for article in articles:
+                Outbox.enqueue(db, article.id, [USER])
+        async with services(application).delivering:
+            assert (await deliver_pending(application.bot, app)).sent == 0  # digest rows wait
+            assert await send_digests(application.bot, app) == 1
+        [digest] = [s for s in fake.to(USER) if "daily news digest" in s.text]
+        assert digest.text.count("•") == 3
+        assert app.outbox.counts() == {"sent": 3}
+        await fake.message("/digest off", chat_id=USER)
+        reply = (await fake.wait_sent(_from(USER), count=4))[-1]
+        assert "each new article" in reply.text and not app.outbox.digest_on(USER)
