@@ -18,20 +18,6 @@ ADMIN = 777
 USER = 1001
 
 
-@pytest.fixture
-def bot_config(write_config: Callable[..., Path], fake: FakeBotApi) -> Callable[..., AppConfig]:
-    def make(**telegram: object) -> AppConfig:
-        settings = {
-            "api_url": fake.base_url,
-            "admins": [ADMIN],
-            "poll_timeout": 1,
-            "questions_per_minute": 100,
-        }
-        return load_config(write_config(telegram={**settings, **telegram}))
-
-    return make
-
-
 def _from(chat: int) -> Callable:
     return lambda s: s.chat_id == chat
 
