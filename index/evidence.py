@@ -101,27 +101,24 @@ def best_sentence(
     pairs = [(s, p) for p in passages for s in split_sentences(p.text)]
     if not pairs:
         return None
-    best: Evidence | None = None
+    type_weight = _TYPE_WEIGHT[qtype.type]
+    ranked = []
     for sentence, passage in pairs:
-        cands = candidates(sentence, qtype, question, reference=published(passage.article_id), rarity=rarity)
         p_cos = passage_cos.get(passage.id, 0.0)
-        signals = Signals(
-            passage_cos=p_cos,
-            sentence_cos=p_cos,
-            coverage=terms.coverage(sentence, passage.title),
-            phrase=terms.phrase(sentence),
-            typed=min(1.0, cands[0].score) if cands else 0.0,
-        )
+        coverage, phrase = terms.coverage(sentence, passage.title), terms.phrase(sentence)
         prior = 1.0 / (1 + passages.index(passage))
-        score = (
-            0.45 * signals.coverage
-            + 0.45 * p_cos
-            + 0.1 * prior
-            + 0.25 * signals.phrase
-            + _TYPE_WEIGHT[qtype.type] * signals.typed
-        )
+        base = 0.45 * coverage + 0.45 * p_cos + 0.1 * prior + 0.25 * phrase
+        ranked.append((base, sentence, passage, Signals(p_cos, p_cos, coverage, phrase, 0.0)))
+    ranked.sort(key=lambda r: -r[0])
+    best: Evidence | None = None
+    for base, sentence, passage, signals in ranked:
+        if best is not None and base + type_weight <= best.score:
+            break  # typed candidates add at most type_weight: no later sentence can win (exact pruning)
+        cands = candidates(sentence, qtype, question, reference=published(passage.article_id), rarity=rarity)
+        typed = min(1.0, cands[0].score) if cands else 0.0
+        score = base + type_weight * typed
         if best is None or score > best.score:
-            best = Evidence(sentence, passage, cands, signals, score)
+            best = Evidence(sentence, passage, cands, signals._replace(typed=typed), score)
     if best is not None and encode is not None and qvec is not None:
         s_cos = float(encode([best.sentence])[0] @ qvec)
         best = dataclasses.replace(best, signals=best.signals._replace(sentence_cos=s_cos))
