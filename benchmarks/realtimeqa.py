@@ -28,30 +28,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from corpus import Article  # noqa: E402
-from corpus.loaders.jsonl import iter_jsonl  # noqa: E402
 from index import EncoderConfig, Engine, IndexConfig, SearchConfig, build_index, make_encoder  # noqa: E402
 from index.evidence import confidence  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
-from common import CachedEncoder, distinct  # noqa: E402
-
-SHARED = ROOT.parent / "shared" / "datasets"
-CACHE = ROOT / "benchmarks" / "cache"
-
-
-def canon(url: str) -> str:
-    return url.split("#")[0].rstrip("/")
+from common import CACHE, CachedEncoder, canon, distinct, realtimeqa, reuters  # noqa: E402
 
 
 def load(distractors: int) -> tuple[list[Article], list[dict]]:
-    articles = list(iter_jsonl(SHARED / "realtimeqa-gold" / "articles.jsonl", source="rtqa"))
-    for i, a in enumerate(iter_jsonl(SHARED / "reuters21578.jsonl.gz", source="reuters")):
-        if i >= distractors:
-            break
-        articles.append(a)
-    with open(SHARED / "realtimeqa-gold" / "questions.jsonl") as handle:
-        questions = [json.loads(line) for line in handle]
-    return articles, questions
+    articles, questions = realtimeqa()
+    return articles + reuters(distractors), questions
 
 
 def run_questions(engine: Engine, questions: list[dict], url_of: dict[str, str]) -> list[dict]:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from bot.config import AppConfig
 from bot.outbox import Outbox
-from bot.state import BotState
+from bot.state import BotState, Subscription
 from bot.topics import matching
 from corpus import Article, Fetcher, SourceReport, SourceStates, Store, UpsertResult, ingest_sources
 from index import BuildReport, Encoder, Engine, IndexMissingError, build_index, make_encoder
@@ -71,8 +71,6 @@ class Newsbot:
         rows = db.execute("SELECT chat_id, topic FROM subscriptions").fetchall()
         if not rows:
             return
-        from bot.state import Subscription
-
         subs = [Subscription(*r) for r in rows]
         added = set(result.added)
         for article in articles:

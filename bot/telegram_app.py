@@ -50,10 +50,14 @@ class Services:
 
     config: AppConfig
     app: Newsbot
-    state: BotState
     limiter: QuestionLimiter
     index_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     delivering: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    @property
+    def state(self) -> BotState:
+        """Return the bot's tables (owned by the app)."""
+        return self.app.state
 
 
 def read_token() -> str:
@@ -97,7 +101,7 @@ def build_application(config: AppConfig, token: str, *, handle_signals: bool = F
         app = Newsbot(config)
         await asyncio.to_thread(app.ensure_index)
         application.bot_data["services"] = Services(
-            config=config, app=app, state=app.state,
+            config=config, app=app,
             limiter=QuestionLimiter(config.telegram.questions_per_minute),
         )  # fmt: skip
         loop = asyncio.get_running_loop()

@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from corpus.dates import find_dates
 from index.qtype import AnswerType, QuestionType
-from index.text import STOPWORDS, content_stems, words
+from index.text import STOPWORDS, content_stems
 
 _TITLE = r"(?:Mr|Mrs|Ms|Dr|Prof|H\.\s?E|Sir|Dame|Gen|Col|Capt|Sen|Rep|Gov|Amb)\.?"
 _CAPWORD = r"(?:[A-Z][\w’'\-]*[\w]|[A-Z]\.|[A-Z])"
@@ -280,8 +280,3 @@ def candidates(
     else:
         found = []
     return sorted(found, key=lambda c: (-c.score, c.start))
-
-
-def word_count(text: str) -> int:
-    """Return the number of word tokens in text."""
-    return len(words(text))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -68,25 +68,3 @@ class IndexData:
         """Return in how many passages each stem occurs (main + delta)."""
         main = self.bm25.term_document_frequency(stems)
         return {s: main[s] + self.delta.df.get(s, 0) for s in stems}
-
-    def live_vectors(self) -> tuple[np.ndarray, np.ndarray]:
-        """Return (ids, vectors) of every live passage, main then delta."""
-        ids, vectors = self.dense.ids(), self.dense.vectors()
-        keep = ~np.isin(ids, list(self.tombstones)) if self.tombstones else np.ones(len(ids), bool)
-        dkeep = (
-            ~np.isin(self.delta.ids, list(self.tombstones))
-            if self.tombstones
-            else np.ones(len(self.delta), bool)
-        )
-        return (np.concatenate([ids[keep], self.delta.ids[dkeep]]),
-                np.concatenate([vectors[keep], self.delta.vectors[dkeep]]))  # fmt: skip
-
-    def describe(self) -> dict[str, Any]:
-        """Return counts for stats pages."""
-        m = self.manifest
-        return {
-            "passages": m.passages,
-            "main": m.main_passages,
-            "delta": m.delta_passages,
-            "tombstones": m.tombstones,
-        }

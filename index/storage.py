@@ -291,8 +291,3 @@ def load_version(
     stats = BM25Stats(n_docs=manifest.main_passages, avgdl=bm25.avgdl, k1=bm25.k1, b=bm25.b)
     return IndexData(manifest=manifest, path=path, passages=layout.passages, articles=layout.articles, dense=dense,
                      bm25=bm25, delta=delta, tombstones=layout.tombstones, bm25_stats=stats)  # fmt: skip
-
-
-def load_current(root: Path, *, model: str | None = None, ef_search: int = 96) -> IndexData:
-    """Load the CURRENT version under root."""
-    return load_version(current_path(root), model=model, ef_search=ef_search)

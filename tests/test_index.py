@@ -24,7 +24,7 @@ from index import (
     build_index,
 )
 from index.encoders.hashing import HashingEncoder
-from index.storage import CURRENT, build_lock, current_path
+from index.storage import CURRENT, build_lock, current_path, load_layout
 
 
 def _articles(n: int = 3, edit: str = "") -> list:
@@ -52,7 +52,7 @@ def test_incremental_update_embeds_only_what_changed(tmp_path: Path) -> None:
     engine = Engine(tmp_path, enc, SearchConfig(min_confidence=0.0))
     ids = {p.article_id for p in engine.data.passages.values()}
     assert ids == {a.id for a in _articles(2)}
-    ids, _ = engine.data.live_vectors()
+    ids, _ = load_layout(current_path(tmp_path)).live_vectors()
     assert sorted(ids) == sorted(engine.data.passages)
 
 

@@ -94,20 +94,6 @@ class DenseIndex:
             hits.append(Hit(int(pid), float(vec @ query)))
         return sorted(hits, key=lambda h: -h.score)
 
-    def updated(self, *, remove: np.ndarray, add_ids: np.ndarray, add_vectors: np.ndarray) -> DenseIndex:
-        """Return a new index without `remove` and with the added vectors; self is left untouched."""
-        keep_ids = self.ids()
-        keep_vectors = self.vectors()
-        if len(remove):
-            mask = ~np.isin(keep_ids, remove)
-            keep_ids, keep_vectors = keep_ids[mask], keep_vectors[mask]
-        return DenseIndex.build(
-            np.concatenate([keep_ids, add_ids.astype(np.int64)]),
-            np.concatenate([keep_vectors, add_vectors.astype(np.float32)]),
-            kind=self.kind,
-            ef_search=self.ef_search,
-        )
-
     def save(self, path: Path) -> None:
         """Write the index to one file."""
         _faiss().write_index(self._index, str(path))
