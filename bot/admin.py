@@ -59,6 +59,9 @@ async def on_reindex(update: Update, context: Context) -> None:
         )  # type: ignore[union-attr]
         return
     rebuild = bool(context.args and context.args[0] == "full")
+    if not await asyncio.to_thread(svc.app.lead):
+        await _ask_leader(update, context, "reindex-full" if rebuild else "reindex")
+        return
     status = await update.effective_message.reply_text("Reindexing…")  # type: ignore[union-attr]
 
     async def work() -> None:
@@ -104,14 +107,74 @@ async def on_ingest(update: Update, context: Context) -> None:
     if svc.index_lock.locked():
         await update.effective_message.reply_text("An index update is already running.")  # type: ignore[union-attr]
         return
+    if not await asyncio.to_thread(svc.app.lead):
+        await _ask_leader(update, context, "ingest")
+        return
     status = await update.effective_message.reply_text("Fetching sources…")  # type: ignore[union-attr]
     await _status(status, await ingest_and_deliver(context, status))
+
+
+async def _ask_leader(update: Update, context: Context, name: str) -> None:
+    """Leave the work to the leader replica, which edits the status message as it goes."""
+    svc = services(context)
+    status = await update.effective_message.reply_text(  # type: ignore[union-attr]
+        f"Another replica leads ingestion and indexing; it will run this within "
+        f"{svc.config.storage.leader_poll_s:g} s and report here."
+    )
+    await asyncio.to_thread(svc.state.request, name, status.chat_id, status.message_id)
+
+
+class _RemoteStatus:
+    """A status message sent by another replica, edited by id."""
+
+    def __init__(self, context: Context, chat_id: int, message_id: int) -> None:
+        self.bot, self.chat_id, self.message_id = context.bot, chat_id, message_id
+
+    async def edit_text(self, text: str) -> None:
+        await self.bot.edit_message_text(text, chat_id=self.chat_id, message_id=self.message_id)
+
+
+async def lead_job(context: Context) -> None:
+    """Take leadership when it is free; as the leader, run the work other replicas were asked for."""
+    svc = services(context)
+    was_leading = svc.app.leading
+    if not await asyncio.to_thread(svc.app.lead):
+        return
+    if not was_leading:  # taking over: finish what the previous leader left
+        context.application.create_task(deliver_job(context))
+    for request in await asyncio.to_thread(svc.state.take_requests):
+        status = (
+            _RemoteStatus(context, request.chat_id, request.message_id)
+            if request.chat_id is not None and request.message_id is not None
+            else None
+        )
+        try:
+            if request.name == "ingest":
+                text = await ingest_and_deliver(context, status)
+            else:
+                async with svc.index_lock:
+                    text = await _run_index_update(context, status, rebuild=request.name == "reindex-full")
+        except Exception as exc:
+            log.exception("%s failed", request.name)
+            text = f"{request.name} failed: {type(exc).__name__}: {exc}. The previous index keeps serving."
+        if status is not None:
+            await _status(status, text)
+
+
+async def index_job(context: Context) -> None:
+    """Serve the newest index version the leader has built (shared index directory)."""
+    svc = services(context)
+    try:
+        if await asyncio.to_thread(svc.app.refresh_index):
+            log.info("now serving the index version the leader built")
+    except Exception as exc:  # a version pruned while loading, a disk hiccup: the old one keeps serving
+        log.warning("could not load the new index version (%s); still serving the previous one", exc)
 
 
 async def ingest_job(context: Context) -> None:
     """Poll the sources on the configured interval (JobQueue)."""
     svc = services(context)
-    if svc.index_lock.locked():
+    if svc.index_lock.locked() or not await asyncio.to_thread(svc.app.lead):
         return
     log.info("scheduled ingest: %s", (await ingest_and_deliver(context)).replace("\n", "; "))
 
@@ -128,8 +191,11 @@ async def deliver_job(context: Context) -> None:
 
 
 async def digest_job(context: Context) -> None:
-    """Send the daily digests."""
-    sent = await send_digests(context.bot, services(context).app)
+    """Send the daily digests (the leader does)."""
+    app = services(context).app
+    if not await asyncio.to_thread(app.lead):
+        return
+    sent = await send_digests(context.bot, app)
     log.info("sent %d digest(s)", sent)
 
 

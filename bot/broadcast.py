@@ -67,28 +67,25 @@ async def _send_one(bot: Bot, app: Newsbot, delivery: Delivery) -> str:
     return "failed"
 
 
-async def _worker(bot: Bot, app: Newsbot, queue: asyncio.Queue[Delivery], outcomes: list[str]) -> None:
-    while (
-        not queue.empty() and not app.stopping.is_set()
-    ):  # on shutdown: finish the message in hand, claim no more
-        delivery = queue.get_nowait()
-        if await asyncio.to_thread(app.outbox.claim, delivery.id):
-            outcomes.append(await _send_one(bot, app, delivery))
-
-
 async def deliver_pending(bot: Bot, app: Newsbot, *, workers: int = WORKERS) -> BroadcastReport:
-    """Send every pending delivery once; rows that must wait (429, network) stay pending for the next round."""
+    """Send every pending delivery once, if this replica leads; rows that must wait (429, network) stay
+    pending for the next round. Workers claim rows one at a time, so a kill strands at most one each."""
     outcomes: list[str] = []
-    tried: set[int] = set()
-    while True:
-        batch = [d for d in await asyncio.to_thread(app.outbox.pending, 500) if d.id not in tried]
-        if not batch or app.stopping.is_set():
-            break
-        tried.update(d.id for d in batch)
-        queue: asyncio.Queue[Delivery] = asyncio.Queue()
-        for d in batch:
-            queue.put_nowait(d)
-        await asyncio.gather(*(_worker(bot, app, queue, outcomes) for _ in range(workers)))
+    if not await asyncio.to_thread(app.lead):
+        return BroadcastReport(0, 0, 0, 0)
+    watermark = 0  # rows put back to pending in this round have ids below it: they wait for the next
+
+    async def worker() -> None:
+        nonlocal watermark
+        while not app.stopping.is_set() and app.leading:  # on shutdown: finish the message in hand
+            claimed = await asyncio.to_thread(app.outbox.claim, app.replica_id, after=watermark)
+            if not claimed:
+                return
+            watermark = max(watermark, claimed[-1].id)
+            for delivery in claimed:
+                outcomes.append(await _send_one(bot, app, delivery))
+
+    await asyncio.gather(*(worker() for _ in range(workers)))
     return BroadcastReport(outcomes.count("sent"), outcomes.count("failed"), outcomes.count("dropped"),
                            outcomes.count("retry"))  # fmt: skip
 

@@ -197,7 +197,7 @@ def cmd_run(app: Newsbot, args: argparse.Namespace) -> int:
     read_token()  # fail before any work when the token is missing
     app.close()  # the bot opens its own services in post_init
     logging.getLogger().setLevel(app.config.log_level)
-    run(app.config, webhook=True if args.webhook else None)
+    run(app.config, webhook=True if args.webhook else None, port=getattr(args, "port", None))
     return 0
 
 
@@ -215,6 +215,27 @@ def cmd_health(app: Newsbot, args: argparse.Namespace) -> int:
         for name, state in report["sources"].items():
             print(f"source {name}: {state}")
     return {"healthy": 0, "broken": 1, "degraded": 3}[report["status"]]
+
+
+def cmd_migrate(app: Newsbot, args: argparse.Namespace) -> int:
+    """Copy the configured database (articles, subscriptions, outbox, source health, stats) into another."""
+    from tqdm import tqdm
+
+    from bot import schema as bot_schema
+    from bot.state import BotState
+    from corpus import Store, open_database, schema
+    from corpus.database import redact_url
+    from corpus.database.copy import copy_tables
+
+    with open_database(args.to) as target:
+        BotState(Store(target))  # the target gets every table at the current schema version
+        with tqdm(desc="copying", unit="row", file=sys.stderr, dynamic_ncols=True) as bar:
+            copied = copy_tables(app.store.db, target, [*schema.TABLES, *bot_schema.TABLES],
+                                 progress=lambda table, n: bar.update(n))  # fmt: skip
+    print(", ".join(f"{table} {n}" for table, n in copied.items()))
+    print(f"copied {app.store.db.url} into {redact_url(args.to)}; to use it, set storage.url in "
+          f"config.yaml or NEWSBOT_DATABASE_URL (the index directory stays where it is)")  # fmt: skip
+    return 0
 
 
 def cmd_start(app: Newsbot, args: argparse.Namespace) -> int:
@@ -257,8 +278,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_health)
     sub.add_parser("start", help=cmd_start.__doc__).set_defaults(func=cmd_start)
+    p = sub.add_parser("migrate", help=cmd_migrate.__doc__)
+    p.add_argument("--to", required=True, metavar="URL", help="postgresql://user@host/db (empty tables)")
+    p.set_defaults(func=cmd_migrate)
     p = sub.add_parser("run", help=cmd_run.__doc__)
     p.add_argument("--webhook", action="store_true", help="use a webhook instead of long polling")
+    p.add_argument("--port", type=int, help="webhook port (default: telegram.webhook_port); one per replica")
     p.set_defaults(func=cmd_run)
     return parser
 

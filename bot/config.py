@@ -16,6 +16,7 @@ from index import IndexConfig, SearchConfig
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
 CONFIG_ENV = "NEWSBOT_CONFIG"
+DATABASE_ENV = "NEWSBOT_DATABASE_URL"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -37,6 +38,16 @@ class TelegramConfig:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class StorageConfig:
+    """Where state lives, and how replicas sharing it coordinate."""
+
+    url: str = ""  # "" = SQLite in data_dir; postgresql://user@host/db for replicas ($NEWSBOT_DATABASE_URL wins)
+    pool_size: int = 10  # PostgreSQL connections per process
+    leader_poll_s: float = 5.0  # how often a replica checks leadership and the leader checks requests
+    index_poll_s: float = 5.0  # how often a replica looks for a new index version (CURRENT) to serve
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class AppConfig:
     """Everything newsbot reads from config.yaml."""
 
@@ -46,6 +57,7 @@ class AppConfig:
     index: IndexConfig = field(default_factory=IndexConfig)
     search: SearchConfig = field(default_factory=SearchConfig)
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
+    storage: StorageConfig = field(default_factory=StorageConfig)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"  # json: one object a line, for log collectors
     base_dir: Path = field(default=Path("."), init=False)
@@ -60,6 +72,17 @@ class AppConfig:
     def db_path(self) -> Path:
         """Return the SQLite database path."""
         return self.data_path / "newsbot.sqlite3"
+
+    @property
+    def database_url(self) -> str:
+        """Return $NEWSBOT_DATABASE_URL, else storage.url, else the SQLite file in the data directory."""
+        url = os.environ.get(DATABASE_ENV, "").strip() or self.storage.url
+        if not url:
+            return str(self.db_path)
+        if url.startswith("sqlite:///"):
+            path = Path(url.removeprefix("sqlite:///")).expanduser()
+            return str(path if path.is_absolute() else self.base_dir / path)
+        return url
 
     @property
     def index_path(self) -> Path:
@@ -89,6 +112,10 @@ def parse_config(data: object, *, base_dir: Path) -> AppConfig:
     for key in ("candidates", "sources", "answer_passages", "max_question_chars"):
         if getattr(config.search, key) < 1:
             raise ConfigError(f"search.{key}: must be at least 1")
+    if config.storage.pool_size < 1:
+        raise ConfigError("storage.pool_size: must be at least 1")
+    if config.storage.url and not config.storage.url.startswith(("postgresql://", "postgres://", "sqlite:///")):
+        raise ConfigError("storage.url: expected postgresql://…, sqlite:///… or empty (SQLite in data_dir)")
     if config.index.passage_words < 10:
         raise ConfigError("index.passage_words: must be at least 10")
     object.__setattr__(config, "base_dir", base_dir)

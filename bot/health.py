@@ -15,7 +15,7 @@ def check(app: Newsbot) -> dict[str, Any]:
     report: dict[str, Any] = {}
     broken = False
     try:
-        detail = app.store.connection.execute("PRAGMA quick_check").fetchone()[0]
+        detail = app.store.db.check()
         report["store"] = {"ok": detail == "ok", "articles": app.store.count(), "detail": detail}
         broken = detail != "ok"
     except Exception as exc:

@@ -2,38 +2,19 @@
 stores the article, marked sent only when Telegram confirms the message.
 
 States: pending -> sending -> sent | failed (a 400 other than a migration) | dropped (the chat blocked
-the bot); digest rows wait for the chat's daily digest. A row left in `sending` by a crash is sent
-again on restart: between Telegram's answer and the commit (a millisecond) a kill can double a
-message, anywhere else it neither loses nor doubles one.
+the bot); digest rows wait for the chat's daily digest. Only the leader replica sends; it claims rows
+under its replica id (FOR UPDATE SKIP LOCKED on PostgreSQL), and a leader taking over puts the rows
+a dead one left in `sending` back to pending: between Telegram's answer and the commit (a
+millisecond) a kill can double a message, anywhere else it neither loses nor doubles one.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import sqlite3
 from typing import NamedTuple
 
-from corpus import Store
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS outbox (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    article_id TEXT NOT NULL,
-    chat_id INTEGER NOT NULL,
-    status TEXT NOT NULL DEFAULT 'pending',
-    attempts INTEGER NOT NULL DEFAULT 0,
-    last_error TEXT,
-    message_id INTEGER,
-    created TEXT NOT NULL,
-    sent_at TEXT,
-    UNIQUE (article_id, chat_id)
-);
-CREATE INDEX IF NOT EXISTS outbox_status ON outbox(status, id);
-CREATE TABLE IF NOT EXISTS chat_settings (
-    chat_id INTEGER PRIMARY KEY,
-    digest INTEGER NOT NULL DEFAULT 0
-);
-"""
+from bot import schema
+from corpus import Store, Tx
+from corpus.database import now_iso
 
 
 class Delivery(NamedTuple):
@@ -44,8 +25,7 @@ class Delivery(NamedTuple):
     chat_id: int
 
 
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+_now = now_iso
 
 
 class Outbox:
@@ -53,39 +33,40 @@ class Outbox:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        with store.transaction() as db:
-            db.executescript(_SCHEMA)
+        store.db.migrate(schema.COMPONENT, schema.MIGRATIONS)
 
     @staticmethod
-    def enqueue(db: sqlite3.Connection, article_id: str, chat_ids: list[int]) -> int:
+    def enqueue(db: Tx, article_id: str, chat_ids: list[int]) -> int:
         """Queue one delivery per chat, inside the caller's transaction; return how many were new."""
-        digest = {r[0] for r in db.execute("SELECT chat_id FROM chat_settings WHERE digest=1")}
+        digest = {r[0] for r in db.execute("SELECT chat_id FROM chat_settings WHERE digest=1").fetchall()}
         added = 0
         for chat_id in chat_ids:
             status = "digest" if chat_id in digest else "pending"
-            cur = db.execute("INSERT OR IGNORE INTO outbox (article_id, chat_id, status, created) VALUES (?,?,?,?)",
+            cur = db.execute("INSERT INTO outbox (article_id, chat_id, status, created) VALUES (?,?,?,?) ON CONFLICT DO NOTHING",
                              (article_id, chat_id, status, _now()))  # fmt: skip
             added += cur.rowcount
         return added
 
-    def recover(self) -> int:
-        """Put rows a crash left in `sending` back to pending; return how many."""
-        with self.store.transaction() as db:
-            return db.execute("UPDATE outbox SET status='pending' WHERE status='sending'").rowcount
+    def recover(self, owner: str | None = None) -> int:
+        """Put rows left in `sending` back to pending (all, or all but `owner`'s); return how many.
 
-    def pending(self, limit: int = 200) -> list[Delivery]:
-        """Return the oldest pending deliveries."""
+        The leader calls this when it takes over: only it sends, so any other claim is a dead
+        replica's (or this process's previous life's)."""
         with self.store.transaction() as db:
-            rows = db.execute("SELECT id, article_id, chat_id FROM outbox WHERE status='pending' ORDER BY id LIMIT ?",
-                              (limit,)).fetchall()  # fmt: skip
-        return [Delivery(*r) for r in rows]
+            return db.execute("UPDATE outbox SET status='pending' WHERE status='sending' AND claimed_by IS DISTINCT FROM ?",
+                              (owner,)).rowcount  # fmt: skip
 
-    def claim(self, delivery_id: int) -> bool:
-        """Mark a pending row as being sent; False if another worker has it."""
+    def claim(self, owner: str, *, after: int = 0, limit: int = 1) -> list[Delivery]:
+        """Claim the oldest pending rows with id > after for `owner`: rows another claimer holds are
+        skipped (FOR UPDATE SKIP LOCKED on PostgreSQL), so no row is claimed twice."""
         with self.store.transaction() as db:
-            cur = db.execute("UPDATE outbox SET status='sending', attempts=attempts+1 WHERE id=? AND status='pending'",
-                             (delivery_id,))  # fmt: skip
-            return cur.rowcount == 1
+            rows = db.execute(
+                "UPDATE outbox SET status='sending', attempts=attempts+1, claimed_by=? WHERE id IN "
+                f"(SELECT id FROM outbox WHERE status='pending' AND id>? ORDER BY id LIMIT ? {self.store.db.skip_locked}) "
+                "RETURNING id, article_id, chat_id",
+                (owner, after, limit),
+            ).fetchall()
+        return sorted(Delivery(*r) for r in rows)
 
     def mark(
         self, delivery_id: int, status: str, *, error: str | None = None, message_id: int | None = None
@@ -99,8 +80,9 @@ class Outbox:
     def move_chat(self, old: int, new: int) -> None:
         """Point a migrated chat's undelivered rows at its new id."""
         with self.store.transaction() as db:
-            db.execute("UPDATE OR IGNORE outbox SET chat_id=? WHERE chat_id=? AND status IN ('pending','sending','digest')",
-                       (new, old))  # fmt: skip
+            db.execute("UPDATE outbox SET chat_id=? WHERE chat_id=? AND status IN ('pending','sending','digest') "
+                       "AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.chat_id=? AND o.article_id=outbox.article_id)",
+                       (new, old, new))  # fmt: skip
 
     def set_digest(self, chat_id: int, on: bool) -> None:
         """Switch a chat between one message per article and a daily digest."""

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
+import os
+import secrets
+import socket
 import threading
 from collections.abc import Callable
 
@@ -11,7 +13,17 @@ from bot.config import AppConfig
 from bot.outbox import Outbox
 from bot.state import BotState, Subscription
 from bot.topics import matching
-from corpus import Article, Fetcher, SourceReport, SourceStates, Store, UpsertResult, ingest_sources
+from corpus import (
+    Article,
+    Fetcher,
+    SourceReport,
+    SourceStates,
+    Store,
+    Tx,
+    UpsertResult,
+    ingest_sources,
+    open_database,
+)
 from index import BuildReport, Encoder, Engine, IndexMissingError, build_index, make_encoder
 
 log = logging.getLogger(__name__)
@@ -22,7 +34,7 @@ class Newsbot:
 
     def __init__(self, config: AppConfig) -> None:
         self.config = config
-        self.store = Store(config.db_path)
+        self.store = Store(open_database(config.database_url, pool_size=config.storage.pool_size))
         self.state = BotState(self.store)
         self.outbox = Outbox(self.store)
         self.sources = SourceStates(self.store, base_backoff_s=config.ingest.failure_backoff_s)
@@ -31,6 +43,9 @@ class Newsbot:
         self._fetcher: Fetcher | None = None
         self._lock = threading.Lock()
         self.stopping = threading.Event()  # set on shutdown: broadcasts stop claiming deliveries
+        self.replica_id = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+        self._leader = self.store.db.leader_lock("leader")
+        self.leading = False  # this process runs ingestion and broadcasts (one replica at a time)
 
     @property
     def encoder(self) -> Encoder:
@@ -56,14 +71,30 @@ class Newsbot:
                 self._fetcher = Fetcher(self.config.ingest)
             return self._fetcher
 
+    def lead(self) -> bool:
+        """Take leadership if it is free, or check it is still held; return True while this process leads.
+
+        Taking over puts back to pending the deliveries a dead leader left half-claimed."""
+        held = self._leader.held() or self._leader.acquire()
+        if held and not self.leading:
+            recovered = self.outbox.recover(owner=self.replica_id)
+            log.info("replica %s leads ingestion and broadcasts (%d interrupted deliveries to resend)",
+                     self.replica_id, recovered)  # fmt: skip
+        elif self.leading and not held:
+            log.warning("replica %s lost leadership", self.replica_id)
+        self.leading = held
+        return held
+
     def close(self) -> None:
-        """Close the database and the HTTP client."""
+        """Give up leadership, close the database and the HTTP client."""
         if self._fetcher is not None:
             self._fetcher.close()
-        self.store.close()
+        self._leader.release()
+        self.leading = False
+        self.store.db.close()
 
     def _queue_deliveries(
-        self, db: sqlite3.Connection, result: UpsertResult, articles: list[Article]
+        self, db: Tx, result: UpsertResult, articles: list[Article]
     ) -> None:
         """Queue a delivery per matching subscriber for each new article (in the ingest transaction)."""
         if not result.added:
@@ -93,12 +124,23 @@ class Newsbot:
             self._engine.reload()
         return report
 
+    def refresh_index(self) -> bool:
+        """Serve the CURRENT index version if another process (the leader) has built a newer one."""
+        try:
+            return self.engine.reload()
+        except IndexMissingError:
+            return False
+
     def ensure_index(self, progress: Callable[[int, int], None] | None = None) -> BuildReport | None:
-        """Ingest (if the store is empty) and build the index if none exists yet."""
+        """Ingest (if the store is empty) and build the index if none exists yet; a replica that does not
+        lead leaves that to the leader and picks the index up when it appears."""
         try:
             self.engine.reload()
             return None
         except IndexMissingError:
+            if not self.lead():
+                log.info("no index yet: the leader replica builds it")
+                return None
             log.info("no index yet: building it")
         if self.store.count() == 0:
             self.ingest()

@@ -1,35 +1,26 @@
-"""The bot's own tables in the store's database: subscriptions, sent answers, counters."""
+"""The bot's own tables in the store's database: subscriptions, sent answers, counters, requests."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import secrets
 from dataclasses import asdict
 from typing import NamedTuple
 
+from bot import schema
 from corpus import Store
+from corpus.database import now_iso
 from index import Source
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS subscriptions (
-    chat_id INTEGER NOT NULL,
-    topic TEXT NOT NULL DEFAULT '',
-    created TEXT NOT NULL,
-    PRIMARY KEY (chat_id, topic)
-);
-CREATE TABLE IF NOT EXISTS replies (
-    token TEXT PRIMARY KEY,
-    chat_id INTEGER NOT NULL,
-    message_id INTEGER,
-    article_id TEXT,
-    more TEXT NOT NULL DEFAULT '[]',
-    created TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS replies_message ON replies(chat_id, message_id);
-CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
-"""
 MAX_TOPIC_CHARS = 100
+
+
+class Request(NamedTuple):
+    """Work asked of the leader, and the message to edit with its outcome."""
+
+    name: str
+    chat_id: int | None
+    message_id: int | None
 
 
 class Subscription(NamedTuple):
@@ -39,8 +30,7 @@ class Subscription(NamedTuple):
     topic: str
 
 
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+_now = now_iso
 
 
 class BotState:
@@ -48,15 +38,14 @@ class BotState:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        with store.transaction() as db:
-            db.executescript(_SCHEMA)
+        store.db.migrate(schema.COMPONENT, schema.MIGRATIONS)
 
     # -- subscriptions --------------------------------------------------------------------------
 
     def subscribe(self, chat_id: int, topic: str = "") -> bool:
         """Subscribe a chat; return False if it already was."""
         with self.store.transaction() as db:
-            cur = db.execute("INSERT OR IGNORE INTO subscriptions VALUES (?,?,?)", (chat_id, topic, _now()))
+            cur = db.execute("INSERT INTO subscriptions VALUES (?,?,?) ON CONFLICT DO NOTHING", (chat_id, topic, _now()))
             return cur.rowcount == 1
 
     def unsubscribe(self, chat_id: int, topic: str | None = None) -> int:
@@ -71,7 +60,8 @@ class BotState:
     def move_chat(self, old: int, new: int) -> None:
         """Move a chat's subscriptions to its new id (a group that became a supergroup)."""
         with self.store.transaction() as db:
-            db.execute("UPDATE OR IGNORE subscriptions SET chat_id=? WHERE chat_id=?", (new, old))
+            db.execute("INSERT INTO subscriptions SELECT ?, topic, created FROM subscriptions WHERE chat_id=? "
+                       "ON CONFLICT DO NOTHING", (new, old))  # fmt: skip
             db.execute("DELETE FROM subscriptions WHERE chat_id=?", (old,))
 
     def subscriptions(self, chat_id: int | None = None) -> list[Subscription]:
@@ -127,10 +117,25 @@ class BotState:
         """Add one to a counter."""
         with self.store.transaction() as db:
             db.execute(
-                "INSERT INTO counters VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value=value+1", (name,)
+                "INSERT INTO counters VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value=counters.value+1", (name,)
             )
 
     def counters(self) -> dict[str, int]:
         """Return every counter."""
         with self.store.transaction() as db:
             return dict(db.execute("SELECT name, value FROM counters").fetchall())
+
+    # -- requests between replicas (/ingest and /reindex reach any replica; the leader runs them) -----
+
+    def request(self, name: str, chat_id: int | None = None, message_id: int | None = None) -> None:
+        """Ask the leader to run `name` ("ingest", "reindex", "reindex-full"); the status message is edited."""
+        with self.store.transaction() as db:
+            db.execute("INSERT INTO requests VALUES (?,?,?,?) ON CONFLICT(name) DO UPDATE SET "
+                       "chat_id=excluded.chat_id, message_id=excluded.message_id, requested=excluded.requested",
+                       (name, chat_id, message_id, _now()))  # fmt: skip
+
+    def take_requests(self) -> list[Request]:
+        """Remove and return the waiting requests (the leader calls this)."""
+        with self.store.transaction() as db:
+            rows = db.execute("DELETE FROM requests RETURNING name, chat_id, message_id").fetchall()
+        return sorted(Request(*r) for r in rows)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import hashlib
+import hmac
 import html
 import logging
 import os
 import re
-import secrets
 import signal
 from dataclasses import dataclass, field
 
@@ -114,13 +115,13 @@ def build_application(config: AppConfig, token: str, *, handle_signals: bool = F
         for sig in (signal.SIGTERM, signal.SIGINT) if handle_signals else ():
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(sig, shutdown)
-        recovered = await asyncio.to_thread(app.outbox.recover)
-        if recovered:
-            log.info("%d deliveries interrupted by the last shutdown will be sent again", recovered)
         await application.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
         jobs = application.job_queue
         if jobs is not None:
             jobs.run_repeating(admin.deliver_job, interval=DELIVERY_RETRY_S, first=0.5, name="deliver")
+            poll = config.storage
+            jobs.run_repeating(admin.lead_job, interval=poll.leader_poll_s, first=poll.leader_poll_s, name="lead")
+            jobs.run_repeating(admin.index_job, interval=poll.index_poll_s, first=poll.index_poll_s, name="index")
             if config.ingest.interval_minutes > 0:
                 every = config.ingest.interval_minutes * 60
                 jobs.run_repeating(admin.ingest_job, interval=every, first=every, name="ingest")
@@ -182,7 +183,15 @@ def build_application(config: AppConfig, token: str, *, handle_signals: bool = F
     return application
 
 
-def run(config: AppConfig, *, webhook: bool | None = None) -> None:
+def webhook_secret(token: str) -> str:
+    """Return $TELEGRAM_WEBHOOK_SECRET, else a secret derived from the token (the same on every replica)."""
+    configured = os.environ.get(WEBHOOK_SECRET_ENV, "").strip()
+    if configured:
+        return configured
+    return hmac.new(token.encode(), b"newsbot webhook secret", hashlib.sha256).hexdigest()
+
+
+def run(config: AppConfig, *, webhook: bool | None = None, port: int | None = None) -> None:
     """Run the bot until interrupted: long polling, or a webhook when configured."""
     token = read_token()
     protect_logs(token)
@@ -191,10 +200,10 @@ def run(config: AppConfig, *, webhook: bool | None = None) -> None:
     if webhook if webhook is not None else tg.mode == "webhook":
         if not tg.webhook_url:
             raise TokenError("telegram.webhook_url must be set for webhook mode")
-        secret = os.environ.get(WEBHOOK_SECRET_ENV) or secrets.token_urlsafe(32)
-        log.info("starting the webhook on %s:%d", tg.webhook_listen, tg.webhook_port)
-        application.run_webhook(stop_signals=None, listen=tg.webhook_listen, port=tg.webhook_port, url_path="telegram",
-                                webhook_url=tg.webhook_url, secret_token=secret,
+        port = port or tg.webhook_port
+        log.info("starting the webhook on %s:%d", tg.webhook_listen, port)
+        application.run_webhook(stop_signals=None, listen=tg.webhook_listen, port=port, url_path="telegram",
+                                webhook_url=tg.webhook_url, secret_token=webhook_secret(token),
                                 allowed_updates=Update.ALL_TYPES)  # fmt: skip
     else:
         log.info("starting long polling against %s", tg.api_url)

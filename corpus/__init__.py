@@ -1,6 +1,7 @@
-"""News items in: loaders for each kind of source, the Article record, and the SQLite store."""
+"""News items in: loaders for each kind of source, the Article record, and the store (SQLite or PostgreSQL)."""
 
 from corpus.article import Article, make_article
+from corpus.database import Database, Migration, Tx, open_database
 from corpus.errors import CorpusError, SourceError, StoreError
 from corpus.fetch import Fetcher, IngestConfig
 from corpus.health import SourceHealth, SourceStates
@@ -11,8 +12,10 @@ from corpus.store import Store, UpsertResult
 __all__ = [
     "Article",
     "CorpusError",
+    "Database",
     "Fetcher",
     "IngestConfig",
+    "Migration",
     "SourceConfig",
     "SourceError",
     "SourceHealth",
@@ -20,8 +23,10 @@ __all__ = [
     "SourceStates",
     "Store",
     "StoreError",
+    "Tx",
     "UpsertResult",
     "ingest_sources",
     "load_source",
     "make_article",
+    "open_database",
 ]

@@ -1,25 +1,13 @@
-"""Per-source state in the store's database: HTTP validators, and health with failure backoff."""
+"""Per-source state (the source_state table): HTTP validators, and health with failure backoff."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import NamedTuple
 
+from corpus.database import Tx
 from corpus.fetch import Validators
 from corpus.store import Store
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS source_state (
-    name TEXT PRIMARY KEY,
-    etag TEXT,
-    last_modified TEXT,
-    last_success TEXT,
-    last_attempt TEXT,
-    failures INTEGER NOT NULL DEFAULT 0,
-    last_error TEXT,
-    next_attempt TEXT
-);
-"""
 
 
 class SourceHealth(NamedTuple):
@@ -46,11 +34,9 @@ class SourceStates:
         self.store = store
         self.base_backoff_s = base_backoff_s
         self.max_backoff_s = max_backoff_s
-        with store.transaction() as db:
-            db.executescript(_SCHEMA)
 
-    def _ensure(self, db, name: str) -> None:
-        db.execute("INSERT OR IGNORE INTO source_state (name) VALUES (?)", (name,))
+    def _ensure(self, db: Tx, name: str) -> None:
+        db.execute("INSERT INTO source_state (name) VALUES (?) ON CONFLICT DO NOTHING", (name,))
 
     def validators(self, name: str) -> Validators:
         """Return the ETag/Last-Modified of the source's last fetch."""

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
 from corpus.article import Article
+from corpus.database import Tx
 from corpus.errors import CorpusError
 from corpus.fetch import Fetcher
 from corpus.health import SourceStates
@@ -19,7 +19,7 @@ from corpus.loaders.web import NotModified, load_remote
 from corpus.store import Store, UpsertResult
 
 log = logging.getLogger(__name__)
-Within = Callable[[sqlite3.Connection, UpsertResult, list[Article]], None]
+Within = Callable[[Tx, UpsertResult, list[Article]], None]
 
 
 class SourceReport(NamedTuple):

@@ -1,39 +1,19 @@
-"""The article store: one SQLite database (WAL mode) under the data directory."""
+"""The article store: the articles table of the configured database (SQLite or PostgreSQL)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import sqlite3
-import threading
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import NamedTuple
 
+from corpus import schema
 from corpus.article import Article
-from corpus.errors import StoreError
+from corpus.database import Database, Tx, now_iso, open_database
+from corpus.database.sqlite import SqliteDatabase
 
-SCHEMA_VERSION = 2
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS articles (
-    id TEXT PRIMARY KEY,
-    title TEXT NOT NULL,
-    body TEXT NOT NULL,
-    source TEXT NOT NULL,
-    url TEXT NOT NULL DEFAULT '',
-    published TEXT,
-    hash TEXT NOT NULL,
-    first_seen TEXT NOT NULL,
-    updated TEXT NOT NULL,
-    body_hash TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX IF NOT EXISTS articles_published ON articles(published);
-CREATE INDEX IF NOT EXISTS articles_source ON articles(source);
-"""
-_MIGRATIONS = {  # from version N to N+1
-    1: ["ALTER TABLE articles ADD COLUMN body_hash TEXT NOT NULL DEFAULT ''"],
-}
 _COLUMNS = "id, title, body, source, url, published, hash"
 
 
@@ -52,71 +32,44 @@ def body_hash(body: str) -> str:
     return hashlib.sha256(" ".join(body.lower().split()).encode()).hexdigest()[:32]
 
 
-def _row_to_article(row: sqlite3.Row | tuple) -> Article:
+def _row_to_article(row: tuple) -> Article:
     id_, title, body, source, url, published, hash_ = row
     day = dt.date.fromisoformat(published) if published else None
     return Article(id=id_, title=title, body=body, source=source, url=url, published=day, hash=hash_)
 
 
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-
-
 class Store:
-    """Articles keyed by id; safe to share between threads (one connection behind a lock)."""
+    """Articles keyed by id, in a `Database` shared with the other tables; safe across threads."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self._lock = threading.RLock()
+    def __init__(self, db: Database | Path | str) -> None:
+        self._owned = not isinstance(db, Database)
+        self.db = open_database(db) if not isinstance(db, Database) else db
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA foreign_keys=ON")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            version = self._db.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise StoreError(
-                    f"database {self.path} has schema {version}, newer than this newsbot "
-                    f"({SCHEMA_VERSION}): upgrade newsbot"
-                )
-            with self._db:
-                if version:
-                    for step in range(version, SCHEMA_VERSION):
-                        for statement in _MIGRATIONS.get(step, []):
-                            self._db.execute(statement)
-                self._db.executescript(_SCHEMA)
-                self._db.execute("CREATE INDEX IF NOT EXISTS articles_body_hash ON articles(body_hash)")
-                for aid, body in self._db.execute(
-                    "SELECT id, body FROM articles WHERE body_hash=''"
-                ).fetchall():
-                    self._db.execute("UPDATE articles SET body_hash=? WHERE id=?", (body_hash(body), aid))
-                self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-        except sqlite3.DatabaseError as exc:
-            raise StoreError(
-                f"database {self.path} cannot be opened ({exc}); restore it from a backup, or "
-                f"move it away and run `newsbot ingest` to rebuild it from the sources"
-            ) from exc
+            if isinstance(self.db, SqliteDatabase) and self.db.user_version() == 1:
+                with self.db.transaction() as tx:  # made before body hashes existed
+                    tx.execute("ALTER TABLE articles ADD COLUMN body_hash TEXT NOT NULL DEFAULT ''")
+            self.db.migrate(schema.COMPONENT, schema.MIGRATIONS)
+            with self.db.transaction() as tx:
+                for aid, body in tx.execute("SELECT id, body FROM articles WHERE body_hash=''").fetchall():
+                    tx.execute("UPDATE articles SET body_hash=? WHERE id=?", (body_hash(body), aid))
+        except BaseException:
+            if self._owned:
+                self.db.close()
+            raise
 
     @property
-    def connection(self) -> sqlite3.Connection:
-        """Return the shared connection (for other packages' tables in the same database)."""
-        return self._db
+    def path(self) -> Path | None:
+        """Return the SQLite file, or None for a server database."""
+        return self.db.path if isinstance(self.db, SqliteDatabase) else None
 
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """Run a block in one transaction, under the store's lock."""
-        with self._lock:
-            try:
-                with self._db:
-                    yield self._db
-            except sqlite3.DatabaseError as exc:
-                raise StoreError(f"database {self.path}: {exc}") from exc
+    def transaction(self) -> AbstractContextManager[Tx]:
+        """Run a block in one transaction (for other packages' tables in the same database)."""
+        return self.db.transaction()
 
     def close(self) -> None:
-        """Close the database."""
-        with self._lock:
-            self._db.close()
+        """Close the database if this store opened it."""
+        if self._owned:
+            self.db.close()
 
     def __enter__(self) -> Store:
         return self
@@ -129,7 +82,7 @@ class Store:
         articles: Iterable[Article],
         *,
         prune_source: str | None = None,
-        within: Callable[[sqlite3.Connection, UpsertResult], None] | None = None,
+        within: Callable[[Tx, UpsertResult], None] | None = None,
     ) -> UpsertResult:
         """Insert new articles and update changed ones in one transaction.
 
@@ -139,7 +92,7 @@ class Store:
         transaction, so what it writes (deliveries of the new articles) commits with them or not at all.
         """
         result = UpsertResult([], [], [], [], [])
-        now = _now()
+        now = now_iso()
         with self.transaction() as db:
             seen: set[str] = set()
             for art in articles:
@@ -191,8 +144,7 @@ class Store:
     def delete(self, ids: Iterable[str]) -> int:
         """Delete articles by id; return how many existed."""
         with self.transaction() as db:
-            cur = db.executemany("DELETE FROM articles WHERE id=?", [(i,) for i in ids])
-            return cur.rowcount
+            return db.executemany("DELETE FROM articles WHERE id=?", [(i,) for i in ids])
 
     def articles(self) -> list[Article]:
         """Return every article, oldest first."""
@@ -209,18 +161,15 @@ class Store:
 
     def hashes(self) -> dict[str, str]:
         """Return {article id: content hash} for every article."""
-        with self._lock:
-            return dict(self._db.execute("SELECT id, hash FROM articles").fetchall())
+        with self.transaction() as tx:
+            return dict(tx.execute("SELECT id, hash FROM articles").fetchall())
 
     def count(self) -> int:
         """Return the number of articles."""
-        with self._lock:
-            return self._db.execute("SELECT count(*) FROM articles").fetchone()[0]
+        with self.transaction() as tx:
+            return tx.execute("SELECT count(*) FROM articles").fetchone()[0]
 
     def _select(self, clause: str, params: tuple = ()) -> Iterator[Article]:
-        with self._lock:
-            try:
-                rows = self._db.execute(f"SELECT {_COLUMNS} FROM articles {clause}", params).fetchall()
-            except sqlite3.DatabaseError as exc:
-                raise StoreError(f"database {self.path}: {exc}") from exc
+        with self.transaction() as tx:
+            rows = tx.execute(f"SELECT {_COLUMNS} FROM articles {clause}", params).fetchall()
         return map(_row_to_article, rows)

@@ -12,6 +12,7 @@ import yaml
 from bot.config import AppConfig, load_config
 from bot.services import Newsbot
 from tests.fakebot import FakeBotApi
+from tests.pg import fresh_schema
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLED = ROOT / "corpus" / "bundled" / "selec-news-2018.txt"
@@ -120,3 +121,13 @@ def bot_config(write_config: Callable[..., Path], fake: FakeBotApi) -> Callable[
         return load_config(write_config(telegram={**settings, **telegram}))
 
     return make
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """Yield a database URL for each backend: a SQLite file on tmp_path, a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "newsbot.sqlite3")
+        return
+    with fresh_schema() as url:
+        yield url

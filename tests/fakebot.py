@@ -126,6 +126,12 @@ class FakeBotApi:
         self.migrated: dict[int, int] = {}
         self._injected: list[Injected] = []
         self.webhook: dict[str, Any] | None = None
+        self.deliver_webhooks = False  # True: POST updates to the webhook URL like Telegram, retrying failures
+        self.webhook_failures = 0
+        self.send_delay_s = 0.0  # how long each sendMessage takes (to catch a broadcast mid-way)
+        self._webhook_slots = asyncio.Semaphore(40)  # Telegram's default max_connections
+        self._client: Any = None
+        self._deliveries: set[asyncio.Task[None]] = set()
         self._next_update = 1
         self._next_message: dict[int, int] = {}
         self._changed = asyncio.Condition()
@@ -144,6 +150,10 @@ class FakeBotApi:
         self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
 
     async def stop(self) -> None:
+        for task in list(self._deliveries):
+            task.cancel()
+        if self._client is not None:
+            await self._client.close()
         if self._runner:
             await self._runner.cleanup()
 
@@ -170,9 +180,32 @@ class FakeBotApi:
         async with self._changed:
             update = {"update_id": self._next_update, **update}
             self._next_update += 1
-            self.updates.append(update)
+            if self.webhook is not None and self.deliver_webhooks:
+                task = asyncio.ensure_future(self._post_to_webhook(update))
+                self._deliveries.add(task)
+                task.add_done_callback(self._deliveries.discard)
+            else:
+                self.updates.append(update)
             self._changed.notify_all()
         return update["update_id"]
+
+    async def _post_to_webhook(self, update: dict[str, Any]) -> None:
+        """Deliver one update like Telegram: POST with the secret header, retried until a 2xx."""
+        import aiohttp
+
+        if self._client is None:
+            self._client = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
+        async with self._webhook_slots:
+            while self.webhook is not None:
+                headers = {"X-Telegram-Bot-Api-Secret-Token": self.webhook.get("secret_token") or ""}
+                try:
+                    async with self._client.post(self.webhook["url"], json=update, headers=headers) as resp:
+                        if resp.status < 300:
+                            return
+                except (aiohttp.ClientError, TimeoutError):
+                    pass
+                self.webhook_failures += 1
+                await asyncio.sleep(0.2)
 
     async def message(
         self,
@@ -301,6 +334,8 @@ class FakeBotApi:
         return True
 
     async def api_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        if self.webhook is not None and self.deliver_webhooks:
+            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first")
         offset = int(params.get("offset") or 0)
         timeout = float(params.get("timeout") or 0)
         limit = int(params.get("limit") or 100)
@@ -337,6 +372,8 @@ class FakeBotApi:
     async def api_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         text = self._check_text(params)
         chat_id = int(params["chat_id"])
+        if self.send_delay_s:
+            await asyncio.sleep(self.send_delay_s)
         markup = params.get("reply_markup")
         reply = params.get("reply_parameters")
         reply_to = json.loads(reply).get("message_id") if isinstance(reply, str) else None

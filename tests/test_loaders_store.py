@@ -1,4 +1,4 @@
-"""Markdown and JSON Lines loaders, and the SQLite store's upserts."""
+"""Markdown and JSON Lines loaders, and a corrupt SQLite file (the store on both backends: test_storage.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus import SourceConfig, SourceError, Store, StoreError, load_source, make_article
+from corpus import SourceConfig, SourceError, Store, StoreError, load_source
 
 
 def test_markdown_folder_with_front_matter(tmp_path: Path) -> None:
@@ -48,23 +48,6 @@ def test_jsonl_loads_and_names_the_bad_line(tmp_path: Path) -> None:
 def test_missing_source_path_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(SourceError, match="does not exist"):
         load_source(SourceConfig(name="x", type="jsonl", path=str(tmp_path / "nope.jsonl")))
-
-
-def _art(title: str, body: str) -> object:
-    return make_article(title=title, body=body, source="s", url=f"https://n.test/{title}")
-
-
-def test_store_upsert_reports_added_changed_unchanged_removed(tmp_path: Path) -> None:
-    with Store(tmp_path / "db.sqlite3") as store:
-        first = store.upsert([_art("a", "one"), _art("b", "two")], prune_source="s")
-        assert (len(first.added), len(first.changed), len(first.unchanged)) == (2, 0, 0)
-        second = store.upsert([_art("a", "one"), _art("b", "two, edited")], prune_source="s")
-        assert (len(second.added), len(second.changed), len(second.unchanged)) == (0, 1, 1)
-        third = store.upsert([_art("a", "one")], prune_source="s")
-        assert len(third.removed) == 1 and store.count() == 1
-        assert store.get(third.unchanged[0]).body == "one"  # type: ignore[union-attr]
-    with Store(tmp_path / "db.sqlite3") as reopened:
-        assert [a.title for a in reopened.articles()] == ["a"]
 
 
 def test_corrupt_database_says_how_to_recover(tmp_path: Path) -> None:
