@@ -1,4 +1,5 @@
-# The two commands of the README: `make run` (set up, then the main job) and `make test`.
+# The two commands of the README: `make run` (set up, then the main job) and `make test` (the suite,
+# with a throwaway PostgreSQL server when Debian's postgresql package is installed).
 .PHONY: setup run test lint bench
 
 setup:
@@ -8,7 +9,7 @@ run: setup
 	.venv/bin/newsbot start
 
 test: setup
-	.venv/bin/python -m pytest -q
+	./scripts/postgres.sh run .venv/bin/python -m pytest -q
 
 lint: setup
 	.venv/bin/ruff check . && .venv/bin/ruff format --check .

@@ -216,5 +216,6 @@ async def on_stats(update: Update, context: Context) -> None:
     except Exception as exc:
         index = f"unavailable ({esc(exc)})"
     text = (f"<b>newsbot stats</b>\nArticles: {articles}\nIndex: {index}\nSubscribers: {subscribers}\n"
-            f"Questions answered: {counters.get('answered', 0)}\nQuestions declined: {counters.get('declined', 0)}")  # fmt: skip
+            f"Questions answered: {counters.get('answered', 0)}\nQuestions declined: {counters.get('declined', 0)}\n"
+            f"This replica: {'leader' if svc.app.leading else 'follower'} ({esc(svc.app.store.db.dialect)})")  # fmt: skip
     await update.effective_message.reply_html(text)  # type: ignore[union-attr]

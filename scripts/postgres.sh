@@ -56,6 +56,13 @@ case "$cmd" in
     ;;
   run)
     shift
+    if [ -n "${NEWSBOT_TEST_POSTGRES_URL:-}" ]; then
+      exec "$@"  # a server is already given
+    fi
+    if [ -z "$(bindir)" ]; then
+      echo "PostgreSQL is not installed (scripts/postgres.sh install): its tests are skipped" >&2
+      exec "$@"
+    fi
     dir=$(mktemp -d /tmp/newsbot-pg.XXXXXX)
     chmod 755 "$dir"
     trap '"$0" stop "$dir"' EXIT
