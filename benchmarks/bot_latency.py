@@ -26,26 +26,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.common import QUESTIONS, ask_in_turn  # noqa: E402
 from tests.fakebot import FakeBotApi  # noqa: E402
-
-QUESTIONS = [
-    "when did SELEC visit CARICC", "who coordinates the anti-fraud task force",
-    "When did the ambassador of Belarus visit SELEC headquarters?", "Who represented SELEC at the ministerial forum in Tirana?",
-    "What does OCTA SEE stand for?", "Which operation won first place for the second semester of 2017?",
-    "Who accompanied the Bulgarian minister of interior on his visit?", "Who is the General Police Director of Serbia?",
-    "How many partners does SELEC have in total?", "What is the weather in Bucharest today?",
-]  # fmt: skip
-
-
-async def user(fake: FakeBotApi, chat_id: int, questions: list[str], latencies: list[float]) -> None:
-    for q in questions:
-        before = len(fake.to(chat_id))
-        t = time.monotonic()
-        await fake.message(q, chat_id=chat_id)
-        [reply] = (await fake.wait_sent(lambda s, c=chat_id: s.chat_id == c, count=before + 1, timeout=120))[
-            -1:
-        ]
-        latencies.append(reply.at - t)
 
 
 async def main(users: int, total: int, model: str) -> None:
@@ -66,11 +48,11 @@ async def main(users: int, total: int, model: str) -> None:
                                                cwd=ROOT, env=env, stdout=asyncio.subprocess.DEVNULL,
                                                stderr=asyncio.subprocess.DEVNULL)  # fmt: skip
     try:
-        await user(fake, 1, QUESTIONS[:3], [])  # warm-up (and waits for the model to load)
+        await ask_in_turn(fake, 1, QUESTIONS[:3], [])  # warm-up (and waits for the model to load)
         latencies: list[float] = []
         share = [[QUESTIONS[(u + i) % len(QUESTIONS)] for i in range(total // users)] for u in range(users)]
         started = time.monotonic()
-        await asyncio.gather(*(user(fake, 100 + u, share[u], latencies) for u in range(users)))
+        await asyncio.gather(*(ask_in_turn(fake, 100 + u, share[u], latencies) for u in range(users)))
         wall = time.monotonic() - started
     finally:
         bot.terminate()

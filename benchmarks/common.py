@@ -6,6 +6,7 @@ import hashlib
 import json
 import sqlite3
 import sys
+import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -20,6 +21,25 @@ from corpus.loaders.jsonl import iter_jsonl  # noqa: E402
 SHARED = ROOT.parent / "shared" / "datasets"
 CACHE = ROOT / "benchmarks" / "cache"  # git-ignored
 RESULTS = ROOT / "benchmarks" / "results"  # git-ignored
+
+
+QUESTIONS = [  # over the bundled SELEC corpus; the last one is unanswerable
+    "when did SELEC visit CARICC", "who coordinates the anti-fraud task force",
+    "When did the ambassador of Belarus visit SELEC headquarters?", "Who represented SELEC at the ministerial forum in Tirana?",
+    "What does OCTA SEE stand for?", "Which operation won first place for the second semester of 2017?",
+    "Who accompanied the Bulgarian minister of interior on his visit?", "Who is the General Police Director of Serbia?",
+    "How many partners does SELEC have in total?", "What is the weather in Bucharest today?",
+]  # fmt: skip
+
+
+async def ask_in_turn(fake, chat_id: int, questions: list[str], latencies: list[float]) -> None:
+    """Ask through the fake Bot API one question after another; record each reply's latency (s)."""
+    for q in questions:
+        before = len(fake.to(chat_id))
+        t = time.monotonic()
+        await fake.message(q, chat_id=chat_id)
+        found = await fake.wait_sent(lambda s, c=chat_id: s.chat_id == c, count=before + 1, timeout=180)
+        latencies.append([s for s in found if s.chat_id == chat_id][before].at - t)
 
 
 def canon(url: str) -> str:

@@ -15,6 +15,7 @@ from bot.topics import lead
 
 if TYPE_CHECKING:
     from bot.services import Newsbot
+    from corpus import Article
 
 log = logging.getLogger(__name__)
 WORKERS = 8  # concurrent sends; the AIORateLimiter keeps them within Telegram's limits
@@ -29,8 +30,10 @@ class BroadcastReport(NamedTuple):
     retry_later: int
 
 
-async def _send_one(bot: Bot, app: Newsbot, delivery: Delivery) -> str:
-    article = await asyncio.to_thread(app.store.get, delivery.article_id)
+async def _send_one(bot: Bot, app: Newsbot, delivery: Delivery, articles: dict[str, Article | None]) -> str:
+    if delivery.article_id not in articles:  # one read per article and round, not per subscriber
+        articles[delivery.article_id] = await asyncio.to_thread(app.store.get, delivery.article_id)
+    article = articles[delivery.article_id]
     if article is None:
         await asyncio.to_thread(app.outbox.mark, delivery.id, "failed", error="article no longer stored")
         return "failed"
@@ -59,9 +62,7 @@ async def _send_one(bot: Bot, app: Newsbot, delivery: Delivery) -> str:
         except TelegramError as exc:
             await asyncio.to_thread(app.outbox.mark, delivery.id, "failed", error=str(exc))
             return "failed"
-        token = await asyncio.to_thread(app.state.new_reply, chat_id, article.id, [])
-        await asyncio.to_thread(app.state.sent, token, message.message_id)
-        await asyncio.to_thread(app.outbox.mark, delivery.id, "sent", message_id=message.message_id)
+        await asyncio.to_thread(app.outbox.mark_sent, delivery, chat_id, message.message_id)
         return "sent"
     await asyncio.to_thread(app.outbox.mark, delivery.id, "failed", error="chat kept migrating")
     return "failed"
@@ -73,6 +74,7 @@ async def deliver_pending(bot: Bot, app: Newsbot, *, workers: int = WORKERS) -> 
     outcomes: list[str] = []
     if not await asyncio.to_thread(app.lead):
         return BroadcastReport(0, 0, 0, 0)
+    articles: dict[str, Article | None] = {}
     watermark = 0  # rows put back to pending in this round have ids below it: they wait for the next
 
     async def worker() -> None:
@@ -83,7 +85,7 @@ async def deliver_pending(bot: Bot, app: Newsbot, *, workers: int = WORKERS) -> 
                 return
             watermark = max(watermark, claimed[-1].id)
             for delivery in claimed:
-                outcomes.append(await _send_one(bot, app, delivery))
+                outcomes.append(await _send_one(bot, app, delivery, articles))
 
     await asyncio.gather(*(worker() for _ in range(workers)))
     return BroadcastReport(outcomes.count("sent"), outcomes.count("failed"), outcomes.count("dropped"),

@@ -30,6 +30,7 @@ class TelegramConfig:
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
     questions_per_minute: int = 10  # per user; more get a friendly "slow down"
+    max_messages_per_second: float = 30  # Telegram's broadcast limit per bot (paid broadcasts allow up to 1000)
     poll_timeout: int = 10  # long-polling timeout, seconds
     latest_count: int = 5  # headlines listed by /latest and when declining
     topic_threshold: float = 0.35  # cosine an article needs to match a /subscribe TOPIC

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from bot import schema
+from bot.state import BotState
 from corpus import Store, Tx
 from corpus.database import now_iso
 
@@ -76,6 +77,14 @@ class Outbox:
             db.execute("UPDATE outbox SET status=?, last_error=?, message_id=COALESCE(?, message_id), "
                        "sent_at=CASE WHEN ?='sent' THEN ? ELSE sent_at END WHERE id=?",
                        (status, error, message_id, status, _now(), delivery_id))  # fmt: skip
+
+    def mark_sent(self, delivery: Delivery, chat_id: int, message_id: int) -> None:
+        """Record a confirmed alert and what it was about (for follow-up replies) in one transaction:
+        the only window in which a kill can double a message is Telegram's answer -> this commit."""
+        with self.store.transaction() as db:
+            BotState.add_sent_reply(db, chat_id, delivery.article_id, message_id)
+            db.execute("UPDATE outbox SET status='sent', last_error=NULL, message_id=?, sent_at=? WHERE id=?",
+                       (message_id, _now(), delivery.id))  # fmt: skip
 
     def move_chat(self, old: int, new: int) -> None:
         """Point a migrated chat's undelivered rows at its new id."""

@@ -8,7 +8,7 @@ from dataclasses import asdict
 from typing import NamedTuple
 
 from bot import schema
-from corpus import Store
+from corpus import Store, Tx
 from corpus.database import now_iso
 from index import Source
 
@@ -90,6 +90,12 @@ class BotState:
             db.execute("INSERT INTO replies (token, chat_id, article_id, more, created) VALUES (?,?,?,?,?)",
                        (token, chat_id, article_id, json.dumps([asdict(s) for s in more]), _now()))  # fmt: skip
         return token
+
+    @staticmethod
+    def add_sent_reply(db: Tx, chat_id: int, article_id: str | None, message_id: int) -> None:
+        """Record, inside the caller's transaction, a message already sent about an article (follow-ups)."""
+        db.execute("INSERT INTO replies (token, chat_id, message_id, article_id, created) VALUES (?,?,?,?,?)",
+                   (secrets.token_urlsafe(12), chat_id, message_id, article_id, _now()))  # fmt: skip
 
     def sent(self, token: str, message_id: int) -> None:
         """Record the message id an answer was sent as."""

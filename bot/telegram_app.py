@@ -144,7 +144,7 @@ def build_application(config: AppConfig, token: str, *, handle_signals: bool = F
         .token(token)
         .base_url(config.telegram.api_url)
         .base_file_url(config.telegram.api_url.replace("/bot", "/file/bot"))
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(AIORateLimiter(overall_max_rate=config.telegram.max_messages_per_second, max_retries=3))
         .concurrent_updates(True)
         .get_updates_read_timeout(config.telegram.poll_timeout + 10)
         .post_init(post_init)

@@ -7,6 +7,8 @@ import itertools
 import aiohttp
 from aiohttp import web
 
+from tests.fakebot import serve_local
+
 _HOP_HEADERS = {"host", "content-length", "transfer-encoding", "connection"}
 
 
@@ -25,11 +27,7 @@ class Balancer:
         self._client = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
         app = web.Application()
         app.router.add_route("*", "/{path:.*}", self._forward)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, self.port = await serve_local(app)
 
     async def stop(self) -> None:
         if self._client is not None:

@@ -109,9 +109,12 @@ class Cluster:
 
 
 @asynccontextmanager
-async def cluster(tmp_path: Path, database_url: str, *, replicas: int = 3, articles: list[tuple[str, str]],
-                  extra: dict[str, object] | None = None) -> AsyncIterator[Cluster]:  # fmt: skip
-    """Start the fake Bot API, a balancer and `replicas` webhook processes; stop them all after."""
+async def cluster(tmp_path: Path, database_url: str, *, replicas: int = 3, articles: list[tuple[str, str]] = (),
+                  sources: list[dict[str, object]] | None = None, model: str = "hashing",
+                  telegram: dict[str, object] | None = None, log_level: str = "INFO") -> AsyncIterator[Cluster]:  # fmt: skip
+    """Start the fake Bot API, a balancer and `replicas` webhook processes; stop them all after.
+
+    The replicas ingest `articles` from a JSON Lines file (add_article appends), plus `sources`."""
     fake = FakeBotApi()
     fake.deliver_webhooks = True
     await fake.start()
@@ -119,18 +122,18 @@ async def cluster(tmp_path: Path, database_url: str, *, replicas: int = 3, artic
     balancer = Balancer([f"http://127.0.0.1:{p}" for p in ports])
     await balancer.start()
     source = tmp_path / "wire.jsonl"
+    source.touch()
     for n, (title, text) in enumerate(articles):
         add_article(source, n, title, text)
     config = tmp_path / "config.yaml"
     config.write_text(yaml.safe_dump({
-        "data_dir": str(tmp_path / "shared-data"), "log_level": "INFO",
-        "sources": [{"name": "wire", "type": "jsonl", "path": str(source)}],
-        "index": {"encoder": {"model": "hashing"}},
+        "data_dir": str(tmp_path / "shared-data"), "log_level": log_level,
+        "sources": [{"name": "wire", "type": "jsonl", "path": str(source)}, *(sources or [])],
+        "index": {"encoder": {"model": model}},
         "ingest": {"interval_minutes": 0},
         "storage": {"url": database_url, "leader_poll_s": 0.3, "index_poll_s": 0.3},
         "telegram": {"api_url": fake.base_url, "admins": [ADMIN], "mode": "webhook", "questions_per_minute": 1000,
-                     "webhook_url": f"{balancer.url}/telegram", "webhook_listen": "127.0.0.1"},
-        **(extra or {}),
+                     "webhook_url": f"{balancer.url}/telegram", "webhook_listen": "127.0.0.1", **(telegram or {})},
     }))  # fmt: skip
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": fake.token, "HF_HUB_OFFLINE": "1"}
     env.pop("NEWSBOT_DATABASE_URL", None)

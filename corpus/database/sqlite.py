@@ -35,26 +35,29 @@ class FileLeaderLock(LeaderLock):
     def __init__(self, path: Path) -> None:
         self.path = path
         self._handle: Any = None
+        self._mutex = threading.Lock()
 
     def acquire(self) -> bool:
-        if self._handle is not None:
+        with self._mutex:
+            if self._handle is not None:
+                return True
+            handle = open(self.path, "a")  # noqa: SIM115 - held open while leading
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.close()
+                return False
+            self._handle = handle
             return True
-        handle = open(self.path, "a")  # noqa: SIM115 - held open while leading
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.close()
-            return False
-        self._handle = handle
-        return True
 
     def held(self) -> bool:
         return self._handle is not None
 
     def release(self) -> None:
-        if self._handle is not None:
-            self._handle.close()
-            self._handle = None
+        with self._mutex:
+            if self._handle is not None:
+                self._handle.close()
+                self._handle = None
 
 
 class SqliteDatabase(Database):
@@ -71,10 +74,11 @@ class SqliteDatabase(Database):
             self._db.execute("PRAGMA foreign_keys=ON")
             self._db.execute("PRAGMA synchronous=NORMAL")
         except sqlite3.DatabaseError as exc:
-            raise StoreError(
-                f"database {self.path} cannot be opened ({exc}); restore it from a backup, or move it "
-                f"away and run `newsbot ingest` to rebuild it from the sources"
-            ) from exc
+            raise self._damaged("cannot be opened", exc) from exc
+
+    def _damaged(self, what: str, exc: Exception) -> StoreError:
+        return StoreError(f"database {self.path} {what} ({exc}); if it is damaged, restore it from a backup, "
+                          f"or move it away and run `newsbot ingest` to rebuild it from the sources")  # fmt: skip
 
     @contextmanager
     def transaction(self) -> Iterator[Tx]:
@@ -88,10 +92,7 @@ class SqliteDatabase(Database):
                     raise
                 self._db.execute("COMMIT")
             except sqlite3.DatabaseError as exc:
-                raise StoreError(
-                    f"database {self.path}: {exc}; if it is damaged, restore it from a backup or move it "
-                    f"away and run `newsbot ingest`"
-                ) from exc
+                raise self._damaged("failed", exc) from exc
 
     def user_version(self) -> int:
         """Return PRAGMA user_version (the schema marker of databases made before migrations)."""
