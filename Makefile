@@ -21,3 +21,4 @@ bench: setup
 	.venv/bin/python benchmarks/bot_latency.py --users 10
 	.venv/bin/python benchmarks/bot_latency.py --users 50 --questions 200
 	.venv/bin/python benchmarks/broadcast.py
+	./scripts/postgres.sh run .venv/bin/python benchmarks/replicas.py

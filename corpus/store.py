@@ -57,11 +57,6 @@ class Store:
                 self.db.close()
             raise
 
-    @property
-    def path(self) -> Path | None:
-        """Return the SQLite file, or None for a server database."""
-        return self.db.path if isinstance(self.db, SqliteDatabase) else None
-
     def transaction(self) -> AbstractContextManager[Tx]:
         """Run a block in one transaction (for other packages' tables in the same database)."""
         return self.db.transaction()

@@ -60,3 +60,18 @@ def test_cli_reports_config_errors_in_one_line(
     err = capsys.readouterr().err
     assert "search.candidats: unknown key" in err
     assert "Traceback" not in err
+
+
+def test_storage_url_is_checked_and_the_environment_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.config import DATABASE_ENV
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("storage:\n  url: mysql://x\n")
+    with pytest.raises(ConfigError, match=r"storage\.url: expected postgresql://"):
+        load_config(bad)
+    good = tmp_path / "good.yaml"
+    good.write_text("storage:\n  url: sqlite:///state/news.db\n")
+    monkeypatch.delenv(DATABASE_ENV, raising=False)
+    assert load_config(good).database_url == str(tmp_path / "state" / "news.db")
+    monkeypatch.setenv(DATABASE_ENV, "postgresql://bot@db/news")
+    assert load_config(good).database_url == "postgresql://bot@db/news"

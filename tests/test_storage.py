@@ -258,3 +258,11 @@ def test_migrate_copies_a_sqlite_database_into_postgresql(write_config, capsys: 
             assert [d.id for d in outbox.claim("r", limit=5)] == [1, 2, 3]
         assert main(["--config", str(config_path), "migrate", "--to", url]) == 1  # refuses to copy twice
         assert "already has rows" in capsys.readouterr().err
+
+
+def test_unreachable_postgresql_is_a_clear_error_without_the_password() -> None:
+    with pytest.raises(StoreError) as caught:
+        open_database("postgresql://newsbot:hunter2@127.0.0.1:9/news", connect_timeout_s=1)
+    message = str(caught.value)
+    assert "cannot connect to PostgreSQL at postgresql://newsbot:***@127.0.0.1:9/news" in message
+    assert "hunter2" not in message

@@ -14,13 +14,13 @@ def is_postgres_url(url: str) -> bool:
     return url.startswith(("postgresql://", "postgres://"))
 
 
-def open_database(url: str | Path, *, pool_size: int = 10) -> Database:
+def open_database(url: str | Path, *, pool_size: int = 10, connect_timeout_s: float = 15.0) -> Database:
     """Open a database from a PostgreSQL URL, a sqlite:/// URL or a file path."""
     text = str(url)
     if is_postgres_url(text):
         from corpus.database.postgresql import PostgresDatabase
 
-        return PostgresDatabase(text, pool_size=pool_size)
+        return PostgresDatabase(text, pool_size=pool_size, connect_timeout_s=connect_timeout_s)
     from corpus.database.sqlite import SqliteDatabase
 
     # sqlite:///relative/path.db or sqlite:////absolute/path.db, as SQLAlchemy spells them
