@@ -31,6 +31,7 @@ from bot.errors import TokenError
 from bot.limits import QuestionLimiter
 from bot.services import Newsbot
 from bot.state import BotState
+from bot.webhook import serve as serve_webhook
 
 log = logging.getLogger(__name__)
 TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
@@ -75,6 +76,7 @@ def protect_logs(token: str) -> None:
     """Redact the token from every log line (httpx logs request URLs, which contain it)."""
     logs.redact(token)
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("tornado.access").setLevel(logging.WARNING)  # one line per webhook POST otherwise
 
 
 async def on_error(update: object, context: handlers.Context) -> None:
@@ -195,18 +197,15 @@ def run(config: AppConfig, *, webhook: bool | None = None, port: int | None = No
     """Run the bot until interrupted: long polling, or a webhook when configured."""
     token = read_token()
     protect_logs(token)
-    application = build_application(config, token, handle_signals=True)
     tg = config.telegram
     if webhook if webhook is not None else tg.mode == "webhook":
         if not tg.webhook_url:
             raise TokenError("telegram.webhook_url must be set for webhook mode")
-        port = port or tg.webhook_port
-        log.info("starting the webhook on %s:%d", tg.webhook_listen, port)
-        application.run_webhook(stop_signals=None, listen=tg.webhook_listen, port=port, url_path="telegram",
-                                webhook_url=tg.webhook_url, secret_token=webhook_secret(token),
-                                allowed_updates=Update.ALL_TYPES)  # fmt: skip
+        application = build_application(config, token)  # bot/webhook.py handles the signals
+        asyncio.run(serve_webhook(application, listen=tg.webhook_listen, port=port or tg.webhook_port,
+                                  url_path="telegram", webhook_url=tg.webhook_url, secret=webhook_secret(token)))  # fmt: skip
     else:
         log.info("starting long polling against %s", tg.api_url)
-        application.run_polling(
+        build_application(config, token, handle_signals=True).run_polling(
             allowed_updates=Update.ALL_TYPES, timeout=tg.poll_timeout, bootstrap_retries=5
         )

@@ -17,7 +17,7 @@ class Balancer:
 
     def __init__(self, backends: list[str]) -> None:
         self.backends = backends  # base URLs, e.g. http://127.0.0.1:8001
-        self.forwarded: dict[str, int] = {b: 0 for b in backends}
+        self.forwarded: dict[str, int] = {b: 0 for b in backends}  # requests each backend took on
         self._next = itertools.cycle(range(len(backends)))
         self._runner: web.AppRunner | None = None
         self._client: aiohttp.ClientSession | None = None
@@ -45,12 +45,13 @@ class Balancer:
         headers = {k: v for k, v in request.headers.items() if k.lower() not in _HOP_HEADERS}
         for _ in range(len(self.backends)):
             backend = self.backends[next(self._next)]
+            self.forwarded[backend] += 1  # counted when sent: a replica may answer before it responds
             try:
                 async with self._client.request(
                     request.method, backend + request.path_qs, data=body, headers=headers
                 ) as resp:
-                    self.forwarded[backend] += 1
                     return web.Response(status=resp.status, body=await resp.read())
-            except aiohttp.ClientConnectionError:
-                continue  # that replica is down: the next one answers
+            except aiohttp.ClientConnectionError:  # refused, or the replica died mid-request: the next one
+                self.forwarded[backend] -= 1
+                continue
         return web.Response(status=502, text="no replica answered")

@@ -155,5 +155,6 @@ async def cluster(tmp_path: Path, database_url: str, *, replicas: int = 3, artic
                     replica.proc.wait(20)
                 except subprocess.TimeoutExpired:
                     replica.proc.kill()
+                    replica.proc.wait()
         await balancer.stop()
         await fake.stop()

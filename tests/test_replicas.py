@@ -45,7 +45,7 @@ async def test_a_replica_killed_mid_broadcast_loses_and_doubles_nothing(tmp_path
             fake = group.fake
             answers = [await _ask(fake, 500 + i, "when did the harbour of Tallinn reopen") for i in range(6)]
             assert all("4 May 2024" in a.text for a in answers)
-            assert all(n >= 2 for n in group.balancer.forwarded.values())  # every replica answered some
+            assert all(n >= 2 for n in group.balancer.forwarded.values()), group.balancer.forwarded  # every replica answered some
 
             subscribers = list(range(10_000, 10_300))
             with Store(url) as store:
@@ -98,9 +98,12 @@ async def test_leader_dies_another_ingests_and_replicas_switch_index_while_answe
             await asyncio.sleep(1)
             first = await group.leader()
             first.kill()
+            killed_at = time.monotonic()
             successor = await group.leader()
+            takeover_s = time.monotonic() - killed_at
             assert successor is not first and successor.alive
             await _ingest(group, GRAIN_STORY[0], 1, GRAIN_STORY[1])
+            ingest_at = time.monotonic()
             status = await fake.wait_sent(lambda s: s.chat_id == ADMIN, timeout=30)
             assert "replica" in status[0].text or "Fetching" in status[0].text
             survivors = [r for r in group.replicas if r.alive]
@@ -110,10 +113,14 @@ async def test_leader_dies_another_ingests_and_replicas_switch_index_while_answe
                         break
                     await asyncio.sleep(0.1)
                 assert group.serving(replica) >= 2, replica.log.read_text()[-2000:]
+            switched_s = time.monotonic() - ingest_at
             grain = [await _ask(fake, 700 + i, "how many tonnes of grain a day does the export deal allow") for i in range(4)]
             stop.set()
             await asyncio.gather(*askers)
             assert all("12 tonnes" in g.text for g in grain), [g.text for g in grain]
             assert len(replies) >= 6 and all("4 May 2024" in r for r in replies), replies[-3:]
-            assert len(lost) <= len(askers)  # at most the one question each had in flight at the kill
+            print(f"takeover in {takeover_s:.2f}s; all survivors serving the new index {switched_s:.2f}s after "
+                  f"/ingest; {len(replies)} answers while switching, {len(lost)} question(s) lost with the killed replica")  # fmt: skip
+            assert lost == []  # a question in the killed replica's hands is delivered again and answered
             assert all(group.balancer.forwarded[r.url] >= 2 for r in survivors)
+        assert [r.proc.returncode for r in survivors] == [0, 0]  # type: ignore[union-attr]  # SIGTERM: clean exit
