@@ -93,7 +93,7 @@ async def main(args: argparse.Namespace) -> None:
     for rate in [float(r) for r in args.rates.split(",") if r]:
         for n in (1, 3):
             print(await broadcast(n, args.subscribers, rate), flush=True)
-    if args.users:
+    for _ in range(args.rounds if args.users else 0):  # alternated: the machine's noise hits both
         for n in (1, 3):
             print(await questions(n, args.users, args.questions, args.model), flush=True)
 
@@ -103,7 +103,8 @@ if __name__ == "__main__":
     parser.add_argument("--subscribers", type=int, default=10_000)
     parser.add_argument("--rates", default="30,1000", help="max_messages_per_second values to measure")
     parser.add_argument("--users", type=int, default=10, help="0: skip the questions part")
-    parser.add_argument("--questions", type=int, default=100)
+    parser.add_argument("--questions", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=3, help="question rounds, 1 and 3 replicas each")
     parser.add_argument("--model", default="all-MiniLM-L6-v2")
     args = parser.parse_args()
     if os.environ.get(URL_ENV):

@@ -30,10 +30,10 @@ class Balancer:
         self._runner, self.port = await serve_local(app)
 
     async def stop(self) -> None:
+        if self._runner is not None:  # first stop taking requests, then close the client they use
+            await self._runner.cleanup()
         if self._client is not None:
             await self._client.close()
-        if self._runner is not None:
-            await self._runner.cleanup()
 
     @property
     def url(self) -> str:
