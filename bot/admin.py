@@ -142,6 +142,7 @@ async def lead_job(context: Context) -> None:
         return
     if not was_leading:  # taking over: finish what the previous leader left
         context.application.create_task(deliver_job(context))
+    await asyncio.to_thread(svc.limiter.prune)
     for request in await asyncio.to_thread(svc.state.take_requests):
         status = (
             _RemoteStatus(context, request.chat_id, request.message_id)

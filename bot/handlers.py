@@ -59,10 +59,10 @@ async def answer_question(update: Update, context: Context, question: str) -> No
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
-    if not svc.limiter.allow(user.id):
-        if svc.limiter.should_warn(user.id):  # one reply per window, however long the flood
-            wait = svc.limiter.retry_in(user.id)
-            await message.reply_text(f"You're asking faster than I can read 🙂 Please wait {wait} s.")
+    verdict = await asyncio.to_thread(svc.limiter.check, user.id)
+    if not verdict.allowed:
+        if verdict.warn:  # one reply per window, however long the flood
+            await message.reply_text(f"You're asking faster than I can read 🙂 Please wait {verdict.retry_in} s.")
         return
     article_id = None
     if message.reply_to_message is not None:

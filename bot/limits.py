@@ -1,44 +1,53 @@
-"""A per-user sliding-window limit on questions."""
+"""A per-user sliding-window limit on questions, kept in the database so that every replica counts the
+same questions (a user cannot multiply the limit by the number of replicas)."""
 
 from __future__ import annotations
 
 import time
-from collections import defaultdict, deque
+from collections.abc import Callable
+from typing import NamedTuple
+
+from corpus import Store
+
+WINDOW_S = 60.0
+
+
+class Verdict(NamedTuple):
+    """Whether a question may be answered; if not, whether to warn (once a window) and when to retry."""
+
+    allowed: bool
+    warn: bool
+    retry_in: int  # seconds
 
 
 class QuestionLimiter:
-    """Allows each user `per_minute` questions in any 60 seconds."""
+    """Allows each user `per_minute` questions in any 60 seconds. Blocking: call it from a worker thread."""
 
-    def __init__(self, per_minute: int, *, clock=time.monotonic) -> None:
+    def __init__(self, store: Store, per_minute: int, *, clock: Callable[[], float] = time.time) -> None:
+        self.store = store
         self.per_minute = per_minute
-        self._clock = clock
-        self._seen: dict[int, deque[float]] = defaultdict(deque)
-        self._warned: dict[int, float] = {}
+        self._clock = clock  # wall time: replicas on several machines share it
 
-    def allow(self, user_id: int) -> bool:
-        """Return True and count the question if the user is under the limit."""
+    def check(self, user_id: int) -> Verdict:
+        """Count the question if the user is under the limit; one transaction, the user's row locked."""
         now = self._clock()
-        window = self._seen[user_id]
-        while window and now - window[0] >= 60:
-            window.popleft()
-        if len(window) >= self.per_minute:
-            return False
-        window.append(now)
-        return True
+        with self.store.transaction() as tx:
+            tx.execute("INSERT INTO question_limits (user_id) VALUES (?) ON CONFLICT DO NOTHING", (user_id,))
+            warned_for = tx.execute(f"SELECT warned_for FROM question_limits WHERE user_id=? {self.store.db.for_update}",
+                                    (user_id,)).fetchone()[0]  # fmt: skip
+            tx.execute("DELETE FROM question_log WHERE user_id=? AND at<=?", (user_id, now - WINDOW_S))
+            count, first = tx.execute(
+                "SELECT count(*), min(at) FROM question_log WHERE user_id=?", (user_id,)
+            ).fetchone()
+            if count < self.per_minute:
+                tx.execute("INSERT INTO question_log (user_id, at) VALUES (?, ?)", (user_id, now))
+                return Verdict(True, False, 0)
+            warn = warned_for != first  # a flood gets one reply per window, not a thousand
+            if warn:
+                tx.execute("UPDATE question_limits SET warned_for=? WHERE user_id=?", (first, user_id))
+            return Verdict(False, warn, max(1, int(WINDOW_S - (now - first)) + 1))
 
-    def should_warn(self, user_id: int) -> bool:
-        """Return True once per window for a user over the limit (a flood gets one reply, not a thousand)."""
-        now = self._clock()
-        window = self._seen.get(user_id)
-        started = window[0] if window else now
-        if self._warned.get(user_id) == started:
-            return False
-        self._warned[user_id] = started
-        return True
-
-    def retry_in(self, user_id: int) -> int:
-        """Return the seconds until the user may ask again."""
-        window = self._seen.get(user_id)
-        if not window:
-            return 0
-        return max(1, int(60 - (self._clock() - window[0])) + 1)
+    def prune(self) -> int:
+        """Forget questions older than the window (the leader calls this now and then)."""
+        with self.store.transaction() as tx:
+            return tx.execute("DELETE FROM question_log WHERE at<=?", (self._clock() - WINDOW_S,)).rowcount

@@ -105,7 +105,7 @@ def build_application(config: AppConfig, token: str, *, handle_signals: bool = F
         await asyncio.to_thread(app.ensure_index)
         application.bot_data["services"] = Services(
             config=config, app=app,
-            limiter=QuestionLimiter(config.telegram.questions_per_minute),
+            limiter=QuestionLimiter(app.store, config.telegram.questions_per_minute),
         )  # fmt: skip
         loop = asyncio.get_running_loop()
 

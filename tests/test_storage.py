@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot import schema as bot_schema
+from bot.limits import QuestionLimiter, Verdict
 from bot.outbox import Outbox
 from bot.state import BotState, Request, Subscription
 from corpus import Migration, SourceStates, Store, StoreError, make_article, open_database
@@ -70,17 +71,17 @@ def test_within_commits_with_the_articles_or_not_at_all(database_url: str) -> No
 def test_migrations_are_versioned_and_applied_once(database_url: str) -> None:
     with Store(database_url) as store:
         BotState(store)
-        assert store.db.versions() == {"corpus": 1, "bot": 2}
+        assert store.db.versions() == {"corpus": 1, "bot": 3}
         assert store.db.migrate("bot", bot_schema.MIGRATIONS) == []  # a second start applies nothing
-        extra = [*bot_schema.MIGRATIONS, Migration(3, "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)")]
-        assert store.db.migrate("bot", extra) == [3]
+        extra = [*bot_schema.MIGRATIONS, Migration(4, "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)")]
+        assert store.db.migrate("bot", extra) == [4]
         with store.transaction() as tx:
             tx.execute("INSERT INTO notes (id, text) VALUES (?, ?)", (1, "kept"))
     with (
         pytest.raises(StoreError, match="newer than this newsbot"),
         Store(database_url) as store,
     ):
-        BotState(store)  # knows bot schema 2 only; the database is at 3
+        BotState(store)  # knows bot schema 3 only; the database is at 4
 
 
 def test_a_failed_migration_leaves_the_schema_as_it_was(database_url: str) -> None:
@@ -196,7 +197,7 @@ def test_legacy_sqlite_database_is_migrated_in_place(tmp_path: Path) -> None:
     db.close()
     with Store(path) as store:
         outbox, state = Outbox(store), BotState(store)
-        assert store.db.versions() == {"corpus": 1, "bot": 2}
+        assert store.db.versions() == {"corpus": 1, "bot": 3}
         assert store.get("a1").body == "Body text." and state.subscriptions() == [Subscription(5, "")]  # type: ignore[union-attr]
         assert outbox.recover(owner="me") == 1 and [d.chat_id for d in outbox.claim("me")] == [5]
 
@@ -266,3 +267,23 @@ def test_unreachable_postgresql_is_a_clear_error_without_the_password() -> None:
     message = str(caught.value)
     assert "cannot connect to PostgreSQL at postgresql://newsbot:***@127.0.0.1:9/news" in message
     assert "hunter2" not in message
+
+
+def test_question_limit_is_shared_by_replicas(database_url: str) -> None:
+    """Two replicas (two connections) count one user's questions together; one warning per window."""
+    now = [1000.0]
+    with open_database(database_url) as one, open_database(database_url) as two:
+        BotState(Store(one))
+        first, second = (QuestionLimiter(Store(db), 3, clock=lambda: now[0]) for db in (one, two))
+        verdicts = []
+        for limiter in (first, second, first, second):
+            verdicts.append(limiter.check(7))
+            now[0] += 10
+        assert verdicts == [Verdict(True, False, 0)] * 3 + [Verdict(False, True, 31)]  # 4th at t=30: warned
+        assert first.check(7) == Verdict(False, False, 21)  # t=40: not warned again in the same window
+        assert second.check(8).allowed  # other users are not affected
+        now[0] = 1061  # the question of t=0 has left the window
+        assert first.check(7).allowed
+        assert second.check(7) == Verdict(False, True, 10)  # a new window: one new warning
+        now[0] = 1200
+        assert first.prune() == 4  # the leader forgets old questions

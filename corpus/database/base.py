@@ -88,6 +88,7 @@ class Database(ABC):
     dialect: str
     url: str  # for messages: the password, if any, is masked
     skip_locked: str = ""  # "FOR UPDATE SKIP LOCKED" where rows can be claimed concurrently
+    for_update: str = ""  # "FOR UPDATE" where a row lock serialises writers (SQLite: one writer anyway)
 
     @abstractmethod
     def transaction(self) -> AbstractContextManager[Tx]:

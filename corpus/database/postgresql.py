@@ -107,6 +107,7 @@ class AdvisoryLeaderLock(LeaderLock):
 class PostgresDatabase(Database):
     dialect = "postgresql"
     skip_locked = "FOR UPDATE SKIP LOCKED"
+    for_update = "FOR UPDATE"
 
     def __init__(self, url: str, *, pool_size: int = 10, connect_timeout_s: float = 15.0) -> None:
         psycopg, psycopg_pool = _psycopg()
