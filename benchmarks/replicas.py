@@ -51,7 +51,9 @@ async def broadcast(replicas: int, subscribers: int, rate: float) -> str:
                     tx.executemany("INSERT INTO subscriptions VALUES (?, '', 'x')",
                                    [(10_000 + i,) for i in range(subscribers)])  # fmt: skip
             await group.leader()
-            add_article(group.source, 1, "Grain deal signed", "The grain export deal was signed on 6 May 2024.")
+            add_article(
+                group.source, 1, "Grain deal signed", "The grain export deal was signed on 6 May 2024."
+            )
             asked = time.monotonic()
             await group.fake.message("/ingest", chat_id=ADMIN)
             alerts: list[float] = []
@@ -64,7 +66,9 @@ async def broadcast(replicas: int, subscribers: int, rate: float) -> str:
                 alerts += [s.at for s in new if s.chat_id >= 10_000 and "Grain deal" in s.text]
             chats = {s.chat_id for s in group.fake.sent if s.chat_id >= 10_000}
             if len(alerts) < subscribers:
-                return f"broadcast {replicas} replica(s) @ {rate:g}/s: only {len(alerts)}/{subscribers} arrived"
+                return (
+                    f"broadcast {replicas} replica(s) @ {rate:g}/s: only {len(alerts)}/{subscribers} arrived"
+                )
             span = max(alerts) - min(alerts)
             return (f"broadcast, {replicas} replica(s), limiter {rate:g} msg/s: {len(alerts)} alerts to {len(chats)} chats "
                     f"in {span:.1f}s = {(len(alerts) - 1) / span:.1f} msg/s (first alert {min(alerts) - asked:.1f}s after "
@@ -78,9 +82,13 @@ async def questions(replicas: int, users: int, total: int, model: str) -> str:
             for w in range(3 * replicas):  # warm-up: the balancer sends each replica some; models load
                 await ask_in_turn(group.fake, 1 + w, QUESTIONS[:1], [])
             latencies: list[float] = []
-            share = [[QUESTIONS[(u + i) % len(QUESTIONS)] for i in range(total // users)] for u in range(users)]
+            share = [
+                [QUESTIONS[(u + i) % len(QUESTIONS)] for i in range(total // users)] for u in range(users)
+            ]
             started = time.monotonic()
-            await asyncio.gather(*(ask_in_turn(group.fake, 100 + u, share[u], latencies) for u in range(users)))
+            await asyncio.gather(
+                *(ask_in_turn(group.fake, 100 + u, share[u], latencies) for u in range(users))
+            )
             wall = time.monotonic() - started
             spread = sorted(group.balancer.forwarded.values())
     ms = np.array(latencies) * 1000

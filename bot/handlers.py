@@ -62,7 +62,9 @@ async def answer_question(update: Update, context: Context, question: str) -> No
     verdict = await asyncio.to_thread(svc.limiter.check, user.id)
     if not verdict.allowed:
         if verdict.warn:  # one reply per window, however long the flood
-            await message.reply_text(f"You're asking faster than I can read 🙂 Please wait {verdict.retry_in} s.")
+            await message.reply_text(
+                f"You're asking faster than I can read 🙂 Please wait {verdict.retry_in} s."
+            )
         return
     article_id = None
     if message.reply_to_message is not None:

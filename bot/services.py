@@ -93,9 +93,7 @@ class Newsbot:
         self.leading = False
         self.store.db.close()
 
-    def _queue_deliveries(
-        self, db: Tx, result: UpsertResult, articles: list[Article]
-    ) -> None:
+    def _queue_deliveries(self, db: Tx, result: UpsertResult, articles: list[Article]) -> None:
         """Queue a delivery per matching subscriber for each new article (in the ingest transaction)."""
         if not result.added:
             return

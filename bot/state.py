@@ -45,7 +45,9 @@ class BotState:
     def subscribe(self, chat_id: int, topic: str = "") -> bool:
         """Subscribe a chat; return False if it already was."""
         with self.store.transaction() as db:
-            cur = db.execute("INSERT INTO subscriptions VALUES (?,?,?) ON CONFLICT DO NOTHING", (chat_id, topic, _now()))
+            cur = db.execute(
+                "INSERT INTO subscriptions VALUES (?,?,?) ON CONFLICT DO NOTHING", (chat_id, topic, _now())
+            )
             return cur.rowcount == 1
 
     def unsubscribe(self, chat_id: int, topic: str | None = None) -> int:
@@ -123,7 +125,8 @@ class BotState:
         """Add one to a counter."""
         with self.store.transaction() as db:
             db.execute(
-                "INSERT INTO counters VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value=counters.value+1", (name,)
+                "INSERT INTO counters VALUES (?, 1) ON CONFLICT(name) DO UPDATE SET value=counters.value+1",
+                (name,),
             )
 
     def counters(self) -> dict[str, int]:

@@ -122,8 +122,12 @@ def build_application(config: AppConfig, token: str, *, handle_signals: bool = F
         if jobs is not None:
             jobs.run_repeating(admin.deliver_job, interval=DELIVERY_RETRY_S, first=0.5, name="deliver")
             poll = config.storage
-            jobs.run_repeating(admin.lead_job, interval=poll.leader_poll_s, first=poll.leader_poll_s, name="lead")
-            jobs.run_repeating(admin.index_job, interval=poll.index_poll_s, first=poll.index_poll_s, name="index")
+            jobs.run_repeating(
+                admin.lead_job, interval=poll.leader_poll_s, first=poll.leader_poll_s, name="lead"
+            )
+            jobs.run_repeating(
+                admin.index_job, interval=poll.index_poll_s, first=poll.index_poll_s, name="index"
+            )
             if config.ingest.interval_minutes > 0:
                 every = config.ingest.interval_minutes * 60
                 jobs.run_repeating(admin.ingest_job, interval=every, first=every, name="ingest")

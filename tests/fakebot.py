@@ -135,7 +135,9 @@ class FakeBotApi:
         self.migrated: dict[int, int] = {}
         self._injected: list[Injected] = []
         self.webhook: dict[str, Any] | None = None
-        self.deliver_webhooks = False  # True: POST updates to the webhook URL like Telegram, retrying failures
+        self.deliver_webhooks = (
+            False  # True: POST updates to the webhook URL like Telegram, retrying failures
+        )
         self.webhook_failures = 0
         self.send_delay_s = 0.0  # how long each sendMessage takes (to catch a broadcast mid-way)
         self._webhook_slots = asyncio.Semaphore(40)  # Telegram's default max_connections
@@ -340,7 +342,10 @@ class FakeBotApi:
 
     async def api_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         if self.webhook is not None and self.deliver_webhooks:
-            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first")
+            raise ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+            )
         offset = int(params.get("offset") or 0)
         timeout = float(params.get("timeout") or 0)
         limit = int(params.get("limit") or 100)

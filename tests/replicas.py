@@ -35,7 +35,10 @@ def free_port() -> int:
 def add_article(source: Path, n: int, title: str, text: str) -> None:
     """Append one article to the JSON Lines source the replicas ingest."""
     with open(source, "a") as out:
-        out.write(json.dumps({"title": title, "date": "2024-05-03", "url": f"https://n.test/{n}", "text": text}) + "\n")
+        out.write(
+            json.dumps({"title": title, "date": "2024-05-03", "url": f"https://n.test/{n}", "text": text})
+            + "\n"
+        )
 
 
 @dataclass
@@ -73,7 +76,17 @@ class Cluster:
     env: dict[str, str] = field(default_factory=dict)
 
     def start(self, replica: Replica) -> None:
-        cmd = [sys.executable, "-m", "bot.cli", "--config", str(self.config), "run", "--webhook", "--port", str(replica.port)]
+        cmd = [
+            sys.executable,
+            "-m",
+            "bot.cli",
+            "--config",
+            str(self.config),
+            "run",
+            "--webhook",
+            "--port",
+            str(replica.port),
+        ]
         with open(replica.log, "ab") as log:
             replica.proc = subprocess.Popen(cmd, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
 
@@ -88,7 +101,9 @@ class Cluster:
                     break
                 except OSError:
                     if time.monotonic() > deadline:
-                        raise AssertionError(f"replica on {replica.port} did not start: {replica.log.read_text()[-2000:]}") from None
+                        raise AssertionError(
+                            f"replica on {replica.port} did not start: {replica.log.read_text()[-2000:]}"
+                        ) from None
                     await asyncio.sleep(0.1)
             assert replica.alive, replica.log.read_text()[-3000:]
 

@@ -34,7 +34,9 @@ async def test_a_flood_from_one_user_does_not_starve_the_others(
                                chat_id=user)  # fmt: skip
         others = await fake.wait_sent(lambda s: 1 <= s.chat_id <= 5, count=5, timeout=60)
         assert all("August 10th 2018" in s.text for s in others)
-        await fake.wait_sent(lambda s: s.chat_id == flooder and "October 12th, 2018" in s.text, count=5, timeout=60)
+        await fake.wait_sent(
+            lambda s: s.chat_id == flooder and "October 12th, 2018" in s.text, count=5, timeout=60
+        )
         await asyncio.sleep(2.0)  # nothing more comes
     replies = fake.to(flooder)
     assert len([r for r in replies if "October 12th, 2018" in r.text]) == 5  # the per-minute limit

@@ -62,7 +62,9 @@ def test_cli_reports_config_errors_in_one_line(
     assert "Traceback" not in err
 
 
-def test_storage_url_is_checked_and_the_environment_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_storage_url_is_checked_and_the_environment_wins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from bot.config import DATABASE_ENV
 
     bad = tmp_path / "bad.yaml"

@@ -17,7 +17,10 @@ from tests.pg import fresh_schema
 from tests.replicas import ADMIN, Cluster, add_article, cluster
 
 pytestmark = pytest.mark.timeout(240)
-PORT_STORY = ("Harbour reopens", "The harbour of Tallinn reopened on 4 May 2024 after the storm, said the port authority.")
+PORT_STORY = (
+    "Harbour reopens",
+    "The harbour of Tallinn reopened on 4 May 2024 after the storm, said the port authority.",
+)
 GRAIN_STORY = ("Grain deal signed", "The grain export deal was signed by the ministry in Riga on 6 May 2024, "
                "allowing 12 tonnes of grain a day.")  # fmt: skip
 
@@ -45,7 +48,9 @@ async def test_a_replica_killed_mid_broadcast_loses_and_doubles_nothing(tmp_path
             fake = group.fake
             answers = [await _ask(fake, 500 + i, "when did the harbour of Tallinn reopen") for i in range(6)]
             assert all("4 May 2024" in a.text for a in answers)
-            assert all(n >= 2 for n in group.balancer.forwarded.values()), group.balancer.forwarded  # every replica answered some
+            assert all(n >= 2 for n in group.balancer.forwarded.values()), (
+                group.balancer.forwarded
+            )  # every replica answered some
 
             subscribers = list(range(10_000, 10_300))
             with Store(url) as store:
@@ -114,7 +119,10 @@ async def test_leader_dies_another_ingests_and_replicas_switch_index_while_answe
                     await asyncio.sleep(0.1)
                 assert group.serving(replica) >= 2, replica.log.read_text()[-2000:]
             switched_s = time.monotonic() - ingest_at
-            grain = [await _ask(fake, 700 + i, "how many tonnes of grain a day does the export deal allow") for i in range(4)]
+            grain = [
+                await _ask(fake, 700 + i, "how many tonnes of grain a day does the export deal allow")
+                for i in range(4)
+            ]
             stop.set()
             await asyncio.gather(*askers)
             assert all("12 tonnes" in g.text for g in grain), [g.text for g in grain]

@@ -73,7 +73,10 @@ def test_migrations_are_versioned_and_applied_once(database_url: str) -> None:
         BotState(store)
         assert store.db.versions() == {"corpus": 1, "bot": 3}
         assert store.db.migrate("bot", bot_schema.MIGRATIONS) == []  # a second start applies nothing
-        extra = [*bot_schema.MIGRATIONS, Migration(4, "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)")]
+        extra = [
+            *bot_schema.MIGRATIONS,
+            Migration(4, "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)"),
+        ]
         assert store.db.migrate("bot", extra) == [4]
         with store.transaction() as tx:
             tx.execute("INSERT INTO notes (id, text) VALUES (?, ?)", (1, "kept"))
@@ -106,7 +109,12 @@ def test_source_states(database_url: str) -> None:
         assert states.backing_off("feed", now) == (now + dt.timedelta(seconds=60)).isoformat()
         states.succeeded("feed", now)
         (health,) = states.all()
-        assert (health.name, health.failures, health.last_error, health.next_attempt) == ("feed", 0, None, None)
+        assert (health.name, health.failures, health.last_error, health.next_attempt) == (
+            "feed",
+            0,
+            None,
+            None,
+        )
 
 
 def test_subscriptions_replies_counters_and_requests(database_url: str) -> None:
@@ -122,7 +130,9 @@ def test_subscriptions_replies_counters_and_requests(database_url: str) -> None:
         assert state.subscriptions(big) == [] and state.unsubscribe(7, "drugs") == 1
         assert state.unsubscribe(7) == 1 and state.subscriptions() == []
 
-        source = Source(article_id="a1", title="T", date="2024-01-01", url="https://n.test/t", snippet="S.", score=0.5)
+        source = Source(
+            article_id="a1", title="T", date="2024-01-01", url="https://n.test/t", snippet="S.", score=0.5
+        )
         token = state.new_reply(big, "a1", [source])
         state.sent(token, 42)
         assert state.article_of(big, 42) == "a1" and state.article_of(big, 43) is None
@@ -230,7 +240,9 @@ def test_concurrent_claims_never_share_a_row(database_url: str) -> None:
         assert sum(1 for got in claimed.values() if got) >= 2  # the work really was shared
 
 
-def test_migrate_copies_a_sqlite_database_into_postgresql(write_config, capsys: pytest.CaptureFixture[str]) -> None:
+def test_migrate_copies_a_sqlite_database_into_postgresql(
+    write_config, capsys: pytest.CaptureFixture[str]
+) -> None:
     from bot.cli import main
     from bot.config import load_config
     from bot.services import Newsbot
@@ -247,7 +259,10 @@ def test_migrate_copies_a_sqlite_database_into_postgresql(write_config, capsys: 
     app.close()
     with fresh_schema() as url:
         assert main(["--config", str(config_path), "migrate", "--to", url]) == 0
-        assert "articles 2, source_state 1, subscriptions 1, replies 0, counters 1, outbox 2" in capsys.readouterr().out
+        assert (
+            "articles 2, source_state 1, subscriptions 1, replies 0, counters 1, outbox 2"
+            in capsys.readouterr().out
+        )
         with Store(url) as copied:
             state, outbox = BotState(copied), Outbox(copied)
             assert sorted(a.title for a in copied.articles()) == ["a", "b"]
