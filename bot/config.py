@@ -12,6 +12,7 @@ import yaml
 from bot.errors import ConfigError
 from bot.typed import from_mapping
 from corpus import IngestConfig, SourceConfig
+from corpus.database import is_postgres_url
 from index import IndexConfig, SearchConfig
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
@@ -30,9 +31,7 @@ class TelegramConfig:
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
     questions_per_minute: int = 10  # per user; more get a friendly "slow down"
-    max_messages_per_second: float = (
-        30  # Telegram's broadcast limit per bot (paid broadcasts allow up to 1000)
-    )
+    max_messages_per_second: float = 30  # Telegram's limit per bot (paid broadcasts: up to 1000)
     poll_timeout: int = 10  # long-polling timeout, seconds
     latest_count: int = 5  # headlines listed by /latest and when declining
     topic_threshold: float = 0.35  # cosine an article needs to match a /subscribe TOPIC
@@ -44,9 +43,7 @@ class TelegramConfig:
 class StorageConfig:
     """Where state lives, and how replicas sharing it coordinate."""
 
-    url: str = (
-        ""  # "" = SQLite in data_dir; postgresql://user@host/db for replicas ($NEWSBOT_DATABASE_URL wins)
-    )
+    url: str = ""  # "": SQLite in data_dir; postgresql://user@host/db ($NEWSBOT_DATABASE_URL wins)
     pool_size: int = 10  # PostgreSQL connections per process
     leader_poll_s: float = 5.0  # how often a replica checks leadership and the leader checks requests
     index_poll_s: float = 5.0  # how often a replica looks for a new index version (CURRENT) to serve
@@ -119,9 +116,8 @@ def parse_config(data: object, *, base_dir: Path) -> AppConfig:
             raise ConfigError(f"search.{key}: must be at least 1")
     if config.storage.pool_size < 1:
         raise ConfigError("storage.pool_size: must be at least 1")
-    if config.storage.url and not config.storage.url.startswith(
-        ("postgresql://", "postgres://", "sqlite:///")
-    ):
+    url = config.storage.url
+    if url and not (is_postgres_url(url) or url.startswith("sqlite:///")):
         raise ConfigError("storage.url: expected postgresql://…, sqlite:///… or empty (SQLite in data_dir)")
     if config.index.passage_words < 10:
         raise ConfigError("index.passage_words: must be at least 10")

@@ -26,9 +26,6 @@ class Delivery(NamedTuple):
     chat_id: int
 
 
-_now = now_iso
-
-
 class Outbox:
     """Reads and writes outbox rows (in the store's database)."""
 
@@ -44,12 +41,12 @@ class Outbox:
         for chat_id in chat_ids:
             status = "digest" if chat_id in digest else "pending"
             cur = db.execute("INSERT INTO outbox (article_id, chat_id, status, created) VALUES (?,?,?,?) ON CONFLICT DO NOTHING",
-                             (article_id, chat_id, status, _now()))  # fmt: skip
+                             (article_id, chat_id, status, now_iso()))  # fmt: skip
             added += cur.rowcount
         return added
 
-    def recover(self, owner: str | None = None) -> int:
-        """Put rows left in `sending` back to pending (all, or all but `owner`'s); return how many.
+    def recover(self, owner: str) -> int:
+        """Put rows left in `sending` by anyone but `owner` back to pending; return how many.
 
         The leader calls this when it takes over: only it sends, so any other claim is a dead
         replica's (or this process's previous life's)."""
@@ -76,7 +73,7 @@ class Outbox:
         with self.store.transaction() as db:
             db.execute("UPDATE outbox SET status=?, last_error=?, message_id=COALESCE(?, message_id), "
                        "sent_at=CASE WHEN ?='sent' THEN ? ELSE sent_at END WHERE id=?",
-                       (status, error, message_id, status, _now(), delivery_id))  # fmt: skip
+                       (status, error, message_id, status, now_iso(), delivery_id))  # fmt: skip
 
     def mark_sent(self, delivery: Delivery, chat_id: int, message_id: int) -> None:
         """Record a confirmed alert and what it was about (for follow-up replies) in one transaction:
@@ -84,7 +81,7 @@ class Outbox:
         with self.store.transaction() as db:
             BotState.add_sent_reply(db, chat_id, delivery.article_id, message_id)
             db.execute("UPDATE outbox SET status='sent', last_error=NULL, message_id=?, sent_at=? WHERE id=?",
-                       (message_id, _now(), delivery.id))  # fmt: skip
+                       (message_id, now_iso(), delivery.id))  # fmt: skip
 
     def move_chat(self, old: int, new: int) -> None:
         """Point a migrated chat's undelivered rows at its new id."""

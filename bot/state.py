@@ -30,9 +30,6 @@ class Subscription(NamedTuple):
     topic: str
 
 
-_now = now_iso
-
-
 class BotState:
     """Subscriptions, what each answer message was about, and answered/declined counters."""
 
@@ -46,7 +43,7 @@ class BotState:
         """Subscribe a chat; return False if it already was."""
         with self.store.transaction() as db:
             cur = db.execute(
-                "INSERT INTO subscriptions VALUES (?,?,?) ON CONFLICT DO NOTHING", (chat_id, topic, _now())
+                "INSERT INTO subscriptions VALUES (?,?,?) ON CONFLICT DO NOTHING", (chat_id, topic, now_iso())
             )
             return cur.rowcount == 1
 
@@ -90,14 +87,14 @@ class BotState:
         token = secrets.token_urlsafe(12)
         with self.store.transaction() as db:
             db.execute("INSERT INTO replies (token, chat_id, article_id, more, created) VALUES (?,?,?,?,?)",
-                       (token, chat_id, article_id, json.dumps([asdict(s) for s in more]), _now()))  # fmt: skip
+                       (token, chat_id, article_id, json.dumps([asdict(s) for s in more]), now_iso()))  # fmt: skip
         return token
 
     @staticmethod
     def add_sent_reply(db: Tx, chat_id: int, article_id: str | None, message_id: int) -> None:
         """Record, inside the caller's transaction, a message already sent about an article (follow-ups)."""
         db.execute("INSERT INTO replies (token, chat_id, message_id, article_id, created) VALUES (?,?,?,?,?)",
-                   (secrets.token_urlsafe(12), chat_id, message_id, article_id, _now()))  # fmt: skip
+                   (secrets.token_urlsafe(12), chat_id, message_id, article_id, now_iso()))  # fmt: skip
 
     def sent(self, token: str, message_id: int) -> None:
         """Record the message id an answer was sent as."""
@@ -141,7 +138,7 @@ class BotState:
         with self.store.transaction() as db:
             db.execute("INSERT INTO requests VALUES (?,?,?,?) ON CONFLICT(name) DO UPDATE SET "
                        "chat_id=excluded.chat_id, message_id=excluded.message_id, requested=excluded.requested",
-                       (name, chat_id, message_id, _now()))  # fmt: skip
+                       (name, chat_id, message_id, now_iso()))  # fmt: skip
 
     def take_requests(self) -> list[Request]:
         """Remove and return the waiting requests (the leader calls this)."""

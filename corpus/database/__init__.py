@@ -6,7 +6,17 @@ from pathlib import Path
 
 from corpus.database.base import Database, LeaderLock, Migration, Tx, lock_key, now_iso, redact_url
 
-__all__ = ["Database", "LeaderLock", "Migration", "Tx", "lock_key", "now_iso", "open_database", "redact_url"]
+__all__ = [
+    "Database",
+    "LeaderLock",
+    "Migration",
+    "Tx",
+    "is_postgres_url",
+    "lock_key",
+    "now_iso",
+    "open_database",
+    "redact_url",
+]
 
 
 def is_postgres_url(url: str) -> bool:

@@ -61,9 +61,9 @@ class Tx(ABC):
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
         """Run one statement."""
 
+    @abstractmethod
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> int:
         """Run one statement per row; return the rows affected."""
-        return sum(max(0, self.execute(sql, row).rowcount) for row in rows)
 
 
 class LeaderLock(ABC):
