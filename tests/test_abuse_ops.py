@@ -27,8 +27,10 @@ async def test_a_flood_from_one_user_does_not_starve_the_others(
 ) -> None:
     flooder = 6666
     async with running(bot_config(questions_per_minute=5), fake):
-        for i in range(1000):
-            await fake.message(f"When did SELEC visit CARICC? ({i})", chat_id=flooder)
+        # The same question each time: which 5 of the 1000 get through depends on scheduling
+        # (concurrent updates), so every one of them must have the same answer.
+        for _ in range(1000):
+            await fake.message("When did SELEC visit CARICC?", chat_id=flooder)
         for user in range(1, 6):
             await fake.message("When was the joint heroin investigation between Bulgaria and Turkey finalized?",
                                chat_id=user)  # fmt: skip
