@@ -72,7 +72,17 @@ def test_migrations_are_versioned_and_applied_once(database_url: str) -> None:
     with Store(database_url) as store:
         BotState(store)
         assert store.db.versions() == {"corpus": 1, "bot": 3}
-        assert store.db.migrate("bot", bot_schema.MIGRATIONS) == []  # a second start applies nothing
+    with Store(database_url) as store:
+        BotState(store)
+        opened: list[int] = []
+        transaction = store.db.transaction
+        store.db.transaction = lambda: (opened.append(1), transaction())[1]  # type: ignore[method-assign]
+        Outbox(store)  # migrates the bot component again: known applied, no round trip
+        assert opened == []
+        store.db.transaction = transaction  # type: ignore[method-assign]
+    with Store(database_url) as store:  # a second start checks the database and applies nothing
+        assert store.db.migrate("bot", bot_schema.MIGRATIONS) == []
+        assert store.db.versions() == {"corpus": 1, "bot": 3}
         extra = [
             *bot_schema.MIGRATIONS,
             Migration(4, "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)"),

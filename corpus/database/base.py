@@ -90,6 +90,9 @@ class Database(ABC):
     skip_locked: str = ""  # "FOR UPDATE SKIP LOCKED" where rows can be claimed concurrently
     for_update: str = ""  # "FOR UPDATE" where a row lock serialises writers (SQLite: one writer anyway)
 
+    def __init__(self) -> None:
+        self._migrated: set[tuple[str, int]] = set()  # (component, latest version) known to be applied
+
     @abstractmethod
     def transaction(self) -> AbstractContextManager[Tx]:
         """Return a context manager running a block in one transaction (commit, or roll back on error)."""
@@ -112,6 +115,8 @@ class Database(ABC):
     def migrate(self, component: str, migrations: Sequence[Migration]) -> list[int]:
         """Apply the component's migrations this database lacks, in one transaction; return their versions."""
         latest = max(m.version for m in migrations)
+        if (component, latest) in self._migrated:  # this connection already brought it up to date
+            return []
         with self.transaction() as tx:
             self._migration_guard(tx)
             tx.execute(MIGRATIONS_TABLE)
@@ -129,6 +134,7 @@ class Database(ABC):
                 tx.execute("INSERT INTO schema_migrations (component, version, applied) VALUES (?,?,?)",
                            (component, migration.version, now_iso()))  # fmt: skip
                 applied.append(migration.version)
+        self._migrated.add((component, latest))
         return applied
 
     def versions(self) -> dict[str, int]:

@@ -110,6 +110,7 @@ class PostgresDatabase(Database):
     for_update = "FOR UPDATE"
 
     def __init__(self, url: str, *, pool_size: int = 10, connect_timeout_s: float = 15.0) -> None:
+        super().__init__()
         psycopg, psycopg_pool = _psycopg()
         self._url = url
         self.url = redact_url(url)

@@ -64,6 +64,7 @@ class SqliteDatabase(Database):
     dialect = "sqlite"
 
     def __init__(self, path: Path) -> None:
+        super().__init__()
         self.path = Path(path)
         self.url = str(self.path)
         self._lock = threading.RLock()
