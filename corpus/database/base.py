@@ -115,7 +115,7 @@ class Database(ABC):
     def migrate(self, component: str, migrations: Sequence[Migration]) -> list[int]:
         """Apply the component's migrations this database lacks, in one transaction; return their versions."""
         latest = max(m.version for m in migrations)
-        if (component, latest) in self._migrated:  # this connection already brought it up to date
+        if (component, latest) in self._migrated:  # this Database already brought it up to date
             return []
         with self.transaction() as tx:
             self._migration_guard(tx)
