@@ -125,3 +125,50 @@ def save_json(name: str, data: object) -> Path:
     path = RESULTS / f"{name}.json"
     path.write_text(json.dumps(data, indent=2, default=str))
     return path
+
+
+# -- RealTimeQA silver: the training/tuning set, split by date (the latest months held out) -----------
+
+SILVER = SHARED / "realtimeqa-silver-train"
+DEV_FROM = "2025-07-01"  # questions dated from here on are the held-out split; nothing is fitted on them
+
+
+def silver() -> tuple[list[Article], list[dict]]:
+    """Return RealTimeQA-silver's 8,000 articles and 1,452 questions."""
+    articles = list(iter_jsonl(SILVER / "articles.jsonl.gz", source="silver"))
+    with open(SILVER / "questions.jsonl") as handle:
+        return articles, [json.loads(line) for line in handle]
+
+
+def silver_split(
+    articles: list[Article], questions: list[dict], *, train_questions: int = 600, train_sources: int = 2
+) -> dict[str, tuple[list[Article], list[dict]]]:
+    """Return {"train": ..., "dev": ...}: each a collection of articles and the questions asked of it.
+
+    dev: the questions dated from DEV_FROM, over all their sources plus every article of those
+    months that no question cites (the distractors). train: an evenly spaced sample of the earlier
+    questions, over at most `train_sources` sources each (the ones holding the answer first), the
+    sampled questions' sources acting as each other's distractors. The two share no question.
+    """
+    by_url = {canon(a.url): a for a in articles}
+    cited = {canon(u) for q in questions for u in q["source_urls"]}
+    dev_q = [q for q in questions if q["date"] >= DEV_FROM]
+    dev_urls = {canon(u) for q in dev_q for u in q["source_urls"]} & by_url.keys()
+    month = min(q["date"] for q in dev_q)[:7]
+    dev_urls |= {
+        u
+        for u, a in by_url.items()
+        if u not in cited and a.published and a.published.isoformat()[:7] >= month
+    }
+    early = [q for q in questions if q["date"] < DEV_FROM]
+    step = max(1, len(early) // train_questions)
+    train_q = early[::step][:train_questions]
+    train_urls: set[str] = set()
+    for q in train_q:
+        urls = [canon(u) for u in q["source_urls"] if canon(u) in by_url]
+        urls.sort(key=lambda u: q["answer"].lower() not in by_url[u].body.lower())
+        train_urls.update(urls[:train_sources])
+    return {
+        "train": ([by_url[u] for u in sorted(train_urls)], train_q),
+        "dev": ([by_url[u] for u in sorted(dev_urls)], dev_q),
+    }

@@ -65,10 +65,12 @@ def load_cases(path: Path) -> list[EvalCase]:
 
 
 def judge(case: EvalCase, reply: Answer) -> CaseResult:
-    """Return whether the reply cites the right article first and contains an accepted answer."""
+    """Return whether the reply cites the right article first and holds an accepted answer: in the short
+    answer itself when one is given in bold (a wrong bold answer fails even if its sentence is right),
+    else in the supporting sentence."""
     top = reply.sources[0].title.lower() if reply.sources else ""
     article_ok = case.article is None or (bool(top) and case.article.lower() in top)
-    text = f"{reply.answer or ''} {reply.sentence or ''}".lower()
+    text = (reply.answer or reply.sentence or "").lower()
     answer_ok = not case.answer or any(a.lower() in text for a in case.answer)
     return CaseResult(case=case, reply=reply, article_ok=article_ok, answer_ok=answer_ok)
 

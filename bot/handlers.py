@@ -13,7 +13,7 @@ from telegram.ext import ContextTypes
 
 from bot.html import answer_html, declined_html, esc, headlines_html, more_sources_html, split_html
 from bot.state import MAX_TOPIC_CHARS
-from index import IndexUnavailableError, QuestionError
+from index import IndexUnavailableError, QuestionError, is_follow_up
 
 if TYPE_CHECKING:
     from bot.telegram_app import Services
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
 TYPING_AFTER_S = 0.3
+FOLLOW_UP_S = 600  # a follow-up without a reply refers to the chat's last answer for this long
 NOT_ALLOWED = "Sorry, that command is for the bot's admins only."
 
 
@@ -71,6 +72,8 @@ async def answer_question(update: Update, context: Context, question: str) -> No
         article_id = await asyncio.to_thread(
             svc.state.article_of, message.chat_id, message.reply_to_message.message_id
         )
+    elif is_follow_up(question):  # "and when was that?": the chat's last answer is the context
+        article_id = await asyncio.to_thread(svc.state.last_article, message.chat_id, within_s=FOLLOW_UP_S)
     started = time.perf_counter()
     work = asyncio.ensure_future(asyncio.to_thread(svc.app.engine.ask, question, article_id=article_id))
     done, _ = await asyncio.wait({work}, timeout=TYPING_AFTER_S)
@@ -92,7 +95,7 @@ async def answer_question(update: Update, context: Context, question: str) -> No
         await send_html(message, declined_html(latest))
         return
     await asyncio.to_thread(svc.state.count, "answered")
-    more = list(answer.sources[1:])
+    more = list(answer.sources[1:]) if answer.kind not in ("headlines", "summary") else []
     token = await asyncio.to_thread(svc.state.new_reply, message.chat_id, answer.article_id, more)
     buttons = (
         InlineKeyboardMarkup([[InlineKeyboardButton("More sources", callback_data=f"more:{token}")]])

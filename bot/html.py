@@ -37,8 +37,24 @@ def source_html(source: Source) -> str:
 
 
 def answer_html(answer: Answer) -> str:
-    """Return an answer: the short answer in bold, the supporting sentence, the source."""
-    parts = []
+    """Return a reply: the short answer in bold (or the lead: "Yes —", "Here is what I found:"), the
+    supporting sentence and the source; headlines as a list; small talk as it is."""
+    if answer.kind in ("smalltalk", "language"):
+        return esc(answer.lead or "")
+    parts = [f"<i>Read as: {esc(answer.read_as)}</i>"] if answer.read_as else []
+    if answer.kind == "headlines":
+        lines = [esc(answer.lead or "Headlines:")]
+        lines += [
+            f"• {link(s.title, s.url)}" + (f" — {esc(s.date)}" if s.date else "") for s in answer.sources
+        ]
+        parts.append("\n".join(lines))
+        return "\n\n".join(parts)
+    if answer.lead:
+        parts.append(f"<b>{esc(answer.lead)}</b>")
+    if answer.kind == "summary":
+        parts.append(esc(answer.sentence))
+        parts.append(source_html(answer.sources[0]))
+        return "\n\n".join(parts)
     if answer.answer:
         parts.append(f"<b>{esc(answer.answer)}</b>")
     parts.append(f"“{esc(answer.sentence)}”")

@@ -24,10 +24,18 @@ def render_text(answer: Answer, latest: list[Article] | None = None) -> str:
             lines.append("Latest headlines:")
             lines += [f"  - {a.title} ({a.published or 'undated'})" for a in latest]
         return "\n".join(lines)
-    lines = []
+    if answer.kind in ("smalltalk", "language"):
+        return answer.lead or ""
+    lines = [f"(Read as: {answer.read_as})"] if answer.read_as else []
+    if answer.kind == "headlines":
+        lines.append(answer.lead or "Headlines:")
+        lines += [f"  - {source_line(s.title, s.date, s.url)}" for s in answer.sources]
+        return "\n".join(lines)
+    if answer.lead:
+        lines.append(answer.lead)
     if answer.answer:
         lines.append(f"Answer: {answer.answer}")
-    lines.append(f"“{answer.sentence}”")
+    lines.append(answer.sentence if answer.kind == "summary" else f"“{answer.sentence}”")
     top = answer.sources[0]
     lines.append(f"Source: {source_line(top.title, top.date, top.url)}")
     return "\n".join(lines)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import secrets
 from dataclasses import asdict
@@ -106,6 +107,17 @@ class BotState:
         with self.store.transaction() as db:
             row = db.execute("SELECT article_id FROM replies WHERE chat_id=? AND message_id=?",
                              (chat_id, message_id)).fetchone()  # fmt: skip
+        return row[0] if row else None
+
+    def last_article(self, chat_id: int, *, within_s: float) -> str | None:
+        """Return the article of this chat's latest answer if it was given within `within_s` seconds."""
+        since = (dt.datetime.now(dt.UTC) - dt.timedelta(seconds=within_s)).isoformat(timespec="seconds")
+        with self.store.transaction() as db:
+            row = db.execute(
+                "SELECT article_id FROM replies WHERE chat_id=? AND article_id IS NOT NULL AND created>=? "
+                "ORDER BY created DESC, token LIMIT 1",
+                (chat_id, since),
+            ).fetchone()
         return row[0] if row else None
 
     def more_sources(self, token: str, chat_id: int) -> list[Source] | None:

@@ -62,6 +62,15 @@ class Services:
         return self.app.state
 
 
+def file_url(api_url: str) -> str:
+    """Return the Bot API's file URL for its base URL: ".../bot" -> ".../file/bot" (only the last part
+    of the path changes: a host named bot.example.com stays as it is)."""
+    base = api_url.rstrip("/")
+    if base.endswith("/bot"):
+        return f"{base[: -len('/bot')]}/file/bot"
+    return f"{base}/file"
+
+
 def read_token() -> str:
     """Return the bot token from the environment, or raise TokenError."""
     token = os.environ.get(TOKEN_ENV, "").strip()
@@ -149,7 +158,7 @@ def build_application(config: AppConfig, token: str, *, handle_signals: bool = F
         ApplicationBuilder()
         .token(token)
         .base_url(config.telegram.api_url)
-        .base_file_url(config.telegram.api_url.replace("/bot", "/file/bot"))
+        .base_file_url(file_url(config.telegram.api_url))
         .rate_limiter(AIORateLimiter(overall_max_rate=config.telegram.max_messages_per_second, max_retries=3))
         .concurrent_updates(True)
         .get_updates_read_timeout(config.telegram.poll_timeout + 10)

@@ -1,9 +1,10 @@
 """Passages, embeddings, FAISS + BM25 retrieval and extractive answers over the corpus."""
 
+from index.answer.intents import is_follow_up
 from index.builder import BuildReport, build_index
 from index.config import IndexConfig, SearchConfig
 from index.encoders import Encoder, EncoderConfig, make_encoder
-from index.engine import Answer, Engine, Source
+from index.engine import Engine
 from index.errors import (
     EncoderError,
     IndexBusyError,
@@ -14,6 +15,7 @@ from index.errors import (
     NewsIndexError,
     QuestionError,
 )
+from index.reply import Answer, Source
 
 __all__ = [
     "Answer",
@@ -33,5 +35,6 @@ __all__ = [
     "SearchConfig",
     "Source",
     "build_index",
+    "is_follow_up",
     "make_encoder",
 ]

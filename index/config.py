@@ -33,8 +33,9 @@ class SearchConfig:
     rrf_k: int = 60
     dense_weight: float = 1.0
     bm25_weight: float = 1.0
+    article_weight: float = 0.0  # share of an article's best other passage added to each of its passages
     sources: int = 5  # sources returned with an answer
     answer_passages: int = 4  # passages whose sentences compete for the answer
-    min_confidence: float = 0.35  # below this the engine declines (calibrated: benchmarks/realtimeqa.py)
+    min_confidence: float = 0.0  # a floor over the fitted decline threshold (index/answer/weights.json)
     max_question_chars: int = 1000
     bm25_numba_from: int = 200_000  # main-segment passages from which BM25 scores with numba

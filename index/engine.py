@@ -4,71 +4,36 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import logging
 import math
 import re
 import threading
-from dataclasses import asdict, dataclass
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from index.answer.dispatch import respond
+from index.answer.extract import name_spans
+from index.answer.features import CandidateRow, SentenceRow, candidate_rows, sentence_rows
+from index.answer.intents import in_context
+from index.answer.model import AnswerModel
+from index.answer.qtype import classify
+from index.answer.terms import QuestionTerms
 from index.config import SearchConfig
 from index.encoders import Encoder
 from index.errors import QuestionError
-from index.evidence import Evidence, QuestionTerms, best_sentence, confidence
-from index.fusion import reciprocal_rank_fusion, score_fusion
+from index.fusion import article_support, reciprocal_rank_fusion, score_fusion
 from index.hits import Hit
-from index.qtype import classify
+from index.reply import Answer, Source
 from index.snapshot import IndexData
 from index.storage import current_path, load_version
 from index.text import content_stems, split_sentences
 
 log = logging.getLogger(__name__)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd]+")
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Source:
-    """An article cited by an answer."""
-
-    article_id: str
-    title: str
-    date: str | None
-    url: str
-    snippet: str
-    score: float
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Answer:
-    """What the engine says to a question; sources best first (empty when it declines)."""
-
-    question: str
-    answered: bool
-    answer: str | None
-    sentence: str | None
-    sources: tuple[Source, ...]
-    confidence: float
-
-    @property
-    def article_id(self) -> str | None:
-        """Return the id of the article the answer comes from."""
-        return self.sources[0].article_id if self.answered and self.sources else None
-
-    def to_dict(self) -> dict[str, object]:
-        """Return the JSON shape of `newsbot ask --json`."""
-        return {
-            "question": self.question,
-            "answered": self.answered,
-            "answer": self.answer,
-            "sentence": self.sentence,
-            "confidence": round(self.confidence, 3),
-            "sources": [
-                {k: v for k, v in asdict(s).items() if k != "article_id"} | {"id": s.article_id}
-                for s in self.sources
-            ],
-        }
 
 
 def clean_question(question: str, *, limit: int) -> str:
@@ -83,11 +48,42 @@ def clean_question(question: str, *, limit: int) -> str:
     return text
 
 
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """Everything the engine read for one question (training reads it too)."""
+
+    fused: list[Hit]
+    cosines: dict[int, float]
+    rows: list[SentenceRow]
+    sentence_p: np.ndarray
+    candidates: list[CandidateRow]
+    candidate_p: np.ndarray
+    best: int  # the most probable sentence
+    relevance_x: tuple[float, ...]
+    relevance: float
+
+
+@functools.cache
+def default_model() -> AnswerModel:
+    """Return the shipped answer weights (read once)."""
+    return AnswerModel.load()
+
+
 class Engine:
     """Answers questions from the CURRENT index under root; reload() picks up a newer version."""
 
-    def __init__(self, root: Path, encoder: Encoder, config: SearchConfig, *, ef_search: int = 800) -> None:
+    def __init__(
+        self,
+        root: Path,
+        encoder: Encoder,
+        config: SearchConfig,
+        *,
+        ef_search: int = 800,
+        model: AnswerModel | None = None,
+    ) -> None:
         self.root = Path(root)
+        self.model = model or default_model()
+        self.today: Callable[[], dt.date] = dt.date.today
         self.encoder = encoder
         self.config = config
         self.ef_search = ef_search
@@ -137,6 +133,9 @@ class Engine:
             fused = score_fusion([dense, lexical], weights=weights)
         else:
             fused = reciprocal_rank_fusion([dense, lexical], k=self.config.rrf_k, weights=weights)
+        fused = article_support(
+            fused, lambda pid: data.passages[pid].article_id, weight=self.config.article_weight
+        )
         cosines = {h.id: h.score for h in dense}
         missing = [
             h.id for h in fused[: self.config.answer_passages + self.config.sources] if h.id not in cosines
@@ -147,71 +146,108 @@ class Engine:
     # -- answering -----------------------------------------------------------------------------
 
     def ask(self, question: str, *, article_id: str | None = None) -> Answer:
-        """Answer one question (about one article first, for follow-ups)."""
+        """Reply to one message: a fact, headlines, a summary, small talk (about one article first, for
+        follow-ups)."""
         text = clean_question(question, limit=self.config.max_question_chars)
-        data = self.data
-        qvec = self.encoder.encode([text])[0]
+        return respond(self, text, article_id=article_id, today=self.today())
+
+    def answer(self, data: IndexData, question: str, *, article_id: str | None = None) -> Answer:
+        """Return the extractive answer to a question of fact."""
+        qvec = self.encoder.encode([question])[0]
         if article_id is not None and article_id in data.articles:
             # a follow-up ("when did it happen?") is read in the context of its article's title
-            contextual = f"{text} ({data.articles[article_id].title})"
-            answer = self._answer(
+            title = data.articles[article_id].title
+            spans = name_spans(title)
+            contextual = in_context(question, title, spans[-1][0] if spans else None)
+            found = self._answer(
                 data, contextual, self.encoder.encode([contextual])[0], article_id=article_id
             )
-            if answer.answered:
-                return dataclasses.replace(answer, question=text)
-        return self._answer(data, text, qvec)
+            if found.answered:
+                return dataclasses.replace(found, question=question)
+        return self._answer(data, question, qvec)
 
     def _idf(self, data: IndexData, stems: list[str]) -> dict[str, float]:
         n = max(len(data.passages), 1)
         df = data.document_frequency(stems)
         return {s: math.log(1 + (n - df[s] + 0.5) / (df[s] + 0.5)) for s in stems}
 
-    def evidence(
-        self, data: IndexData, question: str, qvec: np.ndarray, fused: list[Hit], cosines: dict[int, float]
-    ) -> Evidence | None:
-        """Return the best sentence among the top fused passages, with its signals."""
+    def read(
+        self,
+        data: IndexData,
+        question: str,
+        qvec: np.ndarray,
+        *,
+        article_id: str | None = None,
+        model: AnswerModel | None = None,
+    ) -> Reading:
+        """Retrieve, then score every sentence of the top passages and every candidate answer."""
+        model = model or self.model
+        fused, cosines = self.retrieve(data, question, qvec, article_id=article_id)
+        qtype = classify(question)
+        terms = QuestionTerms.of(question, lambda s: self._idf(data, s))
+        top = [data.passages[h.id] for h in fused[: self.config.answer_passages]]
+        rows = sentence_rows(question, qtype, terms, top, cosines)
+        if not rows:
+            return Reading(fused, cosines, rows, np.zeros(0), [], np.zeros(0), 0, (0.0,) * 5, 0.0)
+        sentence_p = model.sentence.probs([r.features for r in rows])
+        best = int(np.argmax(sentence_p))
         max_idf = math.log(1 + (len(data.passages) + 0.5) / 0.5)
 
         def rarity(span: str) -> float:
             values = self._idf(data, content_stems(span))
             return min(1.0, sum(values.values()) / len(values) / max_idf) if values else 0.0
 
-        def published(article_id: str) -> dt.date | None:
-            meta = data.articles.get(article_id)
+        def published(aid: str) -> dt.date | None:
+            meta = data.articles.get(aid)
             return dt.date.fromisoformat(meta.published) if meta and meta.published else None
 
-        top = [data.passages[h.id] for h in fused[: self.config.answer_passages]]
-        return best_sentence(
-            question,
-            classify(question),
-            QuestionTerms.of(question, lambda s: self._idf(data, s)),
-            top,
-            cosines,
-            published=published,
-            rarity=rarity,
-            qvec=qvec,
-            encode=self.encoder.encode,
+        cands = candidate_rows(question, qtype, rows, sentence_p.tolist(), published=published, rarity=rarity)
+        candidate_p = model.candidate.probs([c.features for c in cands])
+        chosen = rows[best]
+        sentence_cos = float(self.encoder.encode([chosen.sentence])[0] @ qvec)
+        relevance_x = (
+            chosen.features[0],
+            sentence_cos,
+            chosen.features[2],
+            chosen.features[3],
+            float(sentence_p[best]),
         )
+        relevance = float(model.relevance.probs([relevance_x])[0])
+        return Reading(fused, cosines, rows, sentence_p, cands, candidate_p, best, relevance_x, relevance)
 
     def _answer(
         self, data: IndexData, question: str, qvec: np.ndarray, *, article_id: str | None = None
     ) -> Answer:
-        fused, cosines = self.retrieve(data, question, qvec, article_id=article_id)
-        found = self.evidence(data, question, qvec, fused, cosines) if fused else None
-        sure = confidence(found.signals) if found else 0.0
-        if found is None or sure < self.config.min_confidence:
+        reading = self.read(data, question, qvec, article_id=article_id)
+        sure = reading.relevance
+        if not reading.rows or sure < max(self.model.decline, self.config.min_confidence):
             return Answer(
-                question=question, answered=False, answer=None, sentence=None, sources=(), confidence=sure
+                question=question,
+                answered=False,
+                answer=None,
+                sentence=None,
+                sources=(),
+                confidence=sure,
+                kind="declined",
             )
-        sources = self._sources(data, fused, cosines, found.passage.article_id, found.sentence)
-        short = found.candidates[0].text if found.candidates else None
+        row, short, short_p = reading.rows[reading.best], None, 0.0
+        if len(reading.candidate_p):
+            top = int(np.argmax(reading.candidate_p))
+            short_p = float(reading.candidate_p[top])
+            if short_p >= self.model.bold:
+                short = reading.candidates[top].text
+                row = reading.rows[reading.candidates[top].sentence]
+        sources = self._sources(data, reading.fused, reading.cosines, row.passage.article_id, row.sentence)
         return Answer(
             question=question,
             answered=True,
             answer=short,
-            sentence=found.sentence,
+            sentence=row.sentence,
             sources=sources,
             confidence=sure,
+            answer_confidence=short_p,
+            kind="answer" if short else "found",
+            lead=None if short else "Here is what I found:",
         )
 
     def _sources(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from index.hits import Hit
 
@@ -34,3 +34,19 @@ def score_fusion(rankings: Sequence[Sequence[Hit]], *, weights: Sequence[float] 
         for hit in ranking:
             scores[hit.id] = scores.get(hit.id, 0.0) + weight * (hit.score - low) / span
     return [Hit(i, s) for i, s in sorted(scores.items(), key=lambda item: (-item[1], item[0]))]
+
+
+def article_support(hits: Sequence[Hit], article_of: Callable[[int], str], *, weight: float) -> list[Hit]:
+    """Return hits re-ranked with `weight` x the score of the best other passage of the same article
+    added to each: an article that several passages match outranks one lucky passage."""
+    if weight == 0 or not hits:
+        return list(hits)
+    best: dict[str, list[float]] = {}
+    for h in hits:
+        best.setdefault(article_of(h.id), []).append(h.score)
+    out = []
+    for h in hits:
+        scores = sorted(best[article_of(h.id)], reverse=True)
+        other = scores[1] if scores[0] == h.score and len(scores) > 1 else scores[0]
+        out.append(Hit(h.id, h.score + weight * (other if len(scores) > 1 else 0.0)))
+    return sorted(out, key=lambda h: (-h.score, h.id))

@@ -64,6 +64,10 @@ class IndexData:
         )
         return merge([main, delta], k, drop=self.tombstones)
 
+    def vocabulary(self) -> list[str]:
+        """Return every stem indexed (main and delta)."""
+        return sorted(set(self.bm25.vocabulary()) | set(self.delta.df))
+
     def document_frequency(self, stems: list[str]) -> dict[str, int]:
         """Return in how many passages each stem occurs (main + delta)."""
         main = self.bm25.term_document_frequency(stems)

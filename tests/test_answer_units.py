@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from index.extract import candidates
+from index.answer.extract import candidates
+from index.answer.qtype import AnswerType, classify
 from index.fusion import reciprocal_rank_fusion, score_fusion
 from index.hits import Hit
-from index.qtype import AnswerType, classify
 
 
 @pytest.mark.parametrize(

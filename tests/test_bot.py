@@ -372,3 +372,11 @@ async def test_digest_subscribers_get_one_daily_message(
         await fake.message("/digest off", chat_id=USER)
         reply = (await fake.wait_sent(_from(USER), count=4))[-1]
         assert "each new article" in reply.text and not app.outbox.digest_on(USER)
+
+
+def test_file_url_changes_only_the_last_part_of_the_path() -> None:
+    from bot.telegram_app import file_url
+
+    assert file_url("https://api.telegram.org/bot") == "https://api.telegram.org/file/bot"
+    assert file_url("https://bot.example.com/bot") == "https://bot.example.com/file/bot"
+    assert file_url("http://127.0.0.1:8081/tg/bot/") == "http://127.0.0.1:8081/tg/file/bot"

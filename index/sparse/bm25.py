@@ -66,6 +66,10 @@ class BM25Index:
         )
         return [Hit(int(self._ids[r]), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if s > 0]
 
+    def vocabulary(self) -> list[str]:
+        """Return the indexed stems."""
+        return [t for t in self._vocab if t]
+
     def term_document_frequency(self, stems: Sequence[str]) -> dict[str, int]:
         """Return how many passages contain each stem (0 for unknown stems)."""
         out = {}

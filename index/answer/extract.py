@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from corpus.dates import find_dates
-from index.qtype import AnswerType, QuestionType
+from index.answer.qtype import AnswerType, QuestionType
 from index.text import STOPWORDS, content_stems
 
 _TITLE = r"(?:Mr|Mrs|Ms|Dr|Prof|H\.\s?E|Sir|Dame|Gen|Col|Capt|Sen|Rep|Gov|Amb)\.?"

@@ -1,0 +1,197 @@
+"""From a message to a reply: small talk, another language, headlines, a summary, an acronym, a yes/no
+question, or a fact (the engine's extractive answer), with spelling corrected against the index."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import threading
+from typing import Protocol
+
+import numpy as np
+
+from index.answer.intents import foreign_language, is_yes_no, news_request, smalltalk, summary_request
+from index.answer.qtype import AnswerType, classify
+from index.answer.replies import Dated, confirms, mentions, mine_acronyms, pick_headlines, summarize
+from index.answer.spelling import corrections, rewrite, surface
+from index.config import SearchConfig
+from index.encoders import Encoder
+from index.hits import Hit
+from index.reply import Answer, Kind, Source
+from index.snapshot import IndexData
+from index.text import split_sentences
+
+
+class Engine(Protocol):
+    """What replies need of the engine (index.engine.Engine)."""
+
+    config: SearchConfig
+    encoder: Encoder
+
+    @property
+    def data(self) -> IndexData: ...
+
+    def retrieve(
+        self, data: IndexData, question: str, qvec: np.ndarray, *, article_id: str | None = None
+    ) -> tuple[list[Hit], dict[int, float]]: ...
+
+    def answer(self, data: IndexData, question: str, *, article_id: str | None = None) -> Answer: ...
+
+
+_ACRONYMS: dict[object, dict[str, tuple[str, int]]] = {}
+_ACRONYMS_LOCK = threading.Lock()
+
+
+def _simple(question: str, kind: Kind, lead: str, sources: tuple[Source, ...] = ()) -> Answer:
+    return Answer(
+        question=question,
+        answered=True,
+        answer=None,
+        sentence=None,
+        sources=sources,
+        confidence=1.0,
+        kind=kind,
+        lead=lead,
+    )
+
+
+def _source(data: IndexData, article_id: str, snippet: str, score: float = 1.0) -> Source:
+    meta = data.articles[article_id]
+    return Source(
+        article_id=article_id,
+        title=meta.title,
+        date=meta.published,
+        url=meta.url,
+        snippet=snippet,
+        score=score,
+    )
+
+
+def _lead_sentence(data: IndexData, article_id: str) -> str:
+    passages = data.passages_of(article_id)
+    return split_sentences(passages[0].text)[0] if passages else ""
+
+
+def headlines(engine: Engine, data: IndexData, question: str, today: dt.date) -> Answer | None:
+    """Answer "latest news", "news from October 2018", "what happened last week", "news about X"."""
+    request = news_request(question, today)
+    if request is None:
+        return None
+    limit = max(engine.config.sources, 5)
+    about = None
+    if request.topic:
+        qvec = engine.encoder.encode([request.topic])[0]
+        fused, _ = engine.retrieve(data, request.topic, qvec)
+        about = list(dict.fromkeys(
+            data.passages[h.id].article_id for h in fused if mentions(data.passages[h.id], request.topic)
+        ))  # fmt: skip
+    dated = [Dated(a.id, a.published) for a in data.articles.values()]
+    ids = pick_headlines(dated, request, about=about, limit=limit)
+    lead = f"News {request.label}:" if request.label != "latest" else "The latest news:"
+    if not ids:
+        fallback = request._replace(start=None, end=None)
+        ids = pick_headlines(dated, fallback, about=about, limit=limit)
+        what = f"news {request.label}"
+        lead = f"I have no {what}." + (" The latest I have:" if ids else "")
+    sources = tuple(_source(data, i, _lead_sentence(data, i)) for i in ids)
+    return _simple(question, "headlines", lead, sources)
+
+
+def summary(engine: Engine, data: IndexData, question: str, article_id: str | None) -> Answer | None:
+    """Answer "summarize the CARICC visit" with a few sentences of the article it names."""
+    topic = summary_request(question)
+    if topic is None:
+        return None
+    if article_id is None or article_id not in data.articles:
+        qvec = engine.encoder.encode([topic])[0]
+        fused, _ = engine.retrieve(data, topic, qvec)
+        if not fused:
+            return None
+        article_id = data.passages[fused[0].id].article_id
+    text = summarize(data.passages_of(article_id), engine.encoder.encode)
+    return dataclasses.replace(
+        _simple(question, "summary", "In short:", (_source(data, article_id, text),)), sentence=text
+    )
+
+
+def expansion(engine: Engine, data: IndexData, question: str) -> Answer | None:
+    """Answer "what is SELEC" / "what does CARICC stand for" from the acronyms mined in the index."""
+    q = classify(question)
+    if q.type is not AnswerType.EXPANSION or not q.focus:
+        return None
+    with _ACRONYMS_LOCK:
+        if data.path not in _ACRONYMS:
+            _ACRONYMS.clear()  # one index version at a time
+            _ACRONYMS[data.path] = mine_acronyms(data.passages.values())
+        found = _ACRONYMS[data.path].get(q.focus.replace(" ", "")) or _ACRONYMS[data.path].get(q.focus)
+    if not found or found[1] not in data.passages:
+        return None
+    long, pid = found
+    passage = data.passages[pid]
+    sentence = next((s for s in split_sentences(passage.indexed_text) if long in s), passage.title)
+    return Answer(
+        question=question,
+        answered=True,
+        answer=f"{q.focus}: {long}",
+        sentence=sentence,
+        sources=(_source(data, passage.article_id, sentence),),
+        confidence=1.0,
+        answer_confidence=1.0,
+        kind="answer",
+    )
+
+
+def spelled(engine: Engine, data: IndexData, question: str) -> str:
+    """Return the question with words the index has never seen replaced by the nearest indexed ones."""
+
+    def known(stem: str) -> bool:
+        return data.document_frequency([stem])[stem] > 0
+
+    def vocabulary() -> list[str]:
+        return data.vocabulary()
+
+    fixes = corrections(question, known=known, vocabulary=vocabulary, frequency=data.document_frequency)
+    if not fixes:
+        return question
+    stems = " ".join(fixes.values())
+    hits = data.bm25_search(stems, 20)
+    texts = [data.passages[h.id].indexed_text for h in hits]
+    words = {wrong: surface(right, texts) or right for wrong, right in fixes.items()}
+    return rewrite(question, words)
+
+
+def respond(engine: Engine, question: str, *, article_id: str | None, today: dt.date) -> Answer:
+    """Return the reply to a cleaned message."""
+    reply = smalltalk(question)
+    if reply:
+        return _simple(question, "smalltalk", reply)
+    language = foreign_language(question)
+    if language:
+        return _simple(
+            question,
+            "language",
+            f"I can only read questions in English (this looks like {language}). "
+            "Please ask again in English — the news I have is in English too.",
+        )
+    data = engine.data
+    for handler in (
+        lambda: headlines(engine, data, question, today),
+        lambda: summary(engine, data, question, article_id),
+    ):
+        found = handler()
+        if found is not None:
+            return found
+    read_as = spelled(engine, data, question)
+    answer = expansion(engine, data, read_as) or engine.answer(data, read_as, article_id=article_id)
+    if read_as != question:
+        answer = dataclasses.replace(answer, read_as=read_as)
+    if is_yes_no(read_as) and answer.kind != "declined":
+        title = answer.sources[0].title if answer.sources else ""
+        yes = confirms(read_as, answer.sentence or "", title)
+        answer = dataclasses.replace(
+            answer,
+            kind="yes" if yes else "unclear",
+            lead="Yes —" if yes else "No clear answer —",
+            answer=None,
+        )
+    return dataclasses.replace(answer, question=question)

@@ -1,0 +1,122 @@
+"""The fitted answer models: three logistic regressions and two thresholds, saved as JSON (no pickle).
+
+- sentence: P(this sentence contains the answer), over SENTENCE_FEATURES;
+- candidate: P(this span is the answer), over CANDIDATE_FEATURES;
+- relevance: P(the best sentence comes from an article that answers the question), over
+  RELEVANCE_FEATURES; below `decline` the engine says the news holds no answer;
+- `bold`: the candidate probability from which the short answer is shown in bold (below it the reply
+  is the supporting sentence alone: "Here is what I found").
+
+`benchmarks/train_answers.py` fits them on the training split of RealTimeQA-silver and writes
+index/answer/weights.json.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from index.answer.features import CANDIDATE_FEATURES, SENTENCE_FEATURES
+from index.errors import NewsIndexError
+
+RELEVANCE_FEATURES = ("passage_cos", "sentence_cos", "coverage", "phrase", "sentence_p")
+WEIGHTS = Path(__file__).with_name("weights.json")
+
+
+@dataclass(frozen=True, slots=True)
+class Logistic:
+    """A logistic regression over standardised features."""
+
+    names: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    weights: np.ndarray  # bias first
+
+    def probs(self, rows: Sequence[Sequence[float]]) -> np.ndarray:
+        """Return P(positive) for each row of features."""
+        if not len(rows):
+            return np.zeros(0)
+        x = (np.asarray(rows, dtype=np.float64) - self.mean) / self.scale
+        return 1.0 / (1.0 + np.exp(-(x @ self.weights[1:] + self.weights[0])))
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "features": list(self.names),
+            "mean": self.mean.round(6).tolist(),
+            "scale": self.scale.round(6).tolist(),
+            "weights": self.weights.round(6).tolist(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict, expected: tuple[str, ...]) -> Logistic:
+        names = tuple(data["features"])
+        if names != expected:
+            raise NewsIndexError(
+                f"answer weights were fitted on features {names}, the code computes {expected}: "
+                "refit them with benchmarks/train_answers.py"
+            )
+        return cls(names, np.array(data["mean"]), np.array(data["scale"]), np.array(data["weights"]))
+
+    @classmethod
+    def fit(
+        cls, names: tuple[str, ...], x: np.ndarray, y: np.ndarray, *, l2: float = 1.0, steps: int = 60
+    ) -> Logistic:
+        """Fit an L2-regularised logistic regression by Newton's method."""
+        mean = x.mean(axis=0)
+        scale = x.std(axis=0)
+        scale[scale < 1e-9] = 1.0
+        z = np.hstack([np.ones((len(x), 1)), (x - mean) / scale])
+        w = np.zeros(z.shape[1])
+        reg = np.eye(z.shape[1]) * l2
+        reg[0, 0] = 0.0
+        for _ in range(steps):
+            p = 1.0 / (1.0 + np.exp(-z @ w))
+            grad = z.T @ (p - y) + reg @ w
+            hess = z.T @ (z * (p * (1 - p))[:, None]) + reg
+            step = np.linalg.solve(hess, grad)
+            w -= step
+            if np.abs(step).max() < 1e-8:
+                break
+        return cls(names, mean, scale, w)
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerModel:
+    """The three models and the two thresholds the engine decides with."""
+
+    sentence: Logistic
+    candidate: Logistic
+    relevance: Logistic
+    bold: float
+    decline: float
+    provenance: str = ""
+
+    def save(self, path: Path = WEIGHTS) -> None:
+        data = {
+            "provenance": self.provenance,
+            "thresholds": {"bold": round(self.bold, 4), "decline": round(self.decline, 4)},
+            "sentence": self.sentence.to_dict(),
+            "candidate": self.candidate.to_dict(),
+            "relevance": self.relevance.to_dict(),
+        }
+        path.write_text(json.dumps(data, indent=1) + "\n")
+
+    @classmethod
+    def load(cls, path: Path = WEIGHTS) -> AnswerModel:
+        """Read the weights; a missing or malformed file is a NewsIndexError naming it."""
+        try:
+            data = json.loads(Path(path).read_text())
+            return cls(
+                Logistic.from_dict(data["sentence"], SENTENCE_FEATURES),
+                Logistic.from_dict(data["candidate"], CANDIDATE_FEATURES),
+                Logistic.from_dict(data["relevance"], RELEVANCE_FEATURES),
+                float(data["thresholds"]["bold"]),
+                float(data["thresholds"]["decline"]),
+                str(data.get("provenance", "")),
+            )
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise NewsIndexError(f"cannot read the answer weights {path}: {exc}") from exc

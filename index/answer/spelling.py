@@ -1,0 +1,81 @@
+"""Spelling tolerance: a question word the index has never seen is read as the nearest indexed word.
+
+"whan did the directr general meet the bulgarian minister of interor" is read as "when did the director
+general meet the bulgarian minister of interior": each unknown word (its stem has no passage) is matched
+against the vocabulary of stems by edit distance (transpositions count one), the most frequent of the
+nearest wins, and its spelling is taken from a passage that holds it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+from index.text import STOPWORDS, stem
+
+_WORD = re.compile(r"[A-Za-z]+")
+_QUESTION_WORDS = ("when", "where", "what", "which", "who", "whom", "whose", "why", "how", "did", "does")
+
+
+def _max_distance(word: str) -> int:
+    return 1 if len(word) <= 7 else 2
+
+
+def corrections(
+    question: str,
+    *,
+    known: Callable[[str], bool],
+    vocabulary: Callable[[], list[str]],
+    frequency: Callable[[list[str]], dict[str, int]],
+) -> dict[str, str]:
+    """Return {misspelt word: stem of the indexed word it stands for} for the question's unknown words.
+
+    `known(stem)` says whether a stem is indexed; `vocabulary()` lists every indexed stem (asked only
+    when some word is unknown); `frequency(stems)` gives their passage counts, to break ties.
+    """
+    from rapidfuzz import process
+    from rapidfuzz.distance import OSA
+
+    out: dict[str, str] = {}
+    vocab: list[str] | None = None
+    for word in _WORD.findall(question):
+        low = word.lower()
+        if len(low) < 4 or low in STOPWORDS or (word.isupper() and len(word) > 1):
+            continue
+        nearest_question_word = process.extractOne(low, _QUESTION_WORDS, scorer=OSA.distance, score_cutoff=1)
+        if nearest_question_word and low not in _QUESTION_WORDS and not known(stem(low)):
+            out[word] = nearest_question_word[0]
+            continue
+        s = stem(low)
+        if known(s):
+            continue
+        vocab = vocab if vocab is not None else vocabulary()
+        found = process.extract(s, vocab, scorer=OSA.distance, score_cutoff=_max_distance(s), limit=8)
+        if not found:
+            continue
+        closest = min(d for _, d, _ in found)
+        options = [c for c, d, _ in found if d == closest and len(c) >= 3]
+        if options:
+            counts = frequency(options)
+            best = max(options, key=lambda c: (counts.get(c, 0), c))
+            if counts.get(best, 0) >= 1:
+                out[word] = best
+    return out
+
+
+def surface(stem_: str, texts: Iterable[str]) -> str | None:
+    """Return a word of texts whose stem is stem_ (its most common spelling there, lowercase)."""
+    seen: dict[str, int] = {}
+    for text in texts:
+        for w in _WORD.findall(text):
+            low = w.lower()
+            if low.startswith(stem_[:3]) and stem(low) == stem_:
+                seen[low] = seen.get(low, 0) + 1
+    return max(seen, key=lambda w: (seen[w], -len(w))) if seen else None
+
+
+def rewrite(question: str, replacements: dict[str, str]) -> str:
+    """Return the question with each misspelt word replaced (whole words only)."""
+    for wrong, right in replacements.items():
+        question = re.sub(rf"\b{re.escape(wrong)}\b", right, question)
+    return question

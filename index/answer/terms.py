@@ -1,0 +1,38 @@
+"""The question's terms weighed by the index: how much of a question a sentence covers."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from index.text import content_stems, question_stems
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QuestionTerms:
+    """The question's stems with their IDF in the index, computed once per question."""
+
+    stems: list[str]
+    idf: dict[str, float]
+    bigrams: set[tuple[str, str]]
+
+    @classmethod
+    def of(cls, question: str, idf: Callable[[list[str]], dict[str, float]]) -> QuestionTerms:
+        ordered = question_stems(question)
+        stems = list(dict.fromkeys(ordered))
+        return cls(stems=stems, idf=idf(stems), bigrams=set(itertools.pairwise(ordered)))
+
+    def coverage(self, text: str, title: str) -> float:
+        total = sum(self.idf.values())
+        if not total:
+            return 0.0
+        present, in_title = set(content_stems(text)), set(content_stems(title))
+        got = sum(self.idf[s] * (1.0 if s in present else 0.5 if s in in_title else 0.0) for s in self.stems)
+        return got / total
+
+    def phrase(self, text: str) -> float:
+        if not self.bigrams:
+            return 0.0
+        words = content_stems(text)
+        return len(self.bigrams & set(itertools.pairwise(words))) / len(self.bigrams)
