@@ -24,10 +24,10 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.admin import ingest_and_deliver  # noqa: E402
-from bot.broadcast import deliver_pending  # noqa: E402
 from bot.config import load_config  # noqa: E402
-from bot.outbox import Outbox  # noqa: E402
+from bot.core.outbox import Outbox  # noqa: E402
+from bot.telegram.admin import ingest_and_deliver  # noqa: E402
+from bot.telegram.broadcast import deliver_pending  # noqa: E402
 from tests.botkit import running, services  # noqa: E402
 from tests.fakebot import FakeBotApi  # noqa: E402
 from tests.newsserver import NewsSite, Route, rss, serve  # noqa: E402

@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.common import QUESTIONS, ask_in_turn  # noqa: E402
-from bot.state import BotState  # noqa: E402
+from bot.core.state import BotState  # noqa: E402
 from corpus import Store  # noqa: E402
 from tests.pg import URL_ENV, fresh_schema  # noqa: E402
 from tests.replicas import ADMIN, add_article, cluster  # noqa: E402

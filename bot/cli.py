@@ -12,9 +12,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from bot.config import AppConfig, load_config
+from bot.core.services import Newsbot
 from bot.errors import BotError, ConfigError
 from bot.render import render_text
-from bot.services import Newsbot
 from corpus import CorpusError
 from index import NewsIndexError, QuestionError
 
@@ -192,7 +192,7 @@ def cmd_stats(app: Newsbot, args: argparse.Namespace) -> int:
 
 def cmd_run(app: Newsbot, args: argparse.Namespace) -> int:
     """Run the Telegram bot (token from TELEGRAM_BOT_TOKEN)."""
-    from bot.telegram_app import read_token, run
+    from bot.telegram import read_token, run
 
     read_token()  # fail before any work when the token is missing
     app.close()  # the bot opens its own services in post_init
@@ -203,7 +203,7 @@ def cmd_run(app: Newsbot, args: argparse.Namespace) -> int:
 
 def cmd_health(app: Newsbot, args: argparse.Namespace) -> int:
     """Check the store, the index and the sources; exit 0 healthy, 1 broken, 3 degraded (a source failing)."""
-    from bot.health import check
+    from bot.core.health import check
 
     report = check(app)
     if args.json:
@@ -221,8 +221,8 @@ def cmd_migrate(app: Newsbot, args: argparse.Namespace) -> int:
     """Copy the configured database (articles, subscriptions, outbox, source health, stats) into another."""
     from tqdm import tqdm
 
-    from bot import schema as bot_schema
-    from bot.state import BotState
+    from bot.core import schema as bot_schema
+    from bot.core.state import BotState
     from corpus import Store, open_database, schema
     from corpus.database import redact_url
     from corpus.database.copy import copy_tables

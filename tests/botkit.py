@@ -8,7 +8,8 @@ from contextlib import asynccontextmanager
 from telegram.ext import Application
 
 from bot.config import AppConfig
-from bot.telegram_app import Services, build_application
+from bot.telegram.app import build_application
+from bot.telegram.context import Services
 from tests.fakebot import FakeBotApi
 
 

@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from bot.config import AppConfig, load_config
-from bot.services import Newsbot
+from bot.core.services import Newsbot
 from tests.fakebot import FakeBotApi
 from tests.pg import fresh_schema
 

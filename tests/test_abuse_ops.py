@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import AppConfig, load_config
-from bot.services import Newsbot
+from bot.core.services import Newsbot
 from tests.botkit import running, services
 from tests.conftest import ROOT
 from tests.fakebot import FakeBotApi
@@ -69,7 +69,7 @@ async def test_errors_reach_admins_without_the_token(
     fake: FakeBotApi, bot_config: Callable[..., AppConfig], caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO)
-    from bot.telegram_app import protect_logs
+    from bot.telegram.app import protect_logs
 
     protect_logs(fake.token)
     async with running(bot_config(), fake) as application:
@@ -130,7 +130,7 @@ async def test_sigterm_mid_broadcast_finishes_or_leaves_pending(fake: FakeBotApi
     chats = list(range(30_000, 30_150))
     article = app.store.latest(1)[0]
     with app.store.transaction() as db:
-        from bot.outbox import Outbox
+        from bot.core.outbox import Outbox
 
         Outbox.enqueue(db, article.id, chats)
     app.close()

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import AppConfig, load_config
-from bot.telegram_app import protect_logs
+from bot.telegram.app import protect_logs
 from tests.botkit import running, services
 from tests.fakebot import BOT_USERNAME, FakeBotApi
 
@@ -160,8 +160,8 @@ async def test_subscriptions_survive_a_restart(
 
 
 def services_of(fake: FakeBotApi, config: AppConfig) -> list:
-    from bot.services import Newsbot
-    from bot.state import BotState
+    from bot.core.services import Newsbot
+    from bot.core.state import BotState
 
     app = Newsbot(config)
     try:
@@ -261,8 +261,8 @@ async def test_token_never_reaches_the_logs(
 async def test_broadcast_survives_blocked_migrated_and_bad_chats(
     fake: FakeBotApi, write_config: Callable[..., Path], tmp_path: Path
 ) -> None:
-    from bot.broadcast import deliver_pending
-    from bot.outbox import Outbox
+    from bot.core.outbox import Outbox
+    from bot.telegram.broadcast import deliver_pending
 
     settings = {"api_url": fake.base_url, "admins": [ADMIN], "poll_timeout": 1}
     config = load_config(write_config(telegram=settings))
@@ -314,8 +314,8 @@ async def test_webhook_checks_the_secret_and_answers_before_acknowledging(
 
     import httpx
 
-    from bot.telegram_app import build_application
-    from bot.webhook import serve
+    from bot.telegram.app import build_application
+    from bot.telegram.webhook import serve
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -351,8 +351,8 @@ async def test_webhook_checks_the_secret_and_answers_before_acknowledging(
 async def test_digest_subscribers_get_one_daily_message(
     fake: FakeBotApi, bot_config: Callable[..., AppConfig]
 ) -> None:
-    from bot.broadcast import deliver_pending, send_digests
-    from bot.outbox import Outbox
+    from bot.core.outbox import Outbox
+    from bot.telegram.broadcast import deliver_pending, send_digests
 
     async with running(bot_config(), fake) as application:
         await fake.message("/subscribe", chat_id=USER)
@@ -375,7 +375,7 @@ async def test_digest_subscribers_get_one_daily_message(
 
 
 def test_file_url_changes_only_the_last_part_of_the_path() -> None:
-    from bot.telegram_app import file_url
+    from bot.telegram.app import file_url
 
     assert file_url("https://api.telegram.org/bot") == "https://api.telegram.org/file/bot"
     assert file_url("https://bot.example.com/bot") == "https://bot.example.com/file/bot"

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from bot.config import load_config
-from bot.services import Newsbot
+from bot.core.services import Newsbot
 from tests.botkit import running, services
 from tests.conftest import ROOT
 from tests.fakebot import FakeBotApi

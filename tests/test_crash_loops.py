@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from bot.config import load_config
-from bot.services import Newsbot
+from bot.core.services import Newsbot
 from corpus.article import content_hash
 from index import Engine, IndexMissingError, SearchConfig
 from index.encoders.hashing import HashingEncoder

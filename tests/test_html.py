@@ -7,7 +7,7 @@ import html
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.html import answer_html, esc, split_html, visible_length
+from bot.telegram.html import answer_html, esc, split_html, visible_length
 from index import Answer, Source
 from tests.fakebot import html_text_length
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.services import Newsbot
+from bot.core.services import Newsbot
 from corpus import make_article
 from index import (
     Engine,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import load_config
-from bot.services import Newsbot
+from bot.core.services import Newsbot
 from corpus import IngestConfig, SourceStates
 from corpus.canonical import canonical_url
 from corpus.fetch import Fetcher, FetchError

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.config import AppConfig
+from bot.core.services import Newsbot
 from bot.evaluate import evaluate, load_cases, summarize
-from bot.services import Newsbot
 from index.encoders import EncoderConfig, make_encoder
 from tests.conftest import EVAL_QUESTIONS, ROOT, needs_shared
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.broadcast import WORKERS
-from bot.outbox import Outbox
-from bot.state import BotState
+from bot.core.outbox import Outbox
+from bot.core.state import BotState
+from bot.telegram.broadcast import WORKERS
 from corpus import Store
 from tests.fakebot import FakeBotApi, Sent
 from tests.pg import fresh_schema

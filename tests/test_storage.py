@@ -10,10 +10,10 @@ from unittest import mock
 
 import pytest
 
-from bot import schema as bot_schema
-from bot.limits import QuestionLimiter, Verdict
-from bot.outbox import Outbox
-from bot.state import BotState, Request, Subscription
+from bot.core import schema as bot_schema
+from bot.core.limits import QuestionLimiter, Verdict
+from bot.core.outbox import Outbox
+from bot.core.state import BotState, Request, Subscription
 from corpus import Migration, SourceStates, Store, StoreError, make_article, open_database
 from corpus.fetch import Validators
 from index import Source
@@ -253,7 +253,7 @@ def test_migrate_copies_a_sqlite_database_into_postgresql(
 ) -> None:
     from bot.cli import main
     from bot.config import load_config
-    from bot.services import Newsbot
+    from bot.core.services import Newsbot
     from tests.pg import fresh_schema
 
     config_path = write_config(sources=[])

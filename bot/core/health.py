@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.services import Newsbot
+from bot.core.services import Newsbot
 from index import NewsIndexError
 from index.encoders import encoder_name
 from index.storage import current_path, load_version

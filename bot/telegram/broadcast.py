@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING, NamedTuple
 from telegram import Bot
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot.html import esc, link, notification_html
-from bot.outbox import Delivery
-from bot.topics import lead
+from bot.core.outbox import Delivery
+from bot.core.topics import lead
+from bot.telegram.html import esc, link, notification_html
 
 if TYPE_CHECKING:
-    from bot.services import Newsbot
+    from bot.core.services import Newsbot
     from corpus import Article
 
 log = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ import secrets
 from dataclasses import asdict
 from typing import NamedTuple
 
-from bot import schema
+from bot.core import schema
 from corpus import Store, Tx
 from corpus.database import now_iso
 from index import Source

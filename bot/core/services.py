@@ -10,9 +10,9 @@ import threading
 from collections.abc import Callable
 
 from bot.config import AppConfig
-from bot.outbox import Outbox
-from bot.state import BotState, Subscription
-from bot.topics import matching
+from bot.core.outbox import Outbox
+from bot.core.state import BotState, Subscription
+from bot.core.topics import matching
 from corpus import (
     Article,
     Fetcher,

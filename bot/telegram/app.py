@@ -12,54 +12,32 @@ import logging
 import os
 import re
 import signal
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable
 
-from telegram import BotCommand, Update
+from telegram import Message, Update
 from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
-    CommandHandler,
     MessageHandler,
     filters,
 )
 
-from bot import admin, handlers, logs
+from bot import logs
 from bot.config import AppConfig
+from bot.core.limits import QuestionLimiter
+from bot.core.services import Newsbot
 from bot.errors import TokenError
-from bot.limits import QuestionLimiter
-from bot.services import Newsbot
-from bot.state import BotState
-from bot.webhook import serve as serve_webhook
+from bot.telegram import chat, commands, jobs, questions
+from bot.telegram.context import CONTEXT_TYPES, BotContext, Services, services_of
+from bot.telegram.webhook import serve as serve_webhook
 
 log = logging.getLogger(__name__)
 TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
 WEBHOOK_SECRET_ENV = "TELEGRAM_WEBHOOK_SECRET"
 DELIVERY_RETRY_S = 30.0
 _TOKEN_SHAPE = re.compile(r"^\d+:[\w-]{20,}$")
-COMMANDS = [
-    ("start", "what I do"), ("help", "how to use me"), ("ask", "ask a question (in groups)"),
-    ("latest", "the newest articles"), ("subscribe", "get new articles (optionally about a topic)"),
-    ("unsubscribe", "stop new-article messages"), ("subscriptions", "what you get"),
-    ("digest", "one daily message instead of one per article: /digest on|off"),
-]  # fmt: skip
-
-
-@dataclass
-class Services:
-    """What handlers use, created in post_init and closed in post_shutdown."""
-
-    config: AppConfig
-    app: Newsbot
-    limiter: QuestionLimiter
-    index_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    delivering: asyncio.Lock = field(default_factory=asyncio.Lock)
-
-    @property
-    def state(self) -> BotState:
-        """Return the bot's tables (owned by the app)."""
-        return self.app.state
 
 
 def file_url(api_url: str) -> str:
@@ -88,10 +66,21 @@ def protect_logs(token: str) -> None:
     logging.getLogger("tornado.access").setLevel(logging.WARNING)  # one line per webhook POST otherwise
 
 
-async def on_error(update: object, context: handlers.Context) -> None:
+def with_message(handler: commands.Handler) -> Callable[[Update, BotContext], Awaitable[None]]:
+    """Return a PTB callback that hands the handler the update's message (updates without one are skipped)."""
+
+    async def callback(update: Update, context: BotContext) -> None:
+        message: Message | None = update.effective_message
+        if message is not None:
+            await handler(update, context, message)
+
+    return callback
+
+
+async def on_error(update: object, context: BotContext) -> None:
     """Log an error with its update and tell the admins (without the token)."""
     log.error("error while handling %s", update, exc_info=context.error)
-    svc: Services | None = context.application.bot_data.get("services")
+    svc = services_of(context.application)
     if svc is None:
         return
     text = f"{type(context.error).__name__}: {context.error}".replace(context.bot.token, "[REDACTED]")
@@ -126,37 +115,38 @@ def build_application(config: AppConfig, token: str, *, handle_signals: bool = F
         for sig in (signal.SIGTERM, signal.SIGINT) if handle_signals else ():
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(sig, shutdown)
-        await application.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
-        jobs = application.job_queue
-        if jobs is not None:
-            jobs.run_repeating(admin.deliver_job, interval=DELIVERY_RETRY_S, first=0.5, name="deliver")
+        await application.bot.set_my_commands(commands.menu())
+        queue = application.job_queue
+        if queue is not None:
+            queue.run_repeating(jobs.deliver_job, interval=DELIVERY_RETRY_S, first=0.5, name="deliver")
             poll = config.storage
-            jobs.run_repeating(
-                admin.lead_job, interval=poll.leader_poll_s, first=poll.leader_poll_s, name="lead"
+            queue.run_repeating(
+                jobs.lead_job, interval=poll.leader_poll_s, first=poll.leader_poll_s, name="lead"
             )
-            jobs.run_repeating(
-                admin.index_job, interval=poll.index_poll_s, first=poll.index_poll_s, name="index"
+            queue.run_repeating(
+                jobs.index_job, interval=poll.index_poll_s, first=poll.index_poll_s, name="index"
             )
             if config.ingest.interval_minutes > 0:
                 every = config.ingest.interval_minutes * 60
-                jobs.run_repeating(admin.ingest_job, interval=every, first=every, name="ingest")
-            jobs.run_daily(
-                admin.digest_job, time=dt.time(hour=config.telegram.digest_hour, tzinfo=dt.UTC), name="digest"
+                queue.run_repeating(jobs.ingest_job, interval=every, first=every, name="ingest")
+            queue.run_daily(
+                jobs.digest_job, time=dt.time(hour=config.telegram.digest_hour, tzinfo=dt.UTC), name="digest"
             )
 
     async def post_stop(application: Application) -> None:
-        svc: Services | None = application.bot_data.get("services")
+        svc = services_of(application)
         if svc is not None:
             svc.app.stopping.set()
 
     async def post_shutdown(application: Application) -> None:
-        svc: Services | None = application.bot_data.get("services")
+        svc = services_of(application)
         if svc is not None:
             svc.app.close()
 
     application = (
         ApplicationBuilder()
         .token(token)
+        .context_types(CONTEXT_TYPES)
         .base_url(config.telegram.api_url)
         .base_file_url(file_url(config.telegram.api_url))
         .rate_limiter(AIORateLimiter(overall_max_rate=config.telegram.max_messages_per_second, max_retries=3))
@@ -170,21 +160,11 @@ def build_application(config: AppConfig, token: str, *, handle_signals: bool = F
     private = filters.ChatType.PRIVATE
     groups = filters.ChatType.GROUPS
     messages = filters.UpdateType.MESSAGE  # edited messages are not questions
-    application.add_handler(CommandHandler("start", handlers.on_start))
-    application.add_handler(CommandHandler("help", handlers.on_help))
-    application.add_handler(CommandHandler("ask", handlers.on_ask, filters=messages))
-    application.add_handler(CommandHandler("latest", handlers.on_latest))
-    application.add_handler(CommandHandler("subscribe", handlers.on_subscribe))
-    application.add_handler(CommandHandler("unsubscribe", handlers.on_unsubscribe))
-    application.add_handler(CommandHandler("subscriptions", handlers.on_subscriptions))
-    application.add_handler(CommandHandler("digest", handlers.on_digest))
-    application.add_handler(CommandHandler("reindex", admin.on_reindex, filters=messages))
-    application.add_handler(CommandHandler("ingest", admin.on_ingest, filters=messages))
-    application.add_handler(CommandHandler("stats", admin.on_stats, filters=messages))
-    application.add_handler(CallbackQueryHandler(handlers.on_callback))
+    commands.register(application)
+    application.add_handler(CallbackQueryHandler(questions.on_callback))
     text = filters.TEXT & ~filters.COMMAND & messages
-    application.add_handler(MessageHandler(text & private, handlers.on_text))
-    application.add_handler(MessageHandler(text & groups, handlers.on_group_text))
+    application.add_handler(MessageHandler(text & private, with_message(questions.on_text)))
+    application.add_handler(MessageHandler(text & groups, with_message(questions.on_group_text)))
     media = (
         filters.Sticker.ALL
         | filters.PHOTO
@@ -193,7 +173,7 @@ def build_application(config: AppConfig, token: str, *, handle_signals: bool = F
         | filters.VIDEO
         | filters.Document.ALL
     )
-    application.add_handler(MessageHandler(media & private, handlers.on_other))
+    application.add_handler(MessageHandler(media & private, with_message(chat.on_other)))
     application.add_error_handler(on_error)
     return application
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bot.state import Subscription
+from bot.core.state import Subscription
 from corpus import Article
 from index import Encoder
 from index.text import content_stems, split_sentences

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from bot import schema
-from bot.state import BotState
+from bot.core import schema
+from bot.core.state import BotState
 from corpus import Store, Tx
 from corpus.database import now_iso
 

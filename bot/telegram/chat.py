@@ -1,0 +1,94 @@
+"""The everyday commands: /start, /latest, /subscribe, /unsubscribe, /subscriptions, /digest, and what
+the bot says to stickers and photos."""
+
+from __future__ import annotations
+
+import asyncio
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+
+from bot.core.state import MAX_TOPIC_CHARS
+from bot.telegram.context import BotContext, send_html
+from bot.telegram.html import esc, headlines_html
+
+
+async def on_start(update: Update, context: BotContext, message: Message) -> None:
+    """Say what the bot does, with example questions as buttons."""
+    svc = context.services
+    examples = svc.config.telegram.examples
+    rows = [[InlineKeyboardButton(q, callback_data=f"ex:{i}")] for i, q in enumerate(examples)]
+    count = await asyncio.to_thread(svc.app.store.count)
+    text = (f"Hi! I answer questions about the news I have read ({count} articles), with the sentence "
+            "that supports each answer and a link to its source.\n\nJust send me a question, or try one of these. "
+            "/help lists everything I can do.")  # fmt: skip
+    await message.reply_text(text, reply_markup=InlineKeyboardMarkup(rows) if rows else None)
+
+
+async def on_latest(update: Update, context: BotContext, message: Message) -> None:
+    """List the newest articles: /latest [n]."""
+    svc = context.services
+    try:
+        n = int(context.args[0]) if context.args else svc.config.telegram.latest_count
+    except ValueError:
+        n = svc.config.telegram.latest_count
+    articles = await asyncio.to_thread(svc.app.store.latest, max(1, min(n, 20)))
+    if not articles:
+        await message.reply_text("I have no articles yet.")
+        return
+    await send_html(message, headlines_html(articles, "The latest articles:"))
+
+
+async def on_other(update: Update, context: BotContext, message: Message) -> None:
+    """Explain that only text questions are read (stickers, photos, voice...)."""
+    await message.reply_text("I can only read text. Please type your question about the news.")
+
+
+def _topic(context: BotContext) -> str:
+    return " ".join(context.args or []).strip().lower()[:MAX_TOPIC_CHARS]
+
+
+async def on_subscribe(update: Update, context: BotContext, message: Message) -> None:
+    """Subscribe this chat to all new articles, or to a topic: /subscribe [topic]."""
+    svc, chat_id, topic = context.services, message.chat_id, _topic(context)
+    added = await asyncio.to_thread(svc.state.subscribe, chat_id, topic)
+    what = f"new articles about <b>{esc(topic)}</b>" if topic else "every new article"
+    text = f"Subscribed: you'll get {what}." if added else f"You already get {what}."
+    await message.reply_html(text)
+
+
+async def on_unsubscribe(update: Update, context: BotContext, message: Message) -> None:
+    """Stop new-article messages: /unsubscribe [topic] (no topic: all of them)."""
+    svc, chat_id, topic = context.services, message.chat_id, _topic(context)
+    removed = await asyncio.to_thread(svc.state.unsubscribe, chat_id, topic or None)
+    text = (
+        f"Unsubscribed ({removed} subscription{'s' if removed != 1 else ''} removed)."
+        if removed
+        else "You had no such subscription."
+    )
+    await message.reply_text(text)
+
+
+async def on_subscriptions(update: Update, context: BotContext, message: Message) -> None:
+    """List this chat's subscriptions."""
+    svc = context.services
+    subs = await asyncio.to_thread(svc.state.subscriptions, message.chat_id)
+    if not subs:
+        await message.reply_text("No subscriptions. /subscribe to get new articles.")
+        return
+    lines = ["You get:"] + [f"• {esc(s.topic) if s.topic else 'all new articles'}" for s in subs]
+    await message.reply_html("\n".join(lines))
+
+
+async def on_digest(update: Update, context: BotContext, message: Message) -> None:
+    """Switch between one message per new article and a daily digest: /digest on|off."""
+    svc = context.services
+    chat_id = message.chat_id
+    choice = (context.args or [""])[0].lower()
+    if choice not in ("on", "off"):
+        on = await asyncio.to_thread(svc.app.outbox.digest_on, chat_id)
+        await message.reply_text(f"Daily digest is {'on' if on else 'off'}. Use /digest on or /digest off.")
+        return
+    await asyncio.to_thread(svc.app.outbox.set_digest, chat_id, choice == "on")
+    text = ("You'll get one message a day listing new articles." if choice == "on"
+            else "You'll get a message for each new article.")  # fmt: skip
+    await message.reply_text(text)

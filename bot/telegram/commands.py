@@ -1,0 +1,113 @@
+"""The command table: one row per command generates its handler, the menu (set_my_commands) and /help.
+
+Adding a command is one row here and its handler function. Each row says who may run it and what it
+needs; one guard checks, in order: the sender is an admin (admin rows), no index job is running (rows
+with `busy`), this replica leads (rows with `leader`: elsewhere the work is queued for the leader).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from telegram import BotCommand, Message, Update
+from telegram.ext import Application, CommandHandler, filters
+
+from bot.telegram import admin, chat, questions
+from bot.telegram.context import NOT_ALLOWED, BotContext, is_admin
+
+Handler = Callable[[Update, BotContext, Message], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Command:
+    """A /command: its handler, how /help shows it, and what the guard checks before running it."""
+
+    name: str
+    handler: Handler
+    usage: str  # the arguments, as /help shows them ("[topic]")
+    help: str  # one line for /help and the command menu
+    admin: bool = False
+    busy: str | None = None  # the reply while an index job runs (None: runs regardless)
+    leader: Callable[[BotContext], str] | None = (
+        None  # the request the leader runs, when this replica does not lead
+    )
+    menu: bool = True  # listed in the client's command menu
+
+
+COMMANDS: tuple[Command, ...] = (
+    Command(name="start", handler=chat.on_start, usage="", help="what I do"),
+    Command(name="help", handler=lambda u, c, m: on_help(u, c, m), usage="", help="how to use me"),
+    Command(name="ask", handler=questions.on_ask, usage="QUESTION", help="ask a question (in groups)"),
+    Command(name="latest", handler=chat.on_latest, usage="[n]", help="the newest articles"),
+    Command(name="subscribe", handler=chat.on_subscribe, usage="[topic]", help="get new articles (all, or about a topic)"),
+    Command(name="unsubscribe", handler=chat.on_unsubscribe, usage="[topic]", help="stop new-article messages"),
+    Command(name="subscriptions", handler=chat.on_subscriptions, usage="", help="what you get"),
+    Command(name="digest", handler=chat.on_digest, usage="on|off", help="one daily message instead of one per article"),
+    Command(
+        name="reindex", handler=admin.on_reindex, usage="[full]", help="update the index (full: rebuild it all)",
+        admin=True, busy="A reindex is already running; I'll keep answering meanwhile.",
+        leader=admin.reindex_request, menu=False,
+    ),
+    Command(
+        name="ingest", handler=admin.on_ingest, usage="", help="fetch the sources now and notify subscribers",
+        admin=True, busy="An index update is already running.", leader=lambda _: "ingest", menu=False,
+    ),
+    Command(name="stats", handler=admin.on_stats, usage="", help="articles, index, subscribers, questions",
+            admin=True, menu=False),
+)  # fmt: skip
+
+
+async def guarded(command: Command, update: Update, context: BotContext) -> None:
+    """Run a command's handler if the sender may and the replica can; else say why."""
+    message = update.effective_message
+    if message is None:
+        return
+    if command.admin and not is_admin(update, context):
+        await message.reply_text(NOT_ALLOWED)
+        return
+    svc = context.services
+    if command.busy is not None and svc.index_lock.locked():
+        await message.reply_text(command.busy)
+        return
+    if command.leader is not None and not await asyncio.to_thread(svc.app.lead):
+        await admin.ask_leader(message, context, command.leader(context))
+        return
+    await command.handler(update, context, message)
+
+
+def help_text() -> str:
+    """Return /help, written from the table."""
+
+    def line(c: Command) -> str:
+        return f"/{c.name}{' ' + c.usage if c.usage else ''} — {c.help}"
+
+    everyone = [line(c) for c in COMMANDS if not c.admin and c.name not in ("start", "help")]
+    admins = [line(c) for c in COMMANDS if c.admin]
+    return (
+        "Send me any question about the news (in groups: mention me, reply to me, or use /ask), or ask for "
+        "“latest news”, “news about …”, “summarize …”.\nReply to one of my answers or news alerts to ask "
+        "about that article.\n\n" + "\n".join(everyone) + "\n\nAdmins:\n" + "\n".join(admins)
+    )
+
+
+async def on_help(update: Update, context: BotContext, message: Message) -> None:
+    """List the commands."""
+    await message.reply_text(help_text())
+
+
+def menu() -> list[BotCommand]:
+    """Return the commands for set_my_commands."""
+    return [BotCommand(c.name, c.help) for c in COMMANDS if c.menu]
+
+
+def register(application: Application) -> None:
+    """Add one CommandHandler per row (edited messages are not commands)."""
+    messages = filters.UpdateType.MESSAGE
+    for command in COMMANDS:
+
+        async def callback(update: Update, context: BotContext, command: Command = command) -> None:
+            await guarded(command, update, context)
+
+        application.add_handler(CommandHandler(command.name, callback, filters=messages))

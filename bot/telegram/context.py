@@ -1,0 +1,68 @@
+"""What every handler is given: the services made in post_init, a typed context to reach them, and how
+replies are sent (HTML split to Telegram's length)."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+
+from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
+
+from bot.config import AppConfig
+from bot.core.limits import QuestionLimiter
+from bot.core.services import Newsbot
+from bot.core.state import BotState
+from bot.telegram.html import split_html
+
+NOT_ALLOWED = "Sorry, that command is for the bot's admins only."
+
+
+@dataclass
+class Services:
+    """What handlers use, created in post_init and closed in post_shutdown."""
+
+    config: AppConfig
+    app: Newsbot
+    limiter: QuestionLimiter
+    index_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    delivering: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    @property
+    def state(self) -> BotState:
+        """Return the bot's tables (owned by the app)."""
+        return self.app.state
+
+
+class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
+    """The callback context, with the services at hand."""
+
+    @property
+    def services(self) -> Services:
+        """Return the services created in post_init."""
+        return self.application.bot_data["services"]
+
+
+CONTEXT_TYPES = ContextTypes(context=BotContext)
+
+
+def services_of(application: Application) -> Services | None:
+    """Return an application's services, or None before post_init (or after a failed one)."""
+    return application.bot_data.get("services")
+
+
+def is_admin(update: Update, context: BotContext) -> bool:
+    """Return True when the sender is listed in telegram.admins."""
+    user = update.effective_user
+    return user is not None and user.id in context.services.config.telegram.admins
+
+
+async def send_html(message: Message, markup: str, *, buttons: InlineKeyboardMarkup | None = None) -> Message:
+    """Reply with HTML split into Telegram-sized messages; buttons go on the last one."""
+    chunks = split_html(markup)
+    sent = message
+    for i, chunk in enumerate(chunks):
+        last = i == len(chunks) - 1
+        sent = await message.reply_html(chunk, reply_markup=buttons if last else None, do_quote=i == 0,
+                                        disable_web_page_preview=True)  # fmt: skip
+    return sent

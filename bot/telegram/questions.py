@@ -1,0 +1,127 @@
+"""Questions: private messages, group mentions and replies, /ask, and the answer buttons."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatAction
+
+from bot.telegram.context import BotContext, send_html
+from bot.telegram.html import answer_html, declined_html, more_sources_html
+from index import IndexUnavailableError, QuestionError, is_follow_up
+
+log = logging.getLogger(__name__)
+TYPING_AFTER_S = 0.3
+FOLLOW_UP_S = 600  # a follow-up without a reply refers to the chat's last answer for this long
+
+
+def _addressed_in_group(message: Message, username: str, bot_id: int) -> str | None:
+    """Return the question if a group message is meant for the bot (mention or reply), else None."""
+    text = message.text or ""
+    mention = f"@{username}".lower()
+    if mention in text.lower():
+        start = text.lower().index(mention)
+        return (text[:start] + text[start + len(mention) :]).strip()
+    reply = message.reply_to_message
+    if reply is not None and reply.from_user is not None and reply.from_user.id == bot_id:
+        return text.strip()
+    return None
+
+
+async def answer_question(update: Update, context: BotContext, question: str) -> None:
+    """Answer one question in the chat it came from (about a replied-to article first)."""
+    svc = context.services
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None:
+        return
+    verdict = await asyncio.to_thread(svc.limiter.check, user.id)
+    if not verdict.allowed:
+        if verdict.warn:  # one reply per window, however long the flood
+            await message.reply_text(
+                f"You're asking faster than I can read 🙂 Please wait {verdict.retry_in} s."
+            )
+        return
+    article_id = None
+    if message.reply_to_message is not None:
+        article_id = await asyncio.to_thread(
+            svc.state.article_of, message.chat_id, message.reply_to_message.message_id
+        )
+    elif is_follow_up(question):  # "and when was that?": the chat's last answer is the context
+        article_id = await asyncio.to_thread(svc.state.last_article, message.chat_id, within_s=FOLLOW_UP_S)
+    started = time.perf_counter()
+    work = asyncio.ensure_future(asyncio.to_thread(svc.app.engine.ask, question, article_id=article_id))
+    done, _ = await asyncio.wait({work}, timeout=TYPING_AFTER_S)
+    if not done:  # only a slow answer is worth a "typing…" (one request less for most questions)
+        await context.bot.send_chat_action(message.chat_id, ChatAction.TYPING)
+    try:
+        answer = await work
+    except QuestionError as exc:
+        await message.reply_text(f"{exc}.")
+        return
+    except IndexUnavailableError:
+        log.exception("index unavailable")
+        await message.reply_text("My news index is not ready right now; please try again in a minute.")
+        return
+    log.info("answered in %.0f ms (answered=%s)", (time.perf_counter() - started) * 1000, answer.answered)
+    if not answer.answered:
+        await asyncio.to_thread(svc.state.count, "declined")
+        latest = await asyncio.to_thread(svc.app.store.latest, svc.config.telegram.latest_count)
+        await send_html(message, declined_html(latest))
+        return
+    await asyncio.to_thread(svc.state.count, "answered")
+    more = list(answer.sources[1:]) if answer.kind not in ("headlines", "summary") else []
+    token = await asyncio.to_thread(svc.state.new_reply, message.chat_id, answer.article_id, more)
+    buttons = (
+        InlineKeyboardMarkup([[InlineKeyboardButton("More sources", callback_data=f"more:{token}")]])
+        if more
+        else None
+    )
+    sent = await send_html(message, answer_html(answer), buttons=buttons)
+    await asyncio.to_thread(svc.state.sent, token, sent.message_id)
+
+
+async def on_text(update: Update, context: BotContext, message: Message) -> None:
+    """Treat a private text message as a question."""
+    if message.text:
+        await answer_question(update, context, message.text)
+
+
+async def on_group_text(update: Update, context: BotContext, message: Message) -> None:
+    """Answer a group message only when it mentions or replies to the bot."""
+    if not message.text:
+        return
+    question = _addressed_in_group(message, context.bot.username, context.bot.id)
+    if question:
+        await answer_question(update, context, question)
+
+
+async def on_ask(update: Update, context: BotContext, message: Message) -> None:
+    """Answer /ask QUESTION (the way to ask in groups)."""
+    question = " ".join(context.args or [])
+    if not question:
+        await message.reply_text("Ask me like this: /ask when did SELEC visit CARICC")
+        return
+    await answer_question(update, context, question)
+
+
+async def on_callback(update: Update, context: BotContext) -> None:
+    """Handle the example-question and More-sources buttons; forged data is refused."""
+    query = update.callback_query
+    if query is None or query.message is None:
+        return
+    svc = context.services
+    kind, _, value = (query.data or "").partition(":")
+    if kind == "ex" and value.isdigit() and int(value) < len(svc.config.telegram.examples):
+        await query.answer()
+        await answer_question(update, context, svc.config.telegram.examples[int(value)])
+        return
+    if kind == "more":
+        more = await asyncio.to_thread(svc.state.more_sources, value, query.message.chat.id)
+        if more:
+            await query.answer()
+            await send_html(query.message, more_sources_html(more))  # type: ignore[arg-type]
+            return
+    await query.answer("That button has expired.", show_alert=False)
