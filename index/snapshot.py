@@ -4,18 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from index.dense.faiss import DenseIndex
 from index.hits import Hit
+from index.manifest import ArticleMeta, Manifest
 from index.passages import Passage
 from index.segments import BM25Stats, DeltaSegment, merge
 from index.sparse.bm25 import BM25Index, tokenize
-
-if TYPE_CHECKING:
-    from index.storage import ArticleMeta, Manifest
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

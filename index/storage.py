@@ -27,13 +27,14 @@ import secrets
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
 
 from index.dense.faiss import DenseIndex, DenseKind
 from index.errors import IndexBusyError, IndexCorruptError, IndexMismatchError, IndexMissingError
+from index.manifest import ArticleMeta, Manifest
 from index.passages import Passage
 from index.segments import BM25Stats, DeltaSegment
 from index.snapshot import IndexData
@@ -43,37 +44,6 @@ FORMAT = 2
 CURRENT = "CURRENT"
 KEEP_VERSIONS = 2
 REBUILD_HINT = "run `newsbot index --rebuild` to build it again"
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Manifest:
-    """What an index version holds and how it was built."""
-
-    format: int
-    model: str
-    dim: int
-    dense: str
-    passages: int  # live passages (main + delta - tombstones)
-    articles: int
-    corpus_hash: str
-    created: str
-    next_id: int
-    main_passages: int = 0
-    delta_passages: int = 0
-    tombstones: int = 0
-    files: dict[str, int] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ArticleMeta:
-    """What answers cite of an article."""
-
-    id: str
-    title: str
-    url: str
-    published: str | None
-    source: str
-    hash: str
 
 
 def corpus_hash(article_hashes: dict[str, str]) -> str:
