@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bot.config import AppConfig, load_config
+from bot.config import TOKEN_ENV, AppConfig, load_config
 from bot.core.services import Newsbot
 from bot.errors import BotError, ConfigError
 from bot.render import render_text
@@ -19,7 +19,6 @@ from corpus import CorpusError
 from index import NewsIndexError, QuestionError
 
 log = logging.getLogger("newsbot")
-TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
 
 
 @contextmanager
@@ -57,18 +56,8 @@ def cmd_ingest(app: Newsbot, args: argparse.Namespace) -> int:
     """Fetch the sources once, store new articles (queueing their deliveries) and update the index."""
     failed = 0
     for r in app.ingest():
-        if r.backing_off_until:
-            print(f"{r.source}: backing off after failures until {r.backing_off_until}")
-        elif r.error:
-            failed += 1
-            print(f"{r.source}: FAILED: {r.error}")
-        elif r.not_modified:
-            print(f"{r.source}: not modified")
-        else:
-            print(
-                f"{r.source}: {r.added} added, {r.changed} changed, {r.removed} removed, "
-                f"{r.unchanged} unchanged, {r.duplicates} duplicates skipped"
-            )
+        failed += bool(r.error and not r.backing_off_until)
+        print(r.describe())
     if not args.no_index:
         with _progress("embedding") as progress:
             report = app.update_index(progress=progress)

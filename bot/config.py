@@ -17,6 +17,7 @@ from index import IndexConfig, SearchConfig
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
 CONFIG_ENV = "NEWSBOT_CONFIG"
+TOKEN_ENV = "TELEGRAM_BOT_TOKEN"  # the bot token is read from the environment, never from the file
 DATABASE_ENV = "NEWSBOT_DATABASE_URL"
 
 
@@ -109,18 +110,11 @@ def parse_config(data: object, *, base_dir: Path) -> AppConfig:
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         raise ConfigError(f"sources: the name {duplicates[0]!r} is used twice")
-    if config.search.min_confidence < 0 or config.search.min_confidence > 1:
-        raise ConfigError("search.min_confidence: must be between 0 and 1")
-    for key in ("candidates", "sources", "answer_passages", "max_question_chars"):
-        if getattr(config.search, key) < 1:
-            raise ConfigError(f"search.{key}: must be at least 1")
     if config.storage.pool_size < 1:
         raise ConfigError("storage.pool_size: must be at least 1")
     url = config.storage.url
     if url and not (is_postgres_url(url) or url.startswith("sqlite:///")):
         raise ConfigError("storage.url: expected postgresql://…, sqlite:///… or empty (SQLite in data_dir)")
-    if config.index.passage_words < 10:
-        raise ConfigError("index.passage_words: must be at least 10")
     object.__setattr__(config, "base_dir", base_dir)
     return config
 

@@ -28,6 +28,9 @@ def from_mapping(cls: type[T], data: object, where: str = "") -> T:
     try:
         return cls(**values)
     except (TypeError, ValueError) as exc:
+        field, sep, reason = str(exc).partition(": ")
+        if sep and field in names:  # a range check of the dataclass itself: "name: must be ..."
+            raise ConfigError(f"{_join(where, field)}: {reason}") from exc
         raise ConfigError(f"{label}: {exc}") from exc
 
 

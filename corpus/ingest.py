@@ -35,6 +35,19 @@ class SourceReport(NamedTuple):
     error: str | None = None
     backing_off_until: str | None = None
 
+    def describe(self) -> str:
+        """Return the one line the CLI and /ingest print for this source."""
+        if self.backing_off_until:
+            return f"{self.source}: backing off after failures until {self.backing_off_until}"
+        if self.error:
+            return f"{self.source}: FAILED: {self.error}"
+        if self.not_modified:
+            return f"{self.source}: not modified"
+        return (
+            f"{self.source}: {self.added} added, {self.changed} changed, {self.removed} removed, "
+            f"{self.unchanged} unchanged, {self.duplicates} duplicates skipped"
+        )
+
 
 def ingest_sources(
     sources: Sequence[SourceConfig],

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from index.dense.faiss import DenseKind
-from index.encoders import EncoderConfig
+from index.encoders import EncoderConfig, at_least, within
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -23,19 +23,32 @@ class IndexConfig:
     ef_search: int = 800  # HNSW: recall@10 0.957 at 1M (0.74 at 96), ~1.6 ms a query
     compact_fraction: float = 0.1  # rebuild the main segment when delta + removals exceed this share
 
+    def __post_init__(self) -> None:
+        at_least(self, passage_words=10, overlap_sentences=0, hnsw_threshold=1, hnsw_m=2,
+                 hnsw_ef_construction=1, ef_search=1)  # fmt: skip
+        within(self, compact_fraction=(0.0, 1.0))
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SearchConfig:
     """How questions are matched and answered."""
 
     candidates: int = 50  # taken from each retriever before fusion
-    fusion: Literal["rrf", "score"] = "rrf"
+    # fusion and weights: best article recall@1 on RealTimeQA-silver's training split
+    # (benchmarks/tune_retrieval.py: 0.840 against 0.817 for RRF k=60 with equal weights)
+    fusion: Literal["rrf", "score"] = "score"
     rrf_k: int = 60
-    dense_weight: float = 1.0
+    dense_weight: float = 0.7
     bm25_weight: float = 1.0
-    article_weight: float = 0.0  # share of an article's best other passage added to each of its passages
+    article_weight: float = 0.3  # share of an article's best other passage added to each of its passages
     sources: int = 5  # sources returned with an answer
     answer_passages: int = 4  # passages whose sentences compete for the answer
     min_confidence: float = 0.0  # a floor over the fitted decline threshold (index/answer/weights.json)
     max_question_chars: int = 1000
     bm25_numba_from: int = 200_000  # main-segment passages from which BM25 scores with numba
+
+    def __post_init__(self) -> None:
+        at_least(self, candidates=1, rrf_k=1, sources=1, answer_passages=1, max_question_chars=1,
+                 bm25_numba_from=0)  # fmt: skip
+        at_least(self, dense_weight=0.0, bm25_weight=0.0, article_weight=0.0)
+        within(self, min_confidence=(0.0, 1.0))

@@ -22,7 +22,7 @@ from index.answer.intents import in_context
 from index.answer.model import AnswerModel
 from index.answer.qtype import classify
 from index.answer.terms import QuestionTerms
-from index.config import SearchConfig
+from index.config import IndexConfig, SearchConfig
 from index.encoders import Encoder
 from index.errors import QuestionError
 from index.fusion import article_support, reciprocal_rank_fusion, score_fusion
@@ -78,7 +78,7 @@ class Engine:
         encoder: Encoder,
         config: SearchConfig,
         *,
-        ef_search: int = 800,
+        index: IndexConfig | None = None,
         model: AnswerModel | None = None,
     ) -> None:
         self.root = Path(root)
@@ -86,7 +86,7 @@ class Engine:
         self.today: Callable[[], dt.date] = dt.date.today
         self.encoder = encoder
         self.config = config
-        self.ef_search = ef_search
+        self.index_config = index or IndexConfig()
         self._data: IndexData | None = None
         self._lock = threading.Lock()
 
@@ -107,7 +107,7 @@ class Engine:
             self._data = load_version(
                 path,
                 model=self.encoder.name,
-                ef_search=self.ef_search,
+                ef_search=self.index_config.ef_search,
                 bm25_numba_from=self.config.bm25_numba_from,
             )
             log.info("serving index %s (%d passages)", path.name, self._data.manifest.passages)

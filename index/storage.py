@@ -203,7 +203,7 @@ class Layout:
             else np.zeros((0, self.manifest.dim), np.float32)
         )
 
-    def live_vectors(self, *, ef_search: int = 96) -> tuple[np.ndarray, np.ndarray]:
+    def live_vectors(self, *, ef_search: int) -> tuple[np.ndarray, np.ndarray]:
         """Return (ids, vectors) of every live passage, read back from the main FAISS index and the delta."""
         kind: DenseKind = "hnsw" if self.manifest.dense == "hnsw" else "flat"
         dense = DenseIndex.load(self.path / "main" / "dense.faiss", kind=kind, ef_search=ef_search)
@@ -242,16 +242,14 @@ def load_layout(path: Path, *, model: str | None = None) -> Layout:
                   delta_passages=delta_passages, delta_vectors=vectors, tombstones=tombstones)  # fmt: skip
 
 
-def load_version(
-    path: Path, *, model: str | None = None, ef_search: int = 96, bm25_numba_from: int = 200_000
-) -> IndexData:
+def load_version(path: Path, *, model: str | None = None, ef_search: int, bm25_numba_from: int) -> IndexData:
     """Load one version for serving; with `model`, refuse an index built with another model."""
     layout = load_layout(path, model=model)
     manifest = layout.manifest
     try:
         kind: DenseKind = "hnsw" if manifest.dense == "hnsw" else "flat"
         dense = DenseIndex.load(path / "main" / "dense.faiss", kind=kind, ef_search=ef_search)
-        bm25 = BM25Index.load(path / "main" / "bm25")
+        bm25 = BM25Index.load(path / "main" / "bm25", numba=manifest.main_passages >= bm25_numba_from)
     except Exception as exc:
         raise IndexCorruptError(f"index {path}: cannot read its files ({exc}); {REBUILD_HINT}") from exc
     if len(dense) != manifest.main_passages or dense.dim != manifest.dim:

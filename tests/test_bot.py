@@ -213,7 +213,7 @@ async def test_admin_reindex_stats_and_ingest_notify(
                                       "seized 40 kg of heroin and cash from a truck.\n")  # fmt: skip
         await fake.message("/ingest", chat_id=ADMIN)
         [done] = await fake.wait_sent(lambda s: s.chat_id == ADMIN and "Notifications:" in s.text)
-        assert "desk: 1 new" in done.text and "Notifications: 2 sent, 0 failed" in done.text
+        assert "desk: 1 added" in done.text and "Notifications: 2 sent, 0 failed" in done.text
         [to_all] = await fake.wait_sent(lambda s: s.chat_id == USER and "🆕" in s.text)
         [to_topic] = await fake.wait_sent(lambda s: s.chat_id == 2002 and "🆕" in s.text)
         assert "Police seize &lt;heroin&gt; &amp; cash in Varna" in to_all.text

@@ -91,7 +91,9 @@ def test_killed_index_builds_leave_a_loadable_index(tmp_path: Path) -> None:
     for run in range(RUNS):
         _write_articles(source, 150 + run * 80, 80)  # every run has new articles (and compactions happen)
         killer.run(_newsbot(config, "ingest"))
-        data = load_version(current_path(root))  # whichever version is CURRENT loads whole
+        data = load_version(
+            current_path(root), ef_search=800, bm25_numba_from=200_000
+        )  # whichever version is CURRENT loads whole
         engine = Engine(root, HashingEncoder(), SearchConfig(min_confidence=0.0))
         answer = engine.ask("What did Story 7 report about town7?")
         assert answer.answered and answer.sources[0].title == "Story 7"
@@ -120,7 +122,9 @@ def test_killed_ingests_leave_the_store_consistent(tmp_path: Path) -> None:
             assert title and body and digest == content_hash(title, body, day, url)
         stored = {r[0] for r in rows}
         try:
-            data = load_version(current_path(load_config(config).index_path))
+            data = load_version(
+                current_path(load_config(config).index_path), ef_search=800, bm25_numba_from=200_000
+            )
         except IndexMissingError:  # killed before the first build finished: nothing swapped in yet
             continue
         assert set(data.articles) <= stored  # the store only grows here: an indexed article is stored

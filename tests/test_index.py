@@ -52,7 +52,7 @@ def test_incremental_update_embeds_only_what_changed(tmp_path: Path) -> None:
     engine = Engine(tmp_path, enc, SearchConfig(min_confidence=0.0))
     ids = {p.article_id for p in engine.data.passages.values()}
     assert ids == {a.id for a in _articles(2)}
-    ids, _ = load_layout(current_path(tmp_path)).live_vectors()
+    ids, _ = load_layout(current_path(tmp_path)).live_vectors(ef_search=800)
     assert sorted(ids) == sorted(engine.data.passages)
 
 
@@ -208,3 +208,14 @@ def test_fusion_setting_changes_the_ranking_source(hashing_app: Newsbot) -> None
     data = engine.data
     fused, _ = lexical_only.retrieve(data, q, engine.encoder.encode([q])[0])
     assert [h.id for h in fused] == [h.id for h in data.bm25.search(q, engine.config.candidates)]
+
+
+def test_search_settings_reach_the_loaded_index(tmp_path: Path) -> None:
+    """bm25_numba_from and ef_search are documented settings: each must change what is loaded."""
+    enc = HashingEncoder()
+    build_index(_articles(3), tmp_path, enc, IndexConfig(dense="hnsw"))
+    plain = Engine(tmp_path, enc, SearchConfig()).data
+    numba = Engine(tmp_path, enc, SearchConfig(bm25_numba_from=1), index=IndexConfig(ef_search=7)).data
+    assert plain.bm25._retriever.backend != "numba" and numba.bm25._retriever.backend == "numba"
+    assert plain.dense.ef_search == IndexConfig().ef_search and numba.dense.ef_search == 7
+    assert [h.id for h in numba.bm25_search("topic1", 3)] == [h.id for h in plain.bm25_search("topic1", 3)]

@@ -21,7 +21,12 @@ def check(app: Newsbot) -> dict[str, Any]:
     except Exception as exc:
         report["store"], broken = {"ok": False, "detail": str(exc)}, True
     try:
-        data = load_version(current_path(app.config.index_path), model=encoder_name(app.config.index.encoder))
+        data = load_version(
+            current_path(app.config.index_path),
+            model=encoder_name(app.config.index.encoder),
+            ef_search=app.config.index.ef_search,
+            bm25_numba_from=app.config.search.bm25_numba_from,
+        )
         report["index"] = {"ok": True, "passages": data.manifest.passages, "created": data.manifest.created}
     except NewsIndexError as exc:
         report["index"], broken = {"ok": False, "detail": str(exc)}, True

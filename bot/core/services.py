@@ -59,8 +59,9 @@ class Newsbot:
     def engine(self) -> Engine:
         """Return the engine over the index root."""
         if self._engine is None:
-            self._engine = Engine(self.config.index_path, self.encoder, self.config.search,
-                                  ef_search=self.config.index.ef_search)  # fmt: skip
+            self._engine = Engine(
+                self.config.index_path, self.encoder, self.config.search, index=self.config.index
+            )
         return self._engine
 
     @property

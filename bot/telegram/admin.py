@@ -78,13 +78,7 @@ async def ingest_and_deliver(context: BotContext, status_message=None) -> str:
     svc = context.services
     async with svc.index_lock:
         reports = await asyncio.to_thread(svc.app.ingest)
-        lines = [
-            f"{r.source}: "
-            + ("backing off" if r.backing_off_until else f"FAILED ({r.error})" if r.error
-               else "not modified" if r.not_modified
-               else f"{r.added} new, {r.changed} changed, {r.removed} removed, {r.duplicates} duplicates")
-            for r in reports
-        ]  # fmt: skip
+        lines = [r.describe() for r in reports]
         if status_message is not None:
             await edit_status(status_message, "\n".join(lines) + "\nUpdating the index…")
         summary = await run_index_update(context, status_message)

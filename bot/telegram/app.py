@@ -25,7 +25,7 @@ from telegram.ext import (
 )
 
 from bot import logs
-from bot.config import AppConfig
+from bot.config import TOKEN_ENV, AppConfig
 from bot.core.limits import QuestionLimiter
 from bot.core.services import Newsbot
 from bot.errors import TokenError
@@ -34,7 +34,6 @@ from bot.telegram.context import CONTEXT_TYPES, BotContext, Services, services_o
 from bot.telegram.webhook import serve as serve_webhook
 
 log = logging.getLogger(__name__)
-TOKEN_ENV = "TELEGRAM_BOT_TOKEN"
 WEBHOOK_SECRET_ENV = "TELEGRAM_WEBHOOK_SECRET"
 DELIVERY_RETRY_S = 30.0
 _TOKEN_SHAPE = re.compile(r"^\d+:[\w-]{20,}$")

@@ -21,7 +21,7 @@ def _faiss():
 class DenseIndex:
     """Unit vectors searched by inner product (= cosine); ids are passage ids (int64)."""
 
-    def __init__(self, index: object, *, kind: DenseKind, ef_search: int = 96) -> None:
+    def __init__(self, index: object, *, kind: DenseKind, ef_search: int) -> None:
         self._index = index
         self.kind = kind
         self.ef_search = ef_search
@@ -34,9 +34,9 @@ class DenseIndex:
         vectors: np.ndarray,
         *,
         kind: DenseKind = "flat",
-        hnsw_m: int = 32,
-        ef_construction: int = 80,
-        ef_search: int = 96,
+        hnsw_m: int,
+        ef_construction: int,
+        ef_search: int,
     ) -> DenseIndex:
         """Return a new index holding vectors under ids."""
         faiss = _faiss()
@@ -99,6 +99,6 @@ class DenseIndex:
         _faiss().write_index(self._index, str(path))
 
     @classmethod
-    def load(cls, path: Path, *, kind: DenseKind, ef_search: int = 96) -> DenseIndex:
+    def load(cls, path: Path, *, kind: DenseKind, ef_search: int) -> DenseIndex:
         """Read an index written by save()."""
         return cls(_faiss().read_index(str(path)), kind=kind, ef_search=ef_search)
