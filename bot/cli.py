@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bot.config import TOKEN_ENV, AppConfig, load_config
 from bot.core.services import Newsbot
-from bot.errors import BotError, ConfigError
+from bot.errors import BotError, ConfigError, UsageError
 from bot.render import render_text
 from corpus import CorpusError
 from index import NewsIndexError, QuestionError
@@ -81,13 +81,13 @@ def cmd_index(app: Newsbot, args: argparse.Namespace) -> int:
 
 def cmd_ask(app: Newsbot, args: argparse.Namespace) -> int:
     """Answer one question, or (with --json and no question) one question a line from stdin."""
-    _ready(app)
     if args.question:
         questions: list[str] | Iterator[str] = [" ".join(args.question)]
     elif args.json:
         questions = (line.rstrip("\n") for line in sys.stdin)
     else:
-        raise ConfigError("ask: give a question, or use --json to read questions from stdin")
+        raise UsageError("ask: give a question, or use --json to read questions from stdin")
+    _ready(app)
     status = 0
     for q in questions:
         if not q.strip() and not args.question:
@@ -120,6 +120,11 @@ def cmd_chat(app: Newsbot, args: argparse.Namespace) -> int:
         except EOFError:
             break
         if not line.strip():
+            continue
+        if line.strip().startswith("/"):  # the bot's commands mean nothing here: say what does
+            print(
+                "In the console, just type a question (or “latest news”, “summarize …”); Ctrl-D to leave.\n"
+            )
             continue
         try:
             answer = app.engine.ask(line)
@@ -232,11 +237,18 @@ def cmd_start(app: Newsbot, args: argparse.Namespace) -> int:
     if os.environ.get(TOKEN_ENV):
         args.webhook = False
         return cmd_run(app, args)
-    for r in app.ingest():
+    reports = app.ingest()
+    for r in reports:
         if r.error:
             print(f"newsbot: source {r.source!r} failed: {r.error}", file=sys.stderr)
+    added, changed = sum(r.added for r in reports), sum(r.changed for r in reports)
+    print(f"ingest: {added} new, {changed} changed, from {len(reports)} source(s)", file=sys.stderr)
     with _progress("embedding") as progress:
-        app.update_index(progress=progress)
+        report = app.update_index(progress=progress)
+    print(
+        f"index: {report.passages} passages, {report.embedded} embedded in {report.seconds:.1f}s",
+        file=sys.stderr,
+    )
     return cmd_chat(app, args)
 
 
@@ -244,6 +256,9 @@ def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of `newsbot`."""
     parser = argparse.ArgumentParser(prog="newsbot", description="Answers questions about the news.")
     parser.add_argument("--config", type=Path, help="config file (default: $NEWSBOT_CONFIG or ./config.yaml)")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="log at log_level (console commands: warnings only)"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("ingest", help=cmd_ingest.__doc__)
     p.add_argument("--no-index", action="store_true", help="only store the articles")
@@ -277,10 +292,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _setup_logging(config: AppConfig) -> None:
+def _setup_logging(config: AppConfig, args: argparse.Namespace) -> None:
+    """The bot logs at log_level; console commands show warnings and errors only, unless --verbose."""
     from bot import logs
 
-    logs.setup(config.log_level, config.log_format)
+    serving = args.command == "run" or (args.command == "start" and bool(os.environ.get(TOKEN_ENV)))
+    quiet = not (serving or args.verbose)
+    logs.setup(
+        "WARNING" if quiet and config.log_level in ("DEBUG", "INFO") else config.log_level, config.log_format
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -288,7 +308,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         config = load_config(args.config)
-        _setup_logging(config)
+        _setup_logging(config, args)
         app = Newsbot(config)
         try:
             return args.func(app, args)
@@ -296,6 +316,9 @@ def main(argv: list[str] | None = None) -> int:
             app.close()
     except ConfigError as exc:
         print(f"newsbot: config error: {exc}", file=sys.stderr)
+        return 2
+    except UsageError as exc:
+        print(f"newsbot: {exc}", file=sys.stderr)
         return 2
     except (BotError, CorpusError, NewsIndexError) as exc:
         print(f"newsbot: error: {exc}", file=sys.stderr)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from bot.errors import ConfigError
+from bot.errors import UsageError
 from index import Answer, Engine
 
 
@@ -43,16 +43,16 @@ def load_cases(path: Path) -> list[EvalCase]:
     try:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"cannot read questions {path}: {exc}") from exc
+        raise UsageError(f"cannot read questions {path}: {exc}") from exc
     if not isinstance(data, list):
-        raise ConfigError(f"{path}: expected a list of questions")
+        raise UsageError(f"{path}: expected a list of questions")
     cases = []
     for i, item in enumerate(data):
         if not isinstance(item, dict) or not isinstance(item.get("q"), str):
-            raise ConfigError(f"{path}[{i}]: each entry needs a 'q' question")
+            raise UsageError(f"{path}[{i}]: each entry needs a 'q' question")
         unknown = set(item) - {"q", "article", "answer", "unanswerable"}
         if unknown:
-            raise ConfigError(f"{path}[{i}].{sorted(unknown)[0]}: unknown key")
+            raise UsageError(f"{path}[{i}].{sorted(unknown)[0]}: unknown key")
         cases.append(
             EvalCase(
                 q=item["q"],

@@ -21,7 +21,7 @@ from corpus import Article
 from index.config import IndexConfig
 from index.dense.faiss import DenseIndex, DenseKind
 from index.encoders import Encoder
-from index.errors import IndexUnavailableError
+from index.errors import IndexMissingError, IndexUnavailableError
 from index.passages import Passage, make_passages
 from index.sparse.bm25 import BM25Index
 from index.storage import (
@@ -99,6 +99,8 @@ def build_index(
         if not rebuild:
             try:
                 previous = load_layout(current_path(root), model=encoder.name)
+            except IndexMissingError:
+                log.info("no index in %s yet: building it", root)
             except IndexUnavailableError as exc:
                 log.info("building from scratch: %s", exc)
         by_id = {a.id: a for a in articles}

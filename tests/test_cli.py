@@ -1,0 +1,40 @@
+"""The console: what a newcomer sees (hashing encoder, bundled corpus)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+
+
+def test_ask_without_a_question_is_a_usage_error_before_any_work(
+    write_config: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = write_config()
+    assert main(["--config", str(config), "ask"]) == 2
+    err = capsys.readouterr().err
+    assert "give a question" in err and "config error" not in err
+    assert not (config.parent / "data" / "index").exists()  # nothing was built or loaded
+
+
+def test_eval_of_a_missing_file_names_it_without_calling_it_a_config_error(
+    write_config: Callable[..., Path], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert main(["--config", str(write_config()), "eval", str(tmp_path / "nope.yaml")]) == 2
+    err = capsys.readouterr().err
+    assert "nope.yaml" in err and "config error" not in err
+
+
+def test_chat_explains_commands_instead_of_asking_them(
+    write_config: Callable[..., Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("/help\nhi\n"))
+    assert main(["--config", str(write_config(log_level="INFO")), "chat"]) == 0
+    out = capsys.readouterr()
+    assert "just type a question" in out.out and "couldn't find" not in out.out.lower()
+    assert "Hello!" in out.out
+    assert "INFO" not in out.err and "DEBUG" not in out.err  # console commands log warnings only
