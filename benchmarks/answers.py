@@ -68,11 +68,10 @@ def reliability(
         data = engine.data
         qvec = engine.encoder.encode([q["question"]])[0]
         r = engine.read(data, q["question"], qvec)
-        if not len(r.candidate_p):
+        if r.evidence is None or not r.evidence.candidates:
             continue
-        top = int(np.argmax(r.candidate_p))
-        preds.append(float(r.candidate_p[top]))
-        hits.append(q["answer"].lower() in r.candidates[top].text.lower())
+        preds.append(r.answer_p)
+        hits.append(q["answer"].lower() in r.evidence.candidates[0].text.lower())
     p, h = np.array(preds), np.array(hits)
     out = []
     for lo in np.arange(0.0, 1.0, 0.1):

@@ -3,12 +3,15 @@
     .venv/bin/python benchmarks/silver_index.py train     # once: embeds the training articles (cached)
     .venv/bin/python benchmarks/train_answers.py [--out index/answer/weights.json]
 
-Distant supervision: a sentence is positive when it contains the answer string; a candidate span when
-it contains the answer string (and is at most three words longer). The relevance model sees each
-question once with its sources indexed (positive when the chosen sentence's article is a source) and
-once with them removed (negative), the index without them derived from the full one by tombstones.
-Thresholds come from out-of-fold predictions (5 folds over questions). Nothing from the held-out
-split (questions from common.DEV_FROM on) is read. Takes ~10 minutes on 2 cores with cached vectors.
+The engine chooses the sentence and its best typed candidate by hand-written scoring
+(index/answer/evidence.py); the models say how sure to be. Distant supervision: the short answer is
+right when the candidate contains the answer string (and is at most three words longer). The relevance
+model sees each question once with its sources indexed (positive when the chosen sentence's article is a
+source) and once with them removed (negative; the index without them is derived from the full one by
+tombstones, nothing re-embedded). The bold threshold comes from out-of-fold probabilities (5 folds over
+questions): the lowest that keeps wrong bold answers within --max-wrong of all questions. The decline
+threshold declines --max-declined of the questions asked with their sources. Nothing from the held-out
+split (questions from common.DEV_FROM on) is read. About 5 minutes on 2 cores with cached vectors.
 """
 
 from __future__ import annotations
@@ -23,8 +26,8 @@ import numpy as np
 from common import CACHE, CachedEncoder, canon, silver, silver_split  # type: ignore[import-not-found]
 
 from index import EncoderConfig, Engine, IndexConfig, SearchConfig, build_index, make_encoder
-from index.answer.features import CANDIDATE_FEATURES, SENTENCE_FEATURES
-from index.answer.model import RELEVANCE_FEATURES, WEIGHTS, AnswerModel, Logistic
+from index.answer.features import ANSWER_FEATURES, RELEVANCE_FEATURES
+from index.answer.model import WEIGHTS, AnswerModel, Logistic
 
 
 def placeholder() -> AnswerModel:
@@ -34,7 +37,7 @@ def placeholder() -> AnswerModel:
         n = len(names)
         return Logistic(names, np.zeros(n), np.ones(n), np.zeros(n + 1))
 
-    return AnswerModel(flat(SENTENCE_FEATURES), flat(CANDIDATE_FEATURES), flat(RELEVANCE_FEATURES), 0.5, 0.0)
+    return AnswerModel(flat(RELEVANCE_FEATURES), flat(ANSWER_FEATURES), 0.5, 0.0)
 
 
 def span_ok(answer: str, text: str) -> bool:
@@ -81,64 +84,39 @@ def main() -> None:
     url_of = {a.id: canon(a.url) for a in docs}
     config = SearchConfig(min_confidence=0.0)
     engine = Engine(root, encoder, config, model=placeholder())
-
-    # 1. sentences
     readings = read_all(engine, qs, placeholder())
-    sx, sy = [], []
+
+    # 1. the short answer: is the best typed candidate the answer?
+    ax, ay = [], []
     for q, r in zip(qs, readings, strict=True):
-        for row in r.rows:
-            sx.append(row.features)
-            sy.append(q["answer"].lower() in row.sentence.lower())
-    sentence = Logistic.fit(SENTENCE_FEATURES, np.array(sx), np.array(sy, dtype=float))
-    print(f"sentences: {len(sy)} rows, {int(sum(sy))} positive; weights {sentence.weights.round(2).tolist()}")
-
-    # 2. candidates, read with the fitted sentence model
-    model = dataclasses.replace(placeholder(), sentence=sentence)
-    readings = read_all(engine, qs, model)
-    cx, cy, cq = [], [], []
-    for i, (q, r) in enumerate(zip(qs, readings, strict=True)):
-        for c in r.candidates:
-            cx.append(c.features)
-            cy.append(span_ok(q["answer"], c.text))
-            cq.append(i)
-    CX, CY, CQ = np.array(cx), np.array(cy, dtype=float), np.array(cq)
-    candidate = Logistic.fit(CANDIDATE_FEATURES, CX, CY)
-    print(
-        f"candidates: {len(cy)} rows, {int(CY.sum())} positive; weights {candidate.weights.round(2).tolist()}"
-    )
-    reachable = sum(
-        any(span_ok(q["answer"], c.text) for c in r.candidates) for q, r in zip(qs, readings, strict=True)
-    )
-    print(f"questions with the answer among the candidates: {reachable}/{len(qs)}")
-
-    # out-of-fold top candidate per question -> the bold threshold
-    oof = np.zeros(len(CY))
-    for fold in folds(len(qs)):
-        held = np.isin(CQ, fold)
-        oof[held] = Logistic.fit(CANDIDATE_FEATURES, CX[~held], CY[~held]).probs(CX[held])
-    top_p, top_ok = np.zeros(len(qs)), np.zeros(len(qs), dtype=bool)
-    for i in range(len(qs)):
-        mine = np.flatnonzero(i == CQ)
-        if len(mine):
-            j = mine[np.argmax(oof[mine])]
-            top_p[i], top_ok[i] = oof[j], bool(CY[j])
+        if r.evidence is not None and r.evidence.candidates:
+            ax.append(r.answer_x)
+            ay.append(span_ok(q["answer"], r.evidence.candidates[0].text))
+    AX, AY = np.array(ax), np.array(ay, dtype=float)
+    answer = Logistic.fit(ANSWER_FEATURES, AX, AY)
+    oof = np.zeros(len(AY))
+    for fold in folds(len(AY)):
+        held = np.zeros(len(AY), dtype=bool)
+        held[fold] = True
+        oof[held] = Logistic.fit(ANSWER_FEATURES, AX[~held], AY[~held]).probs(AX[held])
+    top_p = np.zeros(len(qs))
+    top_ok = np.zeros(len(qs), dtype=bool)
+    top_p[: len(oof)], top_ok[: len(oof)] = oof, AY.astype(bool)  # questions without a candidate: never bold
     bold = pick_bold(top_p, top_ok, args.max_wrong)
     shown = top_p >= bold
     print(
-        f"bold threshold {bold:.2f} (out of fold): right {(shown & top_ok).mean():.3f}, "
-        f"wrong {(shown & ~top_ok).mean():.3f}, top candidate right when all shown {top_ok.mean():.3f}"
+        f"answers: {len(AY)} questions with a candidate, {int(AY.sum())} right; weights "
+        f"{answer.weights.round(2).tolist()}\nbold threshold {bold:.2f} (out of fold): right "
+        f"{(shown & top_ok).mean():.3f}, wrong {(shown & ~top_ok).mean():.3f} of {len(qs)} questions"
     )
 
-    # 3. relevance: with the sources, and without them (derived index, nothing re-embedded)
-    model = dataclasses.replace(model, candidate=candidate)
-    readings = read_all(engine, qs, model)
-    rx, ry, answerable = [], [], []
+    # 2. relevance: with the sources, and without them (derived index, nothing re-embedded)
+    model = dataclasses.replace(placeholder(), answer=answer)
+    rx, ry = [], []
     for q, r in zip(qs, readings, strict=True):
         gold = {canon(u) for u in q["source_urls"]}
-        ok = bool(r.rows) and url_of[r.rows[r.best].passage.article_id] in gold
-        rx.append(r.relevance_x)
-        ry.append(ok)
-        answerable.append(len(rx) - 1)
+        rx.append(r.relevance_x or (0.0,) * len(RELEVANCE_FEATURES))
+        ry.append(r.evidence is not None and url_of[r.evidence.passage.article_id] in gold)
     halves = [qs[0::2], qs[1::2]]
     for side in (0, 1):
         gone = {canon(u) for q in halves[side] for u in q["source_urls"]}
@@ -148,7 +126,7 @@ def main() -> None:
         shutil.copytree(root, half, symlinks=True)
         build_index(keep, half, encoder, IndexConfig())
         for r in read_all(Engine(half, encoder, config, model=model), halves[side], model):
-            rx.append(r.relevance_x)
+            rx.append(r.relevance_x or (0.0,) * len(RELEVANCE_FEATURES))
             ry.append(False)
     RX, RY = np.array(rx), np.array(ry, dtype=float)
     relevance = Logistic.fit(RELEVANCE_FEATURES, RX, RY)
@@ -161,9 +139,8 @@ def main() -> None:
         f"{(p[len(qs) :] < decline).mean():.3f} of those without"
     )
     final = AnswerModel(
-        sentence,
-        candidate,
         relevance,
+        answer,
         bold,
         decline,
         provenance=(

@@ -16,8 +16,9 @@ from pathlib import Path
 import numpy as np
 
 from index.answer.dispatch import respond
+from index.answer.evidence import Evidence, best_sentence
 from index.answer.extract import name_spans
-from index.answer.features import CandidateRow, SentenceRow, candidate_rows, sentence_rows
+from index.answer.features import answer_features, relevance_features
 from index.answer.intents import in_context
 from index.answer.model import AnswerModel
 from index.answer.qtype import classify
@@ -54,13 +55,11 @@ class Reading:
 
     fused: list[Hit]
     cosines: dict[int, float]
-    rows: list[SentenceRow]
-    sentence_p: np.ndarray
-    candidates: list[CandidateRow]
-    candidate_p: np.ndarray
-    best: int  # the most probable sentence
+    evidence: Evidence | None  # the chosen sentence and its typed candidates
     relevance_x: tuple[float, ...]
-    relevance: float
+    relevance: float  # P(the passage answers the question)
+    answer_x: tuple[float, ...]
+    answer_p: float  # P(the best candidate is the answer)
 
 
 @functools.cache
@@ -180,17 +179,10 @@ class Engine:
         article_id: str | None = None,
         model: AnswerModel | None = None,
     ) -> Reading:
-        """Retrieve, then score every sentence of the top passages and every candidate answer."""
+        """Retrieve, choose the best sentence and its typed candidates, and score both with the models."""
         model = model or self.model
         fused, cosines = self.retrieve(data, question, qvec, article_id=article_id)
         qtype = classify(question)
-        terms = QuestionTerms.of(question, lambda s: self._idf(data, s))
-        top = [data.passages[h.id] for h in fused[: self.config.answer_passages]]
-        rows = sentence_rows(question, qtype, terms, top, cosines)
-        if not rows:
-            return Reading(fused, cosines, rows, np.zeros(0), [], np.zeros(0), 0, (0.0,) * 5, 0.0)
-        sentence_p = model.sentence.probs([r.features for r in rows])
-        best = int(np.argmax(sentence_p))
         max_idf = math.log(1 + (len(data.passages) + 0.5) / 0.5)
 
         def rarity(span: str) -> float:
@@ -201,26 +193,38 @@ class Engine:
             meta = data.articles.get(aid)
             return dt.date.fromisoformat(meta.published) if meta and meta.published else None
 
-        cands = candidate_rows(question, qtype, rows, sentence_p.tolist(), published=published, rarity=rarity)
-        candidate_p = model.candidate.probs([c.features for c in cands])
-        chosen = rows[best]
-        sentence_cos = float(self.encoder.encode([chosen.sentence])[0] @ qvec)
-        relevance_x = (
-            chosen.features[0],
-            sentence_cos,
-            chosen.features[2],
-            chosen.features[3],
-            float(sentence_p[best]),
+        top = [data.passages[h.id] for h in fused[: self.config.answer_passages]]
+        found = best_sentence(
+            question,
+            qtype,
+            QuestionTerms.of(question, lambda s: self._idf(data, s)),
+            top,
+            cosines,
+            published=published,
+            rarity=rarity,
+            qvec=qvec,
+            encode=self.encoder.encode,
         )
-        relevance = float(model.relevance.probs([relevance_x])[0])
-        return Reading(fused, cosines, rows, sentence_p, cands, candidate_p, best, relevance_x, relevance)
+        if found is None:
+            return Reading(fused, cosines, None, (), 0.0, (), 0.0)
+        relevance_x = relevance_features(found)
+        answer_x = answer_features(question, qtype, found, top)
+        return Reading(
+            fused,
+            cosines,
+            found,
+            relevance_x,
+            float(model.relevance.probs([relevance_x])[0]),
+            answer_x,
+            float(model.answer.probs([answer_x])[0]) if found.candidates else 0.0,
+        )
 
     def _answer(
         self, data: IndexData, question: str, qvec: np.ndarray, *, article_id: str | None = None
     ) -> Answer:
         reading = self.read(data, question, qvec, article_id=article_id)
-        sure = reading.relevance
-        if not reading.rows or sure < max(self.model.decline, self.config.min_confidence):
+        found, sure = reading.evidence, reading.relevance
+        if found is None or sure < max(self.model.decline, self.config.min_confidence):
             return Answer(
                 question=question,
                 answered=False,
@@ -230,22 +234,20 @@ class Engine:
                 confidence=sure,
                 kind="declined",
             )
-        row, short, short_p = reading.rows[reading.best], None, 0.0
-        if len(reading.candidate_p):
-            top = int(np.argmax(reading.candidate_p))
-            short_p = float(reading.candidate_p[top])
-            if short_p >= self.model.bold:
-                short = reading.candidates[top].text
-                row = reading.rows[reading.candidates[top].sentence]
-        sources = self._sources(data, reading.fused, reading.cosines, row.passage.article_id, row.sentence)
+        threshold = self.model.bold if self.config.bold_confidence is None else self.config.bold_confidence
+        bold = bool(found.candidates) and reading.answer_p >= threshold
+        short = found.candidates[0].text if bold else None
+        sources = self._sources(
+            data, reading.fused, reading.cosines, found.passage.article_id, found.sentence
+        )
         return Answer(
             question=question,
             answered=True,
             answer=short,
-            sentence=row.sentence,
+            sentence=found.sentence,
             sources=sources,
             confidence=sure,
-            answer_confidence=short_p,
+            answer_confidence=reading.answer_p,
             kind="answer" if short else "found",
             lead=None if short else "Here is what I found:",
         )

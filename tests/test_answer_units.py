@@ -75,3 +75,15 @@ def test_rrf_rewards_agreement_and_ignores_zero_weights() -> None:
     assert [h.id for h in reciprocal_rank_fusion([dense, lexical], weights=[0.0, 1.0])] == [3, 1]
     fused = score_fusion([dense, lexical])  # min-max: 1 -> 1 + 0, 3 -> 0 + 1, 2 -> 0.5
     assert [(h.id, h.score) for h in fused] == [(1, 1.0), (3, 1.0), (2, pytest.approx(0.5))]
+
+
+def test_the_issues_wrong_bold_answers() -> None:
+    """Two of issue 11's wrong answers: the apposition behind a title, and a unit inside the number."""
+    s = (
+        "On June 15th 2018, the Director General of SELEC, Mrs. Snejana Maleeva, received the Minister, "
+        "Mr. Valentin Radev, who was accompanied by Mrs. Snezhina Marinova, Director of European Affairs."
+    )
+    assert _best(s, "Who is the Director General of SELEC?") == "Snejana Maleeva"
+    assert _best(s, "Who accompanied the minister?") == "Snezhina Marinova"
+    heroin = "Following four months exchange of information, the police seized 11 kg of heroin."
+    assert _best(heroin, "How many kg of heroin were seized?") == "11 kg"

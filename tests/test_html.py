@@ -43,3 +43,20 @@ def test_a_huge_answer_is_split_cleanly() -> None:
     assert all(html_text_length(c) <= 4096 for c in chunks)
     assert chunks[0].startswith("<b>&lt;b&gt;42&lt;/b&gt;</b>")
     assert chunks[-1].endswith('<a href="https://n.test/?a=1&amp;b=2">T &amp; &lt;T&gt;</a> — 2024-01-01')
+
+
+def test_the_three_outcomes_render_differently() -> None:
+    from index import Answer, Source
+
+    source = Source(
+        article_id="a", title="T", date="2018-10-12", url="https://x.test/a", snippet="", score=1.0
+    )
+    sure = Answer(question="q", answered=True, answer="October 12th, 2018", sentence="On October 12th, 2018 …",
+                  sources=(source,), confidence=0.9, answer_confidence=0.8, kind="answer")  # fmt: skip
+    unsure = Answer(question="q", answered=True, answer=None, sentence="On October 12th, 2018 …",
+                    sources=(source,), confidence=0.9, answer_confidence=0.1, kind="found",
+                    lead="Here is what I found:")  # fmt: skip
+    assert answer_html(sure).startswith("<b>October 12th, 2018</b>")
+    assert answer_html(unsure).startswith(
+        "<b>Here is what I found:</b>"
+    ) and "October 12th, 2018</b>" not in answer_html(unsure)

@@ -39,7 +39,8 @@ class Engine(Protocol):
 
 
 _ACRONYMS: dict[object, dict[str, tuple[str, int]]] = {}
-_ACRONYMS_LOCK = threading.Lock()
+_VOCABULARY: dict[object, list[str]] = {}
+_ACRONYMS_LOCK = threading.Lock()  # guards both caches
 
 
 def _simple(question: str, kind: Kind, lead: str, sources: tuple[Source, ...] = ()) -> Answer:
@@ -148,7 +149,11 @@ def spelled(engine: Engine, data: IndexData, question: str) -> str:
         return data.document_frequency([stem])[stem] > 0
 
     def vocabulary() -> list[str]:
-        return data.vocabulary()
+        with _ACRONYMS_LOCK:
+            if data.path not in _VOCABULARY:
+                _VOCABULARY.clear()  # one index version at a time
+                _VOCABULARY[data.path] = data.vocabulary()
+            return _VOCABULARY[data.path]
 
     fixes = corrections(question, known=known, vocabulary=vocabulary, frequency=data.document_frequency)
     if not fixes:

@@ -149,7 +149,9 @@ def _quantities(sentence: str, question_stems: set[str]) -> list[Candidate]:
         follower = re.match(r"\s+([A-Za-z\-]+)", sentence[m.end() :])
         weight = 0.3  # a bare number; "24 partners" for "how many partners" is the real thing
         text, end = value, m.end()
-        if follower and content_stems(follower[1]) and content_stems(follower[1])[0] in question_stems:
+        if set(content_stems(value)) & question_stems:  # its unit is the question's: "11 kg" for "how many kg"
+            weight = 1.0
+        elif follower and content_stems(follower[1]) and content_stems(follower[1])[0] in question_stems:
             weight = 1.0
             text, end = f"{value} {follower[1]}", m.end() + follower.end()
         out.append(Candidate(text, m.start(), end, weight))
@@ -211,7 +213,11 @@ def _apposition_bonus(sentence: str, start: int, end: int, question: str) -> flo
     if not m:
         return 0.0
     np_stems = content_stems(m["np"])
-    tokens = [(w.start(), w.end(), content_stems(w.group())) for w in re.finditer(r"[A-Za-z]+", sentence)]
+    tokens = [  # stopwords are transparent: "Director General of SELEC" matches "director general of selec"
+        (w.start(), w.end(), stems)
+        for w in re.finditer(r"[A-Za-z]+", sentence)
+        if (stems := content_stems(w.group()))
+    ]
     best = 0.0
     for i in range(len(tokens)):
         run = 0
@@ -221,7 +227,8 @@ def _apposition_bonus(sentence: str, start: int, end: int, question: str) -> flo
             continue
         phrase_start, phrase_end = tokens[i][0], tokens[i + run - 1][1]
         after, before = sentence[phrase_end:start], sentence[end:phrase_start]
-        near_after = start >= phrase_end and len(after.split()) <= 2 and "." not in after.replace("Mr.", "")
+        untitled = re.sub(rf"\b{_TITLE}(?!\w)", "", after)  # "the Director General of SELEC, Mrs. X"
+        near_after = start >= phrase_end and len(untitled.split()) <= 2 and "." not in untitled
         near_before = phrase_start >= end and len(before.split()) <= 2
         if near_after or near_before:
             best = max(best, 0.2 + 0.2 * run / len(np_stems))

@@ -1,11 +1,9 @@
-"""The fitted answer models: three logistic regressions and two thresholds, saved as JSON (no pickle).
+"""The fitted answer models: two logistic regressions and two thresholds, saved as JSON (no pickle).
 
-- sentence: P(this sentence contains the answer), over SENTENCE_FEATURES;
-- candidate: P(this span is the answer), over CANDIDATE_FEATURES;
-- relevance: P(the best sentence comes from an article that answers the question), over
+- relevance: P(the chosen sentence comes from an article that answers the question), over
   RELEVANCE_FEATURES; below `decline` the engine says the news holds no answer;
-- `bold`: the candidate probability from which the short answer is shown in bold (below it the reply
-  is the supporting sentence alone: "Here is what I found").
+- answer: P(the best typed candidate is the answer), over ANSWER_FEATURES; from `bold` on, the short
+  answer is shown in bold, below it the reply is the supporting sentence alone ("Here is what I found").
 
 `benchmarks/train_answers.py` fits them on the training split of RealTimeQA-silver and writes
 index/answer/weights.json.
@@ -20,10 +18,9 @@ from pathlib import Path
 
 import numpy as np
 
-from index.answer.features import CANDIDATE_FEATURES, SENTENCE_FEATURES
+from index.answer.features import ANSWER_FEATURES, RELEVANCE_FEATURES
 from index.errors import NewsIndexError
 
-RELEVANCE_FEATURES = ("passage_cos", "sentence_cos", "coverage", "phrase", "sentence_p")
 WEIGHTS = Path(__file__).with_name("weights.json")
 
 
@@ -36,12 +33,16 @@ class Logistic:
     scale: np.ndarray
     weights: np.ndarray  # bias first
 
-    def probs(self, rows: Sequence[Sequence[float]]) -> np.ndarray:
-        """Return P(positive) for each row of features."""
+    def scores(self, rows: Sequence[Sequence[float]]) -> np.ndarray:
+        """Return the linear score of each row of features."""
         if not len(rows):
             return np.zeros(0)
         x = (np.asarray(rows, dtype=np.float64) - self.mean) / self.scale
-        return 1.0 / (1.0 + np.exp(-(x @ self.weights[1:] + self.weights[0])))
+        return x @ self.weights[1:] + self.weights[0]
+
+    def probs(self, rows: Sequence[Sequence[float]]) -> np.ndarray:
+        """Return P(positive) for each row of features."""
+        return 1.0 / (1.0 + np.exp(-self.scores(rows)))
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -86,11 +87,10 @@ class Logistic:
 
 @dataclass(frozen=True, slots=True)
 class AnswerModel:
-    """The three models and the two thresholds the engine decides with."""
+    """The two models and the two thresholds the engine decides with."""
 
-    sentence: Logistic
-    candidate: Logistic
     relevance: Logistic
+    answer: Logistic
     bold: float
     decline: float
     provenance: str = ""
@@ -99,9 +99,8 @@ class AnswerModel:
         data = {
             "provenance": self.provenance,
             "thresholds": {"bold": round(self.bold, 4), "decline": round(self.decline, 4)},
-            "sentence": self.sentence.to_dict(),
-            "candidate": self.candidate.to_dict(),
             "relevance": self.relevance.to_dict(),
+            "answer": self.answer.to_dict(),
         }
         path.write_text(json.dumps(data, indent=1) + "\n")
 
@@ -111,9 +110,8 @@ class AnswerModel:
         try:
             data = json.loads(Path(path).read_text())
             return cls(
-                Logistic.from_dict(data["sentence"], SENTENCE_FEATURES),
-                Logistic.from_dict(data["candidate"], CANDIDATE_FEATURES),
                 Logistic.from_dict(data["relevance"], RELEVANCE_FEATURES),
+                Logistic.from_dict(data["answer"], ANSWER_FEATURES),
                 float(data["thresholds"]["bold"]),
                 float(data["thresholds"]["decline"]),
                 str(data.get("provenance", "")),

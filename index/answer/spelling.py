@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 
-from index.text import STOPWORDS, stem
+from index.text import QUESTION_FILLER, STOPWORDS, stem
 
 _WORD = re.compile(r"[A-Za-z]+")
 _QUESTION_WORDS = ("when", "where", "what", "which", "who", "whom", "whose", "why", "how", "did", "does")
@@ -40,7 +40,7 @@ def corrections(
     vocab: list[str] | None = None
     for word in _WORD.findall(question):
         low = word.lower()
-        if len(low) < 4 or low in STOPWORDS or (word.isupper() and len(word) > 1):
+        if len(low) < 4 or low in STOPWORDS or low in QUESTION_FILLER or (word.isupper() and len(word) > 1):
             continue
         nearest_question_word = process.extractOne(low, _QUESTION_WORDS, scorer=OSA.distance, score_cutoff=1)
         if nearest_question_word and low not in _QUESTION_WORDS and not known(stem(low)):
