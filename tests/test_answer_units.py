@@ -87,3 +87,12 @@ def test_the_issues_wrong_bold_answers() -> None:
     assert _best(s, "Who accompanied the minister?") == "Snezhina Marinova"
     heroin = "Following four months exchange of information, the police seized 11 kg of heroin."
     assert _best(heroin, "How many kg of heroin were seized?") == "11 kg"
+
+
+def test_article_support_lifts_an_article_that_several_passages_match() -> None:
+    from index.fusion import article_support
+
+    hits = [Hit(1, 1.0), Hit(2, 0.9), Hit(3, 0.8)]
+    article = {1: "a", 2: "b", 3: "b"}.get
+    assert [h.id for h in article_support(hits, article, weight=0.0)] == [1, 2, 3]
+    assert [h.id for h in article_support(hits, article, weight=0.5)] == [2, 3, 1]

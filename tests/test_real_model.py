@@ -110,7 +110,7 @@ def test_start_reports_a_broken_source(tmp_path: Path) -> None:
     )
     out = subprocess.run(
         [sys.executable, "-m", "bot.cli", "--config", str(config), "start"],
-        input="hello?\n",
+        input="who won the match?\n",
         capture_output=True,
         text=True,
         cwd=ROOT,

@@ -149,7 +149,9 @@ def _quantities(sentence: str, question_stems: set[str]) -> list[Candidate]:
         follower = re.match(r"\s+([A-Za-z\-]+)", sentence[m.end() :])
         weight = 0.3  # a bare number; "24 partners" for "how many partners" is the real thing
         text, end = value, m.end()
-        if set(content_stems(value)) & question_stems:  # its unit is the question's: "11 kg" for "how many kg"
+        if (
+            set(content_stems(value)) & question_stems
+        ):  # its unit is the question's: "11 kg" for "how many kg"
             weight = 1.0
         elif follower and content_stems(follower[1]) and content_stems(follower[1])[0] in question_stems:
             weight = 1.0
