@@ -22,9 +22,9 @@ import time
 from pathlib import Path
 
 import numpy as np
-from common import CACHE, CachedEncoder, canon, distinct, silver, silver_split  # type: ignore[import-not-found]
+from common import CACHE, CachedEncoder, canon, distinct, silver_index, time_asks  # type: ignore[import-not-found]
 
-from index import EncoderConfig, Engine, IndexConfig, SearchConfig, build_index, make_encoder
+from index import Engine, IndexConfig, SearchConfig
 
 
 def evaluate(engine: Engine, questions: list[dict], url_of: dict[str, str]) -> list[dict]:
@@ -98,17 +98,7 @@ def latency_at(size: int, root: Path, encoder: CachedEncoder, questions: list[di
     big = CACHE / f"answers-latency-{size}"
     write_index(big, passages, vectors, layout.articles, kind, encoder.name)
     engine = Engine(big, encoder.inner, SearchConfig())
-    asked = [q["question"] for q in questions]
-    for q in asked[:5]:
-        engine.ask(q)
-    ask_ms, retrieve_ms = [], []
-    for q in asked:
-        t = time.perf_counter()
-        engine.ask(q)
-        ask_ms.append((time.perf_counter() - t) * 1000)
-        t = time.perf_counter()
-        engine.retrieve(engine.data, q, encoder.inner.encode([q])[0])
-        retrieve_ms.append((time.perf_counter() - t) * 1000)
+    ask_ms, retrieve_ms = time_asks(engine, encoder.inner, [q["question"] for q in questions])
     return {
         "passages": len(passages),
         "ask_p50_ms": float(np.percentile(ask_ms, 50)),
@@ -123,12 +113,7 @@ def main() -> None:
     parser.add_argument("--json", type=Path)
     parser.add_argument("--latency-at", type=int, default=0, help="also time ask at this many passages")
     args = parser.parse_args()
-    articles, questions = silver()
-    docs, qs = silver_split(articles, questions)[args.split]
-    encoder = CachedEncoder(make_encoder(EncoderConfig()))
-    root = CACHE / f"silver-{args.split}"
-    build_index(docs, root, encoder, IndexConfig())
-    url_of = {a.id: canon(a.url) for a in docs}
+    docs, qs, encoder, root, url_of = silver_index(args.split)
     engine = Engine(root, encoder.inner, SearchConfig())
     engine.ask("warm up")
     rows = evaluate(engine, qs, url_of)

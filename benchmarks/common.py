@@ -172,3 +172,32 @@ def silver_split(
         "train": ([by_url[u] for u in sorted(train_urls)], train_q),
         "dev": ([by_url[u] for u in sorted(dev_urls)], dev_q),
     }
+
+
+def time_asks(engine: object, encoder: object, asked: list[str]) -> tuple[list[float], list[float]]:
+    """Return the ms of engine.ask and of the retrieval step alone (question embedding included) for each
+    question, after five warm-up questions."""
+    for q in asked[:5]:
+        engine.ask(q)  # type: ignore[attr-defined]
+    ask_ms, retrieve_ms = [], []
+    for q in asked:
+        t = time.perf_counter()
+        engine.ask(q)  # type: ignore[attr-defined]
+        ask_ms.append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        engine.retrieve(engine.data, q, encoder.encode([q])[0])  # type: ignore[attr-defined]
+        retrieve_ms.append((time.perf_counter() - t) * 1000)
+    return ask_ms, retrieve_ms
+
+
+def silver_index(split: str) -> tuple[list[Article], list[dict], CachedEncoder, Path, dict[str, str]]:
+    """Return a RealTimeQA-silver split's articles and questions, the cached encoder, its index root (brought
+    up to date) and each article id's canonical URL."""
+    from index import EncoderConfig, IndexConfig, build_index, make_encoder
+
+    articles, questions = silver()
+    docs, qs = silver_split(articles, questions)[split]
+    encoder = CachedEncoder(make_encoder(EncoderConfig()))
+    root = CACHE / f"silver-{split}"
+    build_index(docs, root, encoder, IndexConfig())
+    return docs, qs, encoder, root, {a.id: canon(a.url) for a in docs}

@@ -25,7 +25,17 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import CACHE, CachedEncoder, canon, distinct, percentiles, realtimeqa, reuters, save_json
+from common import (
+    CACHE,
+    CachedEncoder,
+    canon,
+    distinct,
+    percentiles,
+    realtimeqa,
+    reuters,
+    save_json,
+    time_asks,
+)
 
 from corpus import make_article
 from index import EncoderConfig, Engine, IndexConfig, SearchConfig, build_index, make_encoder
@@ -130,16 +140,7 @@ def one_size(n: int, questions_n: int) -> dict:
     engine = Engine(root, encoder.inner, SearchConfig())
     data = engine.data
     asked = [q["question"] for q in questions[:questions_n]]
-    for q in asked[:5]:
-        engine.ask(q)
-    ask_ms, retrieve_ms = [], []
-    for q in asked:
-        t = time.perf_counter()
-        engine.ask(q)
-        ask_ms.append((time.perf_counter() - t) * 1000)
-        t = time.perf_counter()
-        engine.retrieve(data, q, encoder.inner.encode([q])[0])
-        retrieve_ms.append((time.perf_counter() - t) * 1000)
+    ask_ms, retrieve_ms = time_asks(engine, encoder.inner, asked)
     result["ask_p50_ms"], result["ask_p95_ms"] = (round(v, 1) for v in percentiles(ask_ms))
     result["retrieve_p50_ms"], result["retrieve_p95_ms"] = (round(v, 1) for v in percentiles(retrieve_ms))
     qv = encoder.inner.encode(asked)

@@ -23,9 +23,9 @@ import time
 from pathlib import Path
 
 import numpy as np
-from common import CACHE, CachedEncoder, canon, silver, silver_split  # type: ignore[import-not-found]
+from common import CACHE, canon, silver_index  # type: ignore[import-not-found]
 
-from index import EncoderConfig, Engine, IndexConfig, SearchConfig, build_index, make_encoder
+from index import Engine, IndexConfig, SearchConfig, build_index
 from index.answer.features import ANSWER_FEATURES, RELEVANCE_FEATURES
 from index.answer.model import WEIGHTS, AnswerModel, Logistic
 
@@ -76,12 +76,7 @@ def main() -> None:
     parser.add_argument("--max-declined", type=float, default=0.03, help="answerable questions declined")
     args = parser.parse_args()
     t0 = time.perf_counter()
-    articles, questions = silver()
-    docs, qs = silver_split(articles, questions)["train"]
-    encoder = CachedEncoder(make_encoder(EncoderConfig()))
-    root = CACHE / "silver-train"
-    build_index(docs, root, encoder, IndexConfig())
-    url_of = {a.id: canon(a.url) for a in docs}
+    docs, qs, encoder, root, url_of = silver_index("train")
     config = SearchConfig(min_confidence=0.0)
     engine = Engine(root, encoder, config, model=placeholder())
     readings = read_all(engine, qs, placeholder())

@@ -14,21 +14,16 @@ import dataclasses
 import itertools
 
 import numpy as np
-from common import CACHE, CachedEncoder, canon, distinct, silver, silver_split  # type: ignore[import-not-found]
+from common import canon, distinct, silver_index  # type: ignore[import-not-found]
 
-from index import EncoderConfig, Engine, IndexConfig, SearchConfig, build_index, make_encoder
+from index import Engine, SearchConfig
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--split", choices=["train", "dev"], default="train")
     args = parser.parse_args()
-    articles, questions = silver()
-    docs, qs = silver_split(articles, questions)[args.split]
-    encoder = CachedEncoder(make_encoder(EncoderConfig()))
-    root = CACHE / f"silver-{args.split}"
-    build_index(docs, root, encoder, IndexConfig())
-    url_of = {a.id: canon(a.url) for a in docs}
+    _, qs, encoder, root, url_of = silver_index(args.split)
     engine = Engine(root, encoder.inner, SearchConfig())
     data = engine.data
     qvecs = encoder.inner.encode([q["question"] for q in qs])
