@@ -72,10 +72,12 @@ def cmd_index(app: Newsbot, args: argparse.Namespace) -> int:
     with _progress("embedding") as progress:
         r = app.update_index(rebuild=args.rebuild, progress=progress)
     state = f"version {r.version.name}" if r.version else "already up to date"
-    print(
-        f"{r.added} added, {r.changed} changed, {r.removed} removed, {r.unchanged} unchanged articles; "
-        f"{r.passages} passages ({r.embedded} embedded) in {r.seconds:.1f}s; {state}"
+    articles = (
+        f"rebuilt from scratch: {r.added + r.changed + r.unchanged} articles"  # nothing counts as new
+        if args.rebuild
+        else f"{r.added} added, {r.changed} changed, {r.removed} removed, {r.unchanged} unchanged articles"
     )
+    print(f"{articles}; {r.passages} passages ({r.embedded} embedded) in {r.seconds:.1f}s; {state}")
     return 0
 
 
@@ -175,9 +177,11 @@ def cmd_stats(app: Newsbot, args: argparse.Namespace) -> int:
         print(f"source {h.name}: last success {h.last_success or 'never'}; {state}{backoff}")
     print("deliveries: " + (", ".join(f"{k} {v}" for k, v in sorted(app.outbox.counts().items())) or "none"))
     try:
-        manifest = read_manifest(current_path(app.config.index_path))
+        version = current_path(app.config.index_path)
+        manifest = read_manifest(version)
         print(
-            f"passages: {manifest.passages}\nindex: {manifest.created} ({manifest.model}, {manifest.dense})"
+            f"passages: {manifest.passages}\nindex: version {version.name}, built {manifest.created} "
+            f"({manifest.model}, {manifest.dense})"
         )
     except NewsIndexError as exc:
         print(f"index: {exc}")
@@ -205,9 +209,9 @@ def cmd_health(app: Newsbot, args: argparse.Namespace) -> int:
     else:
         print(f"status: {report['status']}")
         for key in ("store", "index", "deliveries"):
-            print(f"{key}: {report[key]}")
+            print(f"{key}: " + ", ".join(f"{k} {v}" for k, v in report[key].items()))
         for name, state in report["sources"].items():
-            print(f"source {name}: {state}")
+            print(f"source {name}: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in state.items()))
     return {"healthy": 0, "broken": 1, "degraded": 3}[report["status"]]
 
 

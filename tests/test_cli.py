@@ -38,3 +38,35 @@ def test_chat_explains_commands_instead_of_asking_them(
     assert "just type a question" in out.out and "couldn't find" not in out.out.lower()
     assert "Hello!" in out.out
     assert "INFO" not in out.err and "DEBUG" not in out.err  # console commands log warnings only
+
+
+def test_health_reads_as_lines_and_an_empty_store_is_broken(
+    write_config: Callable[..., Path], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    empty = write_config(sources=[{"name": "gone", "type": "jsonl", "path": str(tmp_path / "moved.jsonl")}])
+    main(["--config", str(empty), "ingest", "--no-index"])
+    capsys.readouterr()
+    assert main(["--config", str(empty), "health"]) == 1
+    out = capsys.readouterr().out
+    assert "status: broken" in out and "no articles" in out and "{" not in out
+
+
+def test_stats_names_the_index_version(
+    write_config: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = write_config()
+    assert main(["--config", str(config), "index"]) == 0
+    capsys.readouterr()
+    assert main(["--config", str(config), "stats"]) == 0
+    assert "index: version v-" in capsys.readouterr().out
+
+
+def test_a_rebuild_does_not_call_the_articles_new(
+    write_config: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = write_config()
+    assert main(["--config", str(config), "index"]) == 0
+    assert "16 added" in capsys.readouterr().out
+    assert main(["--config", str(config), "index", "--rebuild"]) == 0
+    out = capsys.readouterr().out
+    assert "rebuilt from scratch: 16 articles" in out and "added" not in out

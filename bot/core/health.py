@@ -16,8 +16,11 @@ def check(app: Newsbot) -> dict[str, Any]:
     broken = False
     try:
         detail = app.store.db.check()
-        report["store"] = {"ok": detail == "ok", "articles": app.store.count(), "detail": detail}
-        broken = detail != "ok"
+        articles = app.store.count()
+        report["store"] = {"ok": detail == "ok" and articles > 0, "articles": articles, "detail": detail}
+        if articles == 0 and detail == "ok":
+            report["store"]["detail"] = "no articles: check the sources (`newsbot ingest` says what fails)"
+        broken = not report["store"]["ok"]
     except Exception as exc:
         report["store"], broken = {"ok": False, "detail": str(exc)}, True
     try:
