@@ -152,7 +152,6 @@ class Engine:
 
     def answer(self, data: IndexData, question: str, *, article_id: str | None = None) -> Answer:
         """Return the extractive answer to a question of fact."""
-        qvec = self.encoder.encode([question])[0]
         if article_id is not None and article_id in data.articles:
             # a follow-up ("when did it happen?") is read in the context of its article's title
             title = data.articles[article_id].title
@@ -163,7 +162,7 @@ class Engine:
             )
             if found.answered:
                 return dataclasses.replace(found, question=question)
-        return self._answer(data, question, qvec)
+        return self._answer(data, question, self.encoder.encode([question])[0])
 
     def _idf(self, data: IndexData, stems: list[str]) -> dict[str, float]:
         n = max(len(data.passages), 1)
@@ -263,19 +262,9 @@ class Engine:
                 break
         out = []
         for aid, pid in order.items():
-            meta = data.articles[aid]
             snippet = sentence if aid == first else split_sentences(data.passages[pid].text)[0]
             score = max(
                 (cosines.get(h.id, 0.0) for h in fused if data.passages[h.id].article_id == aid), default=0.0
             )
-            out.append(
-                Source(
-                    article_id=aid,
-                    title=meta.title,
-                    date=meta.published,
-                    url=meta.url,
-                    snippet=snippet,
-                    score=round(score, 3),
-                )
-            )
+            out.append(Source.of(data.articles[aid], snippet=snippet, score=round(score, 3)))
         return tuple(out)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Literal
 
+from index.manifest import ArticleMeta
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Source:
@@ -16,6 +18,18 @@ class Source:
     url: str
     snippet: str
     score: float
+
+    @classmethod
+    def of(cls, meta: ArticleMeta, *, snippet: str, score: float) -> Source:
+        """Return the citation of an indexed article."""
+        return cls(
+            article_id=meta.id,
+            title=meta.title,
+            date=meta.published,
+            url=meta.url,
+            snippet=snippet,
+            score=score,
+        )
 
 
 Kind = Literal[

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -28,6 +30,14 @@ class IndexData:
     delta: DeltaSegment
     tombstones: frozenset[int]
     bm25_stats: BM25Stats
+    _derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def derived(self, name: str, compute: Callable[[IndexData], Any]) -> Any:
+        """Return compute(self), computed once for this version (a new version starts afresh); two
+        threads asking at once may both compute it, and either result is kept."""
+        if name not in self._derived:
+            self._derived[name] = compute(self)
+        return self._derived[name]
 
     def passages_of(self, article_id: str) -> list[Passage]:
         """Return an article's live passages in order."""
@@ -62,8 +72,8 @@ class IndexData:
         return merge([main, delta], k, drop=self.tombstones)
 
     def vocabulary(self) -> list[str]:
-        """Return every stem indexed (main and delta)."""
-        return sorted(set(self.bm25.vocabulary()) | set(self.delta.df))
+        """Return every stem indexed (main and delta), sorted."""
+        return self.derived("vocabulary", lambda d: sorted(set(d.bm25.vocabulary()) | set(d.delta.df)))
 
     def document_frequency(self, stems: list[str]) -> dict[str, int]:
         """Return in how many passages each stem occurs (main + delta)."""

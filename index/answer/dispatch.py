@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import threading
 from typing import Protocol
 
 import numpy as np
@@ -38,11 +37,6 @@ class Engine(Protocol):
     def answer(self, data: IndexData, question: str, *, article_id: str | None = None) -> Answer: ...
 
 
-_ACRONYMS: dict[object, dict[str, tuple[str, int]]] = {}
-_VOCABULARY: dict[object, list[str]] = {}
-_ACRONYMS_LOCK = threading.Lock()  # guards both caches
-
-
 def _simple(question: str, kind: Kind, lead: str, sources: tuple[Source, ...] = ()) -> Answer:
     return Answer(
         question=question,
@@ -56,16 +50,8 @@ def _simple(question: str, kind: Kind, lead: str, sources: tuple[Source, ...] = 
     )
 
 
-def _source(data: IndexData, article_id: str, snippet: str, score: float = 1.0) -> Source:
-    meta = data.articles[article_id]
-    return Source(
-        article_id=article_id,
-        title=meta.title,
-        date=meta.published,
-        url=meta.url,
-        snippet=snippet,
-        score=score,
-    )
+def _source(data: IndexData, article_id: str, snippet: str) -> Source:
+    return Source.of(data.articles[article_id], snippet=snippet, score=1.0)
 
 
 def _lead_sentence(data: IndexData, article_id: str) -> str:
@@ -120,11 +106,8 @@ def expansion(engine: Engine, data: IndexData, question: str) -> Answer | None:
     q = classify(question)
     if q.type is not AnswerType.EXPANSION or not q.focus:
         return None
-    with _ACRONYMS_LOCK:
-        if data.path not in _ACRONYMS:
-            _ACRONYMS.clear()  # one index version at a time
-            _ACRONYMS[data.path] = mine_acronyms(data.passages.values())
-        found = _ACRONYMS[data.path].get(q.focus.replace(" ", "")) or _ACRONYMS[data.path].get(q.focus)
+    acronyms = data.derived("acronyms", lambda d: mine_acronyms(d.passages.values()))
+    found = acronyms.get(q.focus.replace(" ", "")) or acronyms.get(q.focus)
     if not found or found[1] not in data.passages:
         return None
     long, pid = found
@@ -148,14 +131,7 @@ def spelled(engine: Engine, data: IndexData, question: str) -> str:
     def known(stem: str) -> bool:
         return data.document_frequency([stem])[stem] > 0
 
-    def vocabulary() -> list[str]:
-        with _ACRONYMS_LOCK:
-            if data.path not in _VOCABULARY:
-                _VOCABULARY.clear()  # one index version at a time
-                _VOCABULARY[data.path] = data.vocabulary()
-            return _VOCABULARY[data.path]
-
-    fixes = corrections(question, known=known, vocabulary=vocabulary, frequency=data.document_frequency)
+    fixes = corrections(question, known=known, vocabulary=data.vocabulary, frequency=data.document_frequency)
     if not fixes:
         return question
     stems = " ".join(fixes.values())
