@@ -36,9 +36,29 @@ class Command:
     menu: bool = True  # listed in the client's command menu
 
 
+def help_text() -> str:
+    """Return /help, written from the table."""
+
+    def line(c: Command) -> str:
+        return f"/{c.name}{' ' + c.usage if c.usage else ''} — {c.help}"
+
+    everyone = [line(c) for c in COMMANDS if not c.admin and c.name not in ("start", "help")]
+    admins = [line(c) for c in COMMANDS if c.admin]
+    return (
+        "Send me any question about the news (in groups: mention me, reply to me, or use /ask), or ask for "
+        "“latest news”, “news about …”, “summarize …”.\nReply to one of my answers or news alerts to ask "
+        "about that article.\n\n" + "\n".join(everyone) + "\n\nAdmins:\n" + "\n".join(admins)
+    )
+
+
+async def on_help(update: Update, context: BotContext, message: Message) -> None:
+    """List the commands."""
+    await message.reply_text(help_text())
+
+
 COMMANDS: tuple[Command, ...] = (
     Command(name="start", handler=chat.on_start, usage="", help="what I do"),
-    Command(name="help", handler=lambda u, c, m: on_help(u, c, m), usage="", help="how to use me"),
+    Command(name="help", handler=on_help, usage="", help="how to use me"),
     Command(name="ask", handler=questions.on_ask, usage="QUESTION", help="ask a question (in groups)"),
     Command(name="latest", handler=chat.on_latest, usage="[n]", help="the newest articles"),
     Command(name="subscribe", handler=chat.on_subscribe, usage="[topic]", help="get new articles (all, or about a topic)"),
@@ -75,26 +95,6 @@ async def guarded(command: Command, update: Update, context: BotContext) -> None
         await admin.ask_leader(message, context, command.leader(context))
         return
     await command.handler(update, context, message)
-
-
-def help_text() -> str:
-    """Return /help, written from the table."""
-
-    def line(c: Command) -> str:
-        return f"/{c.name}{' ' + c.usage if c.usage else ''} — {c.help}"
-
-    everyone = [line(c) for c in COMMANDS if not c.admin and c.name not in ("start", "help")]
-    admins = [line(c) for c in COMMANDS if c.admin]
-    return (
-        "Send me any question about the news (in groups: mention me, reply to me, or use /ask), or ask for "
-        "“latest news”, “news about …”, “summarize …”.\nReply to one of my answers or news alerts to ask "
-        "about that article.\n\n" + "\n".join(everyone) + "\n\nAdmins:\n" + "\n".join(admins)
-    )
-
-
-async def on_help(update: Update, context: BotContext, message: Message) -> None:
-    """List the commands."""
-    await message.reply_text(help_text())
 
 
 def menu() -> list[BotCommand]:
