@@ -20,16 +20,29 @@ def from_mapping(cls: type[T], data: object, where: str = "") -> T:
     if not isinstance(data, dict):
         raise ConfigError(f"{label}: expected a mapping of keys to values, got {type(data).__name__}")
     hints = typing.get_type_hints(cls)
+    flat: set[str] = set()
+    split = getattr(cls, "typed_fields", None)
+    if split is not None:  # fields typed by the data itself, written beside the others (a source's options)
+        data, extra = _checked(lambda: split(data), where, label, list(data))
+        hints, flat = {**hints, **extra}, set(extra)
     names = [f.name for f in dataclasses.fields(cls) if f.init]  # type: ignore[arg-type]
     for key in data:
-        if key not in names:
+        if key not in names or (key in flat and not isinstance(data[key], dict)):
             raise ConfigError(f"{_join(where, str(key))}: unknown key (known keys: {', '.join(names)})")
-    values = {key: _coerce(hints[key], value, _join(where, key)) for key, value in data.items()}
+    values = {
+        key: _coerce(hints[key], value, where if key in flat else _join(where, key))
+        for key, value in data.items()
+    }
+    return _checked(lambda: cls(**values), where, label, names)
+
+
+def _checked(make: Any, where: str, label: str, names: list[str]) -> Any:
+    """Return make(); a "field: reason" error from a dataclass's own checks names the key."""
     try:
-        return cls(**values)
+        return make()
     except (TypeError, ValueError) as exc:
         field, sep, reason = str(exc).partition(": ")
-        if sep and field in names:  # a range check of the dataclass itself: "name: must be ..."
+        if sep and field in names:
             raise ConfigError(f"{_join(where, field)}: {reason}") from exc
         raise ConfigError(f"{label}: {exc}") from exc
 

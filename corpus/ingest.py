@@ -14,8 +14,8 @@ from corpus.database import Tx
 from corpus.errors import CorpusError
 from corpus.fetch import Fetcher
 from corpus.health import SourceStates
-from corpus.loaders import LOCAL_TYPES, SourceConfig, load_source
-from corpus.loaders.web import NotModified, load_remote
+from corpus.loaders import Context, SourceConfig, load_source
+from corpus.loaders.web import NotModified
 from corpus.store import Store, UpsertResult
 
 log = logging.getLogger(__name__)
@@ -69,15 +69,13 @@ def ingest_sources(
             )
             continue
         try:
-            if source.type in LOCAL_TYPES and source.path:
-                articles = load_source(source, base_dir=base_dir)
-            else:
-                articles = load_remote(
-                    source.type, source.url, source=source.name, fetcher=fetcher,
-                    validators=states.validators(source.name),
-                    remember=lambda v, name=source.name: states.remember(name, v),
-                    max_articles=source.max_articles, link_pattern=source.link_pattern, full_text=source.full_text,
-                )  # fmt: skip
+            context = Context(
+                base_dir=base_dir,
+                fetcher=fetcher,
+                validators=states.validators(source.name),
+                remember=lambda v, name=source.name: states.remember(name, v),
+            )
+            articles = load_source(source, context)
         except NotModified:
             states.succeeded(source.name, now())
             reports.append(SourceReport(source.name, not_modified=True))
@@ -87,10 +85,10 @@ def ingest_sources(
             states.failed(source.name, str(exc), now())
             reports.append(SourceReport(source.name, error=str(exc)))
             continue
-        prune = source.name if source.type in LOCAL_TYPES and source.path else None
+        prune = source.name if source.local else None
         hook = (lambda db, result, arts=articles: within(db, result, arts)) if within else None
         result = store.upsert(articles, prune_source=prune, within=hook)
         states.succeeded(source.name, now())
-        reports.append(SourceReport(source.name, len(result.added), len(result.changed), len(result.removed),
-                                    len(result.unchanged), len(result.duplicates)))  # fmt: skip
+        counts = (result.added, result.changed, result.removed, result.unchanged, result.duplicates)
+        reports.append(SourceReport(source.name, *map(len, counts)))
     return reports

@@ -1,60 +1,82 @@
-"""Source loaders, one module per kind of source, behind `load_source`."""
+"""Source loaders: one module per kind of source, each declaring a `KIND`; `KINDS` is their table."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Literal
+from typing import Any
 
 from corpus.article import Article
 from corpus.errors import SourceError
+from corpus.loaders import feed, html, jsonl, listing, markdown, textpage
+from corpus.loaders.kind import Context, NoOptions, SourceKind
 
-SourceType = Literal["textpage", "markdown", "jsonl", "feed", "html", "listing"]
-LOCAL_TYPES = {"textpage", "markdown", "jsonl"}
+KINDS: dict[str, SourceKind] = {
+    kind.name: kind for kind in (textpage.KIND, markdown.KIND, jsonl.KIND, feed.KIND, html.KIND, listing.KIND)
+}
+_COMMON = ("name", "type", "path", "url")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SourceConfig:
-    """One configured news source: a local `path`, or a `url` to fetch.
-
-    feed: RSS/Atom; html: one article page; listing: a news index page whose article links are followed
-    (those matching `link_pattern`, a regex, if given); textpage: a plain-text news page (a file or URL).
-    """
+    """One configured news source: its name, its kind (`type`, a key of KINDS), a local `path` or a `url`,
+    and the kind's own `options` (written beside the other keys in config.yaml)."""
 
     name: str
-    type: SourceType
+    type: str
     path: str = ""
     url: str = ""
-    max_articles: int = 50
-    link_pattern: str = ""
-    full_text: bool = False  # feed: fetch each entry's page for the whole article
+    options: Any = None  # an instance of KINDS[type].options; None: its defaults
 
     def __post_init__(self) -> None:
-        if not self.path and not self.url:
-            raise ValueError(f"source {self.name!r} needs a path or a url")
-        if not self.path and self.type in ("markdown", "jsonl"):
-            raise ValueError(f"source {self.name!r}: type {self.type} needs a path")
-        if not self.url and self.type in ("feed", "html", "listing"):
-            raise ValueError(f"source {self.name!r}: type {self.type} needs a url")
+        kind = kind_of(self.type)
+        if self.options is None:
+            object.__setattr__(self, "options", kind.options())
+        elif not isinstance(self.options, kind.options):
+            raise ValueError(f"options: expected {kind.options.__name__}, got {type(self.options).__name__}")
+        if not any(getattr(self, where) for where in kind.reads):
+            raise ValueError(f"source {self.name!r}: type {self.type} needs a {' or a '.join(kind.reads)}")
+
+    @property
+    def local(self) -> bool:
+        """Return True for a source read from a path: a snapshot, whose vanished articles are removed."""
+        return bool(self.path) and "path" in kind_of(self.type).reads
+
+    @classmethod
+    def typed_fields(cls, data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, type]]:
+        """Move a mapping's kind-specific keys under "options" and return the options' type (config parsing)."""
+        kind = kind_of(data.get("type"))
+        common = {k: v for k, v in data.items() if k in _COMMON}
+        extra = {k: v for k, v in data.items() if k not in _COMMON}
+        if kind.options is NoOptions:
+            for key in extra:
+                raise ValueError(f"{key}: unknown key (type {kind.name} takes {', '.join(_COMMON)})")
+            return common, {}
+        return {**common, "options": extra}, {"options": kind.options}
 
 
-def load_source(config: SourceConfig, *, base_dir: Path = Path(".")) -> list[Article]:
-    """Load all articles of a source; relative paths are taken from base_dir."""
-    path = Path(config.path)
-    if not path.is_absolute():
-        path = base_dir / path
-    if not path.exists():
-        raise SourceError(f"source {config.name!r}: {path} does not exist")
-    if config.type == "textpage":
-        from corpus.loaders.textpage import load_textpage
+def kind_of(name: object) -> SourceKind:
+    """Return the registered kind called name; the ValueError names the known ones."""
+    if not isinstance(name, str) or name not in KINDS:
+        raise ValueError(f"type: must be one of {', '.join(map(repr, KINDS))}, got {name!r}")
+    return KINDS[name]
 
-        return load_textpage(path, source=config.name, url=config.url)
-    if config.type == "markdown":
-        from corpus.loaders.markdown import load_markdown_dir
 
-        return load_markdown_dir(path, source=config.name)
-    if config.type == "jsonl":
-        from corpus.loaders.jsonl import load_jsonl
+def load_source(config: SourceConfig, context: Context | None = None) -> list[Article]:
+    """Load all articles of a source (a remote one raises web.NotModified after a 304)."""
+    context = context or Context()
+    if config.local:
+        path = context.path(config)
+        if not path.exists():
+            raise SourceError(f"source {config.name!r}: {path} does not exist")
+    elif context.fetcher is None:
+        raise SourceError(f"source {config.name!r}: a URL source needs a fetcher")
+    return KINDS[config.type].load(config, context)
 
-        return load_jsonl(path, source=config.name)
-    raise SourceError(f"source {config.name!r}: unknown type {config.type!r}")
+
+def option_names(kind: SourceKind) -> list[str]:
+    """Return the names of a kind's own settings."""
+    return [f.name for f in dataclasses.fields(kind.options)]
+
+
+__all__ = ["KINDS", "Context", "SourceConfig", "SourceKind", "kind_of", "load_source", "option_names"]

@@ -6,10 +6,15 @@ import gzip
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from corpus.article import Article, make_article
 from corpus.dates import first_full_date, parse_date
 from corpus.errors import SourceError
+from corpus.loaders.kind import Context, SourceKind
+
+if TYPE_CHECKING:
+    from corpus.loaders import SourceConfig
 
 
 def iter_jsonl(path: Path, *, source: str) -> Iterator[Article]:
@@ -47,3 +52,13 @@ def _article(line: str, *, source: str, where: str) -> Article:
 def load_jsonl(path: Path, *, source: str) -> list[Article]:
     """Load every article of a JSON Lines file."""
     return list(iter_jsonl(path, source=source))
+
+
+def load(config: SourceConfig, context: Context) -> list[Article]:
+    """Read the source's path."""
+    return load_jsonl(context.path(config), source=config.name)
+
+
+KIND = SourceKind(
+    name="jsonl", reads=("path",), load=load, help="JSON Lines, one {title, date, url, text} object a line"
+)

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
 from corpus.article import Article, make_article
 from corpus.dates import first_full_date, parse_date
 from corpus.errors import SourceError
+from corpus.loaders.kind import Context, SourceKind
+
+if TYPE_CHECKING:
+    from corpus.loaders import SourceConfig
 
 _FRONT = re.compile(r"\A---\s*\n(?P<meta>.*?)\n---\s*(?:\n|\Z)(?P<body>.*)\Z", re.S)
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
@@ -62,3 +67,13 @@ def load_markdown_dir(path: Path, *, source: str) -> list[Article]:
         raise SourceError(f"source {source!r}: {path} is not a folder")
     files = sorted(p for p in path.rglob("*.md") if p.is_file())
     return [load_markdown_file(f, source=source, root=path) for f in files]
+
+
+def load(config: SourceConfig, context: Context) -> list[Article]:
+    """Read the source's path."""
+    return load_markdown_dir(context.path(config), source=config.name)
+
+
+KIND = SourceKind(
+    name="markdown", reads=("path",), load=load, help="a folder of .md files with YAML front matter"
+)

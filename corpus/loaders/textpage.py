@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from corpus.article import Article, make_article, slugify
 from corpus.dates import first_full_date
 from corpus.errors import SourceError
+from corpus.loaders.kind import Context, SourceKind
+
+if TYPE_CHECKING:
+    from corpus.loaders import SourceConfig
 
 _READ_MORE = re.compile(r"\[\s*read more\s*\]|\bread more\s*[»›>]+", re.I)
 _TERMINAL = tuple(".!?…:;,")
@@ -84,3 +89,20 @@ def articles_from_page(text: str, *, source: str, url: str = "", where: str = ""
             )
         )
     return articles
+
+
+def load(config: SourceConfig, context: Context) -> list[Article]:
+    """Read the page from its path (a snapshot) or fetch it from its URL."""
+    if config.local:
+        return load_textpage(context.path(config), source=config.name, url=config.url)
+    from corpus.loaders.web import decode, fetch
+
+    result = fetch(config, context)
+    articles = articles_from_page(decode(result), source=config.name, url=config.url)
+    context.remember(result.validators)
+    return articles
+
+
+KIND = SourceKind(
+    name="textpage", reads=("path", "url"), load=load, help="a plain-text news page, split at its headlines"
+)

@@ -1,19 +1,21 @@
-"""Remote sources: RSS/Atom feeds, article pages, news listing pages, and plain-text pages over HTTP."""
+"""What the remote kinds of source share: a conditional fetch, the body decoded, an article page extracted."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import xml.sax
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from corpus.article import Article, make_article
 from corpus.canonical import canonical_url
 from corpus.dates import first_full_date
 from corpus.errors import SourceError
-from corpus.fetch import Fetcher, FetchError, FetchResult, Validators
-from corpus.htmltext import extract_article, html_to_text, page_links
-from corpus.loaders.textpage import articles_from_page
+from corpus.fetch import Fetcher, FetchResult
+from corpus.htmltext import extract_article
+from corpus.loaders.kind import Context
+
+if TYPE_CHECKING:
+    from corpus.loaders import SourceConfig
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +24,18 @@ class NotModified(Exception):
     """The source answered 304: nothing to do."""
 
 
-def _decode(result: FetchResult) -> str:
+def fetch(config: SourceConfig, context: Context) -> FetchResult:
+    """GET the source's URL with its last validators; raise NotModified after a 304."""
+    if context.fetcher is None:
+        raise SourceError(f"source {config.name!r}: a URL source needs a fetcher")
+    result = context.fetcher.get(config.url, context.validators)
+    if result.not_modified:
+        raise NotModified(config.url)
+    return result
+
+
+def decode(result: FetchResult) -> str:
+    """Return a response's body as text, in its declared charset (UTF-8 otherwise)."""
     charset = "utf-8"
     if "charset=" in result.content_type:
         charset = result.content_type.split("charset=")[-1].split(";")[0].strip() or "utf-8"
@@ -32,11 +45,10 @@ def _decode(result: FetchResult) -> str:
         return result.body.decode("utf-8", errors="replace")
 
 
-def _page_article(fetcher: Fetcher, url: str, *, source: str) -> Article | None:
-    result = fetcher.get(url)
-    found = extract_article(_decode(result), result.url)
+def article_in(result: FetchResult, *, source: str) -> Article | None:
+    """Return the article extracted from an HTML page (title, date, text), or None if it has none."""
+    found = extract_article(decode(result), result.url)
     if found is None:
-        log.info("no article text at %s", url)
         return None
     link = canonical_url(found.url or result.url)
     published = found.date if isinstance(found.date, dt.date) else first_full_date(found.text)
@@ -45,93 +57,9 @@ def _page_article(fetcher: Fetcher, url: str, *, source: str) -> Article | None:
     )
 
 
-def parse_feed(body: bytes, *, source: str, max_articles: int) -> list[Article]:
-    """Return the entries of an RSS or Atom document as articles (summary or content as body)."""
-    import feedparser
-
-    parsed = feedparser.parse(body)
-    problem = parsed.get("bozo_exception")
-    if parsed.bozo and (not parsed.entries or isinstance(problem, xml.sax.SAXException)):
-        raise SourceError(f"source {source!r}: malformed feed: {problem}")
-    if not parsed.get("version") and not parsed.entries:
-        raise SourceError(f"source {source!r}: not an RSS or Atom feed")
-    articles = []
-    for entry in parsed.entries[:max_articles]:
-        title = html_to_text(entry.get("title", "")).strip()
-        content = entry.get("content") or []
-        markup = content[0].get("value", "") if content else entry.get("summary", "")
-        body = html_to_text(markup)
-        link = canonical_url(entry.get("link", "")) if entry.get("link") else ""
-        stamp = entry.get("published_parsed") or entry.get("updated_parsed")
-        published = dt.date(*stamp[:3]) if stamp else first_full_date(body)
-        if not title or not body:
-            continue
-        articles.append(make_article(title=title, body=body, source=source, url=link, published=published,
-                                     key=link or entry.get("id") or title))  # fmt: skip
-    return articles
-
-
-def load_remote(
-    kind: str,
-    url: str,
-    *,
-    source: str,
-    fetcher: Fetcher,
-    validators: Validators,
-    remember: Callable[[Validators], None],
-    max_articles: int = 50,
-    link_pattern: str = "",
-    full_text: bool = False,
-) -> list[Article]:
-    """Fetch and parse one remote source; raise NotModified after a 304."""
-    result = fetcher.get(url, validators)
-    if result.not_modified:
-        raise NotModified(url)
-    if kind == "feed":
-        articles = parse_feed(result.body, source=source, max_articles=max_articles)
-        if full_text:
-            articles = [_full_text(fetcher, a) for a in articles]
-    elif kind == "html":
-        found = _page_article_from(result, source=source)
-        articles = [found] if found else []
-    elif kind == "listing":
-        articles = []
-        for link in page_links(_decode(result), result.url, pattern=link_pattern, limit=max_articles):
-            try:
-                page = _page_article(fetcher, link, source=source)
-            except FetchError as exc:
-                log.warning("source %s: skipping %s: %s", source, link, exc)
-                continue
-            if page:
-                articles.append(page)
-    elif kind == "textpage":
-        articles = articles_from_page(_decode(result), source=source, url=url)
-    else:
-        raise SourceError(f"source {source!r}: type {kind!r} cannot be fetched from a URL")
-    remember(result.validators)
-    return articles
-
-
-def _page_article_from(result: FetchResult, *, source: str) -> Article | None:
-    found = extract_article(_decode(result), result.url)
-    if found is None:
-        raise SourceError(f"source {source!r}: no article text found at {result.url}")
-    link = canonical_url(found.url or result.url)
-    published = found.date if isinstance(found.date, dt.date) else first_full_date(found.text)
-    return make_article(
-        title=found.title, body=found.text, source=source, url=link, published=published, key=link
-    )
-
-
-def _full_text(fetcher: Fetcher, article: Article) -> Article:
-    if not article.url:
-        return article
-    try:
-        page = _page_article(fetcher, article.url, source=article.source)
-    except FetchError as exc:
-        log.info("keeping the feed summary of %s: %s", article.url, exc)
-        return article
-    if page is None or len(page.body) <= len(article.body):
-        return article
-    return make_article(title=article.title, body=page.body, source=article.source, url=article.url,
-                        published=article.published or page.published, key=article.url)  # fmt: skip
+def page_article(fetcher: Fetcher, url: str, *, source: str) -> Article | None:
+    """Fetch one article page and extract it (None, logged, when it holds no article text)."""
+    article = article_in(fetcher.get(url), source=source)
+    if article is None:
+        log.info("no article text at %s", url)
+    return article

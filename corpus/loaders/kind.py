@@ -1,0 +1,52 @@
+"""What every kind of source declares: its name, where it reads from, its own options, and `load()`.
+
+A loader module defines one `KIND = SourceKind(...)`; `corpus.loaders.KINDS` lists the modules. Adding a
+kind of source is one new module and one line in that table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from corpus.article import Article
+from corpus.fetch import Fetcher, Validators
+
+if TYPE_CHECKING:
+    from corpus.loaders import SourceConfig
+
+Location = Literal["path", "url"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Context:
+    """What a loader may use: the folder relative paths are taken from, and for URLs the fetcher and the
+    source's last validators (`remember` stores new ones once the response was parsed)."""
+
+    base_dir: Path = Path(".")
+    fetcher: Fetcher | None = None
+    validators: Validators = field(default_factory=Validators)
+    remember: Callable[[Validators], None] = lambda validators: None
+
+    def path(self, config: SourceConfig) -> Path:
+        """Return the source's path, relative ones taken from base_dir."""
+        path = Path(config.path).expanduser()
+        return path if path.is_absolute() else self.base_dir / path
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NoOptions:
+    """A kind of source without settings of its own."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SourceKind:
+    """One kind of source. A source with a `path` is a local snapshot (articles gone from it are removed)."""
+
+    name: str
+    reads: tuple[Location, ...]  # where it can read from: ("path",), ("url",) or both
+    load: Callable[[SourceConfig, Context], list[Article]]
+    options: type = NoOptions  # a frozen dataclass of the kind's own settings, validated in __post_init__
+    help: str = ""  # one line for `newsbot sources` and the docs
