@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -73,6 +74,29 @@ def test_feeds_pages_listings_and_text_pages(site: NewsSite, write_config: Calla
     )
     assert "/about" not in {p for p, _ in site.requests}
     assert "Official visit to Central Asian Regional Information and Coordination Centre (CARICC)" in by_title
+    app.close()
+
+
+def test_json_feed_items_are_articles(site: NewsSite, write_config: Callable[..., Path]) -> None:
+    items = [
+        {"id": "1", "url": site.url("/news/port?utm_source=json"), "title": "Port reopens",
+         "content_html": f"<p>{STORY}</p>", "date_published": "2024-03-05T10:00:00+01:00"},
+        {"id": "2", "title": "Bridge closed", "content_text": "On 2 April 2024 the bridge closed for repairs."},
+        {"id": "3", "title": "No text"},
+    ]  # fmt: skip
+    feed = {"version": "https://jsonfeed.org/version/1.1", "title": "Desk", "items": items}
+    site.routes["/feed.json"] = Route(json.dumps(feed).encode(), "application/feed+json")
+    site.routes["/not.json"] = Route(b'{"items": []}', "application/json")
+    app = _app(write_config, [{"name": "desk", "type": "jsonfeed", "url": site.url("/feed.json"), "max_articles": 5},
+                              {"name": "odd", "type": "jsonfeed", "url": site.url("/not.json")}])  # fmt: skip
+    reports = {r.source: r for r in app.ingest()}
+    assert reports["desk"].added == 2 and reports["odd"].error and "not a JSON Feed" in reports["odd"].error
+    by_title = {a.title: a for a in app.store.articles()}
+    port = by_title["Port reopens"]
+    assert port.url == canonical_url(site.url("/news/port")) and port.published == dt.date(2024, 3, 5)
+    assert port.body.startswith("The port of Varna") and by_title["Bridge closed"].published == dt.date(
+        2024, 4, 2
+    )
     app.close()
 
 

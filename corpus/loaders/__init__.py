@@ -8,11 +8,12 @@ from typing import Any
 
 from corpus.article import Article
 from corpus.errors import SourceError
-from corpus.loaders import feed, html, jsonl, listing, markdown, textpage
+from corpus.loaders import feed, html, jsonfeed, jsonl, listing, markdown, textpage
 from corpus.loaders.kind import Context, NoOptions, SourceKind
 
 KINDS: dict[str, SourceKind] = {
-    kind.name: kind for kind in (textpage.KIND, markdown.KIND, jsonl.KIND, feed.KIND, html.KIND, listing.KIND)
+    kind.name: kind
+    for kind in (textpage.KIND, markdown.KIND, jsonl.KIND, feed.KIND, jsonfeed.KIND, html.KIND, listing.KIND)
 }
 _COMMON = ("name", "type", "path", "url")
 
