@@ -35,18 +35,37 @@ async def main(users: int, total: int, model: str) -> None:
     fake = FakeBotApi()
     await fake.start()
     config_path = tmp / "config.yaml"
-    config_path.write_text(yaml.safe_dump({
-        "data_dir": str(tmp / "data"),
-        "sources": [{"name": "selec", "type": "textpage", "path": str(ROOT / "corpus/bundled/selec-news-2018.txt"),
-                     "url": "https://www.selec.org/news"}],
-        "telegram": {"api_url": fake.base_url, "poll_timeout": 1, "questions_per_minute": 1000},
-        "index": {"encoder": {"model": model}},
-        "log_level": "WARNING",
-    }))  # fmt: skip
+    config_path.write_text(
+        yaml.safe_dump(
+            {
+                "data_dir": str(tmp / "data"),
+                "sources": [
+                    {
+                        "name": "selec",
+                        "type": "textpage",
+                        "path": str(ROOT / "corpus/bundled/selec-news-2018.txt"),
+                        "url": "https://www.selec.org/news",
+                    }
+                ],
+                "telegram": {"api_url": fake.base_url, "poll_timeout": 1, "questions_per_minute": 1000},
+                "index": {"encoder": {"model": model}},
+                "log_level": "WARNING",
+            }
+        )
+    )
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": fake.token, "HF_HUB_OFFLINE": "1"}
-    bot = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot.cli", "--config", str(config_path), "run",
-                                               cwd=ROOT, env=env, stdout=asyncio.subprocess.DEVNULL,
-                                               stderr=asyncio.subprocess.DEVNULL)  # fmt: skip
+    bot = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.cli",
+        "--config",
+        str(config_path),
+        "run",
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
     try:
         await ask_in_turn(fake, 1, QUESTIONS[:3], [])  # warm-up (and waits for the model to load)
         latencies: list[float] = []

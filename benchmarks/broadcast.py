@@ -35,12 +35,18 @@ from tests.newsserver import NewsSite, Route, rss, serve  # noqa: E402
 
 def config_file(tmp: Path, fake: FakeBotApi, sources: list[dict], model: str) -> Path:
     path = tmp / "config.yaml"
-    path.write_text(yaml.safe_dump({
-        "data_dir": str(tmp / "data"), "sources": sources,
-        "index": {"encoder": {"model": model}},
-        "ingest": {"interval_minutes": 0, "allow_private_addresses": True},
-        "telegram": {"api_url": fake.base_url, "poll_timeout": 1}, "log_level": "WARNING",
-    }))  # fmt: skip
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "data_dir": str(tmp / "data"),
+                "sources": sources,
+                "index": {"encoder": {"model": model}},
+                "ingest": {"interval_minutes": 0, "allow_private_addresses": True},
+                "telegram": {"api_url": fake.base_url, "poll_timeout": 1},
+                "log_level": "WARNING",
+            }
+        )
+    )
     return path
 
 
@@ -62,8 +68,10 @@ async def broadcast(subscribers: int) -> None:
             report = await deliver_pending(application.bot, app)
         wall = time.monotonic() - started
     await fake.stop()
-    print(f"broadcast: {report.sent} messages to {subscribers} subscribers in {wall:.1f}s = "
-          f"{report.sent / wall:.1f} messages/s (AIORateLimiter: 30/s overall)")  # fmt: skip
+    print(
+        f"broadcast: {report.sent} messages to {subscribers} subscribers in {wall:.1f}s = "
+        f"{report.sent / wall:.1f} messages/s (AIORateLimiter: 30/s overall)"
+    )
 
 
 async def freshness() -> None:
@@ -71,15 +79,24 @@ async def freshness() -> None:
     fake = FakeBotApi()
     await fake.start()
     with serve(NewsSite()) as site:
-        old = {"title": "Port reopens", "link": site.url("/port"),
-               "description": "On 5 March 2024 the port of Varna reopened after a storm closed it for three days."}  # fmt: skip
+        old = {
+            "title": "Port reopens",
+            "link": site.url("/port"),
+            "description": "On 5 March 2024 the port of Varna reopened after a storm closed it for three days.",
+        }
         site.routes["/rss"] = Route(rss([old]), etag='"1"')
-        config = load_config(config_file(tmp, fake, [{"name": "desk", "type": "feed", "url": site.url("/rss")}],
-                                         "all-MiniLM-L6-v2"))  # fmt: skip
+        config = load_config(
+            config_file(
+                tmp, fake, [{"name": "desk", "type": "feed", "url": site.url("/rss")}], "all-MiniLM-L6-v2"
+            )
+        )
         async with running(config, fake) as application:
             app = services(application).app
-            new = {"title": "Cigarettes seized", "link": site.url("/cig"),
-                   "description": "On 9 March 2024 customs officers in Burgas seized 12 tonnes of counterfeit cigarettes."}  # fmt: skip
+            new = {
+                "title": "Cigarettes seized",
+                "link": site.url("/cig"),
+                "description": "On 9 March 2024 customs officers in Burgas seized 12 tonnes of counterfeit cigarettes.",
+            }
             site.routes["/rss"] = Route(rss([old, new]), etag='"2"')
             started = time.monotonic()
             context = SimpleNamespace(bot=application.bot, application=application)  # what the job reads

@@ -24,12 +24,17 @@ RESULTS = ROOT / "benchmarks" / "results"  # git-ignored
 
 
 QUESTIONS = [  # over the bundled SELEC corpus; the last one is unanswerable
-    "when did SELEC visit CARICC", "who coordinates the anti-fraud task force",
-    "When did the ambassador of Belarus visit SELEC headquarters?", "Who represented SELEC at the ministerial forum in Tirana?",
-    "What does OCTA SEE stand for?", "Which operation won first place for the second semester of 2017?",
-    "Who accompanied the Bulgarian minister of interior on his visit?", "Who is the General Police Director of Serbia?",
-    "How many partners does SELEC have in total?", "What is the weather in Bucharest today?",
-]  # fmt: skip
+    "when did SELEC visit CARICC",
+    "who coordinates the anti-fraud task force",
+    "When did the ambassador of Belarus visit SELEC headquarters?",
+    "Who represented SELEC at the ministerial forum in Tirana?",
+    "What does OCTA SEE stand for?",
+    "Which operation won first place for the second semester of 2017?",
+    "Who accompanied the Bulgarian minister of interior on his visit?",
+    "Who is the General Police Director of Serbia?",
+    "How many partners does SELEC have in total?",
+    "What is the weather in Bucharest today?",
+]
 
 
 async def ask_in_turn(fake, chat_id: int, questions: list[str], latencies: list[float]) -> None:
@@ -97,8 +102,10 @@ class CachedEncoder:
             self.compute_seconds += time.perf_counter() - t
             self.computed += len(missing)
             with self._db:
-                self._db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)",
-                                     [(keys[i], vectors[j].astype(np.float32).tobytes()) for j, i in enumerate(missing)])  # fmt: skip
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO vectors VALUES (?, ?)",
+                    [(keys[i], vectors[j].astype(np.float32).tobytes()) for j, i in enumerate(missing)],
+                )
             for j, i in enumerate(missing):
                 found[keys[i]] = vectors[j]
         elif progress:

@@ -37,19 +37,30 @@ from corpus import Store  # noqa: E402
 from tests.pg import URL_ENV, fresh_schema  # noqa: E402
 from tests.replicas import ADMIN, add_article, cluster  # noqa: E402
 
-SELEC = {"name": "selec", "type": "textpage", "path": str(ROOT / "corpus/bundled/selec-news-2018.txt"),
-         "url": "https://www.selec.org/news"}  # fmt: skip
+SELEC = {
+    "name": "selec",
+    "type": "textpage",
+    "path": str(ROOT / "corpus/bundled/selec-news-2018.txt"),
+    "url": "https://www.selec.org/news",
+}
 
 
 async def broadcast(replicas: int, subscribers: int, rate: float) -> str:
     with fresh_schema() as url, tempfile.TemporaryDirectory() as tmp:
-        async with cluster(Path(tmp), url, replicas=replicas, telegram={"max_messages_per_second": rate},
-                           articles=[("Harbour reopens", "The harbour reopened on 4 May 2024.")]) as group:  # fmt: skip
+        async with cluster(
+            Path(tmp),
+            url,
+            replicas=replicas,
+            telegram={"max_messages_per_second": rate},
+            articles=[("Harbour reopens", "The harbour reopened on 4 May 2024.")],
+        ) as group:
             with Store(url) as store:
                 BotState(store)
                 with store.transaction() as tx:
-                    tx.executemany("INSERT INTO subscriptions VALUES (?, '', 'x')",
-                                   [(10_000 + i,) for i in range(subscribers)])  # fmt: skip
+                    tx.executemany(
+                        "INSERT INTO subscriptions VALUES (?, '', 'x')",
+                        [(10_000 + i,) for i in range(subscribers)],
+                    )
             await group.leader()
             add_article(
                 group.source, 1, "Grain deal signed", "The grain export deal was signed on 6 May 2024."
@@ -70,15 +81,18 @@ async def broadcast(replicas: int, subscribers: int, rate: float) -> str:
                     f"broadcast {replicas} replica(s) @ {rate:g}/s: only {len(alerts)}/{subscribers} arrived"
                 )
             span = max(alerts) - min(alerts)
-            return (f"broadcast, {replicas} replica(s), limiter {rate:g} msg/s: {len(alerts)} alerts to {len(chats)} chats "
-                    f"in {span:.1f}s = {(len(alerts) - 1) / span:.1f} msg/s (first alert {min(alerts) - asked:.1f}s after "
-                    f"/ingest, last {max(alerts) - asked:.1f}s)")  # fmt: skip
+            return (
+                f"broadcast, {replicas} replica(s), limiter {rate:g} msg/s: {len(alerts)} alerts to {len(chats)} chats "
+                f"in {span:.1f}s = {(len(alerts) - 1) / span:.1f} msg/s (first alert {min(alerts) - asked:.1f}s after "
+                f"/ingest, last {max(alerts) - asked:.1f}s)"
+            )
 
 
 async def questions(replicas: int, users: int, total: int, model: str) -> str:
     with fresh_schema() as url, tempfile.TemporaryDirectory() as tmp:
-        async with cluster(Path(tmp), url, replicas=replicas, sources=[SELEC], model=model,
-                           log_level="WARNING") as group:  # fmt: skip
+        async with cluster(
+            Path(tmp), url, replicas=replicas, sources=[SELEC], model=model, log_level="WARNING"
+        ) as group:
             for w in range(3 * replicas):  # warm-up: the balancer sends each replica some; models load
                 await ask_in_turn(group.fake, 1 + w, QUESTIONS[:1], [])
             latencies: list[float] = []
@@ -92,9 +106,11 @@ async def questions(replicas: int, users: int, total: int, model: str) -> str:
             wall = time.monotonic() - started
             spread = sorted(group.balancer.forwarded.values())
     ms = np.array(latencies) * 1000
-    return (f"questions, {replicas} replica(s): {len(ms)} from {users} users in {wall:.1f}s = {len(ms) / wall:.1f} "
-            f"answered/s; p50 {np.percentile(ms, 50):.0f} ms, p95 {np.percentile(ms, 95):.0f} ms; updates per "
-            f"replica {spread}")  # fmt: skip
+    return (
+        f"questions, {replicas} replica(s): {len(ms)} from {users} users in {wall:.1f}s = {len(ms) / wall:.1f} "
+        f"answered/s; p50 {np.percentile(ms, 50):.0f} ms, p95 {np.percentile(ms, 95):.0f} ms; updates per "
+        f"replica {spread}"
+    )
 
 
 async def main(args: argparse.Namespace) -> None:

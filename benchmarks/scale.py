@@ -55,8 +55,14 @@ def real_passages() -> tuple[list[Passage], dict[str, ArticleMeta], list[dict]]:
     for a in articles:
         made = make_passages(a, first_id=len(passages))
         passages.extend(made)
-        metas[a.id] = ArticleMeta(id=a.id, title=a.title, url=a.url, source=a.source, hash=a.hash,
-                                  published=a.published.isoformat() if a.published else None)  # fmt: skip
+        metas[a.id] = ArticleMeta(
+            id=a.id,
+            title=a.title,
+            url=a.url,
+            source=a.source,
+            hash=a.hash,
+            published=a.published.isoformat() if a.published else None,
+        )
     return passages, metas, questions
 
 
@@ -101,17 +107,38 @@ def write_index(
     config = IndexConfig()
     ids = np.array([p.id for p in passages], dtype=np.int64)
     t0 = time.perf_counter()
-    dense = DenseIndex.build(ids, vectors, kind=kind, hnsw_m=config.hnsw_m,  # type: ignore[arg-type]
-                             ef_construction=config.hnsw_ef_construction, ef_search=config.ef_search)  # fmt: skip
+    dense = DenseIndex.build(
+        ids,
+        vectors,
+        kind=kind,
+        hnsw_m=config.hnsw_m,  # type: ignore[arg-type]
+        ef_construction=config.hnsw_ef_construction,
+        ef_search=config.ef_search,
+    )
     t1 = time.perf_counter()
     bm25 = BM25Index.build(ids, [p.indexed_text for p in passages])
     t2 = time.perf_counter()
     used = {p.article_id for p in passages}
-    manifest = Manifest(format=FORMAT, model=model, dim=vectors.shape[1], dense=kind, passages=len(passages),
-                        articles=len(used), corpus_hash="bench", created="bench", next_id=len(passages),
-                        main_passages=len(passages))  # fmt: skip
-    version = write_version(root, manifest=manifest, articles={a: metas[a] for a in used}, main=(passages, dense, bm25),
-                            delta=([], np.zeros((0, vectors.shape[1]), np.float32)), tombstones=set())  # fmt: skip
+    manifest = Manifest(
+        format=FORMAT,
+        model=model,
+        dim=vectors.shape[1],
+        dense=kind,
+        passages=len(passages),
+        articles=len(used),
+        corpus_hash="bench",
+        created="bench",
+        next_id=len(passages),
+        main_passages=len(passages),
+    )
+    version = write_version(
+        root,
+        manifest=manifest,
+        articles={a: metas[a] for a in used},
+        main=(passages, dense, bm25),
+        delta=([], np.zeros((0, vectors.shape[1]), np.float32)),
+        tombstones=set(),
+    )
     t3 = time.perf_counter()
     return dense, {"dense": t1 - t0, "bm25": t2 - t1, "write": t3 - t2, "total": t3 - t0}, version
 
@@ -132,10 +159,18 @@ def one_size(n: int, questions_n: int) -> dict:
     root = CACHE / f"scale-{n}"
     dense, took, version = write_index(root, passages, vectors, metas, kind, encoder.name)
     disk_mb = sum(f.stat().st_size for f in version.rglob("*") if f.is_file()) / 2**20
-    result = {"size": len(passages), "real_passages": min(real, n), "synthesised": max(0, n - real), "dense": kind,
-              "build_dense_s": round(took["dense"], 1), "build_bm25_s": round(took["bm25"], 1),
-              "write_s": round(took["write"], 1), "build_total_s": round(took["total"], 1),
-              "build_passages_per_s": round(n / took["total"]), "disk_mb": round(disk_mb)}  # fmt: skip
+    result = {
+        "size": len(passages),
+        "real_passages": min(real, n),
+        "synthesised": max(0, n - real),
+        "dense": kind,
+        "build_dense_s": round(took["dense"], 1),
+        "build_bm25_s": round(took["bm25"], 1),
+        "write_s": round(took["write"], 1),
+        "build_total_s": round(took["total"], 1),
+        "build_passages_per_s": round(n / took["total"]),
+        "disk_mb": round(disk_mb),
+    }
 
     engine = Engine(root, encoder.inner, SearchConfig())
     data = engine.data
@@ -157,8 +192,12 @@ def one_size(n: int, questions_n: int) -> dict:
     else:
         result["recall_at_10"] = 1.0
     if 50_000 <= n <= 200_000:  # one added article at this size: the delta path
-        article = make_article(title="Port of Varna reopens", body="On 5 March 2024 the port of Varna reopened. " * 20,
-                               source="bench", url="https://bench.test/varna")  # fmt: skip
+        article = make_article(
+            title="Port of Varna reopens",
+            body="On 5 March 2024 the port of Varna reopened. " * 20,
+            source="bench",
+            url="https://bench.test/varna",
+        )
         from corpus import Article
 
         keep = [
@@ -224,8 +263,11 @@ def quality(questions_n: int) -> dict:
     root = CACHE / "quality"
     build_index(articles, root, encoder, IndexConfig())
     base = SearchConfig()
-    variants = {"bm25": dataclasses.replace(base, dense_weight=0.0), "dense": dataclasses.replace(base, bm25_weight=0.0),
-                "rrf (newsbot)": base}  # fmt: skip
+    variants = {
+        "bm25": dataclasses.replace(base, dense_weight=0.0),
+        "dense": dataclasses.replace(base, bm25_weight=0.0),
+        "rrf (newsbot)": base,
+    }
     out = {}
     for name, cfg in variants.items():
         engine = Engine(root, encoder.inner, dataclasses.replace(cfg, min_confidence=0.0))
@@ -288,9 +330,11 @@ def txtai_side_by_side(n: int, questions_n: int) -> dict:
         engine.ask(q["question"])
         ms.append((time.perf_counter() - t) * 1000)
     out["newsbot"]["ask_p50_ms"] = round(percentiles(ms)[0], 1)
-    out["ratios newsbot/txtai"] = {k: round(out["newsbot"][k] / out["txtai"][k], 2)
-                                   for k in ("build_s", "search_p50_ms", "search_p95_ms", "recall@1", "recall@5")
-                                   if out["txtai"].get(k)}  # fmt: skip
+    out["ratios newsbot/txtai"] = {
+        k: round(out["newsbot"][k] / out["txtai"][k], 2)
+        for k in ("build_s", "search_p50_ms", "search_p95_ms", "recall@1", "recall@5")
+        if out["txtai"].get(k)
+    }
     out["questions"] = len(asked)
     return out
 
@@ -336,15 +380,23 @@ def main() -> None:
     t = time.perf_counter()
     vectors_for(passages, encoder)
     if encoder.computed:
-        results["embed_real"] = {"passages": encoder.computed, "seconds": round(encoder.compute_seconds, 1),
-                                 "passages_per_s": round(encoder.computed / encoder.compute_seconds, 1)}  # fmt: skip
+        results["embed_real"] = {
+            "passages": encoder.computed,
+            "seconds": round(encoder.compute_seconds, 1),
+            "passages_per_s": round(encoder.computed / encoder.compute_seconds, 1),
+        }
     print(f"real passages: {len(passages)} ({time.perf_counter() - t:.0f}s, {encoder.computed} embedded now)")
     results["embedding_throughput"] = embedding_throughput()
     print("embedding throughput:", results["embedding_throughput"])
     rows = []
     for n in [int(s) for s in args.sizes.split(",")]:
-        out = subprocess.run([sys.executable, __file__, "--one", str(n), "--questions", str(args.questions)],
-                             capture_output=True, text=True, env={**os.environ, "HF_HUB_OFFLINE": "1"}, check=True)  # fmt: skip
+        out = subprocess.run(
+            [sys.executable, __file__, "--one", str(n), "--questions", str(args.questions)],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "HF_HUB_OFFLINE": "1"},
+            check=True,
+        )
         rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
         print(json.dumps(rows[-1]))
     results["sizes"] = rows
@@ -364,9 +416,11 @@ def _print_tables(r: dict) -> None:
     )
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for s in r["sizes"]:
-        print(f"| {s['size']:,} | {s['synthesised']:,} | {s['dense']} | {s['build_total_s']} | {s['build_passages_per_s']:,} | "
-              f"{s['disk_mb']} | {s['peak_rss_mb']} | {s['ask_p50_ms']}/{s['ask_p95_ms']} | {s['retrieve_p50_ms']} | "
-              f"{s['recall_at_10']} | {s.get('add_one_article_s', '')} |")  # fmt: skip
+        print(
+            f"| {s['size']:,} | {s['synthesised']:,} | {s['dense']} | {s['build_total_s']} | {s['build_passages_per_s']:,} | "
+            f"{s['disk_mb']} | {s['peak_rss_mb']} | {s['ask_p50_ms']}/{s['ask_p95_ms']} | {s['retrieve_p50_ms']} | "
+            f"{s['recall_at_10']} | {s.get('add_one_article_s', '')} |"
+        )
 
 
 if __name__ == "__main__":

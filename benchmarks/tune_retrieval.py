@@ -48,8 +48,11 @@ def main() -> None:
             r1 += bool(ranked[:1]) and ranked[0] in gold
             r5 += bool(gold & set(ranked[:5]))
         rows.append((fusion, k, dense_w, article_w, candidates, r1 / len(qs), r5 / len(qs)))
-        print(f"{fusion:5} k={k:3d} dense={dense_w:.1f} article={article_w:.1f} cand={candidates:3d}  "
-              f"R@1 {r1 / len(qs):.3f}  R@5 {r5 / len(qs):.3f}", flush=True)  # fmt: skip
+        print(
+            f"{fusion:5} k={k:3d} dense={dense_w:.1f} article={article_w:.1f} cand={candidates:3d}  "
+            f"R@1 {r1 / len(qs):.3f}  R@5 {r5 / len(qs):.3f}",
+            flush=True,
+        )
     best = max(rows, key=lambda r: (r[5], r[6]))
     print(
         "best by R@1 then R@5:",

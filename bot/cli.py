@@ -228,11 +228,17 @@ def cmd_migrate(app: Newsbot, args: argparse.Namespace) -> int:
     with open_database(args.to) as target:
         BotState(Store(target))  # the target gets every table at the current schema version
         with tqdm(desc="copying", unit="row", file=sys.stderr, dynamic_ncols=True) as bar:
-            copied = copy_tables(app.store.db, target, [*schema.TABLES, *bot_schema.TABLES],
-                                 progress=lambda table, n: bar.update(n))  # fmt: skip
+            copied = copy_tables(
+                app.store.db,
+                target,
+                [*schema.TABLES, *bot_schema.TABLES],
+                progress=lambda table, n: bar.update(n),
+            )
     print(", ".join(f"{table} {n}" for table, n in copied.items()))
-    print(f"copied {app.store.db.url} into {redact_url(args.to)}; to use it, set storage.url in "
-          f"config.yaml or NEWSBOT_DATABASE_URL (the index directory stays where it is)")  # fmt: skip
+    print(
+        f"copied {app.store.db.url} into {redact_url(args.to)}; to use it, set storage.url in "
+        f"config.yaml or NEWSBOT_DATABASE_URL (the index directory stays where it is)"
+    )
     return 0
 
 

@@ -5,8 +5,24 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 _TRACKING_PREFIXES = ("utm_", "mc_", "pk_", "ga_")
-_TRACKING = {"fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "ref", "ref_src", "cmpid",
-             "ocid", "smid", "sr_share", "at_medium", "at_campaign", "rss", "feature"}  # fmt: skip
+_TRACKING = {
+    "fbclid",
+    "gclid",
+    "dclid",
+    "msclkid",
+    "yclid",
+    "igshid",
+    "ref",
+    "ref_src",
+    "cmpid",
+    "ocid",
+    "smid",
+    "sr_share",
+    "at_medium",
+    "at_campaign",
+    "rss",
+    "feature",
+}
 
 
 def canonical_url(url: str) -> str:
@@ -20,7 +36,10 @@ def canonical_url(url: str) -> str:
         (parts.scheme == "http" and parts.port == 80) or (parts.scheme == "https" and parts.port == 443)
     ):
         host = f"{host}:{parts.port}"
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-             if not k.lower().startswith(_TRACKING_PREFIXES) and k.lower() not in _TRACKING]  # fmt: skip
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not k.lower().startswith(_TRACKING_PREFIXES) and k.lower() not in _TRACKING
+    ]
     path = parts.path.rstrip("/") or "/"
     return urlunsplit((parts.scheme.lower(), host, path, urlencode(sorted(query)), ""))

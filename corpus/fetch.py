@@ -78,8 +78,11 @@ def check_url(url: str, *, allow_private: bool) -> None:
     for info in infos:
         address = ipaddress.ip_address(info[4][0])
         if not address.is_global or address.is_multicast:
-            raise FetchError(f"{url}: {host} is a local or private address ({address}); set "
-                             "ingest.allow_private_addresses to fetch it", permanent=True)  # fmt: skip
+            raise FetchError(
+                f"{url}: {host} is a local or private address ({address}); set "
+                "ingest.allow_private_addresses to fetch it",
+                permanent=True,
+            )
 
 
 class Fetcher:

@@ -62,8 +62,11 @@ class SourceStates:
         """Record a successful pass (clears failures and backoff)."""
         with self.store.transaction() as db:
             self._ensure(db, name)
-            db.execute("UPDATE source_state SET last_success=?, last_attempt=?, failures=0, last_error=NULL, "
-                       "next_attempt=NULL WHERE name=?", (_iso(now), _iso(now), name))  # fmt: skip
+            db.execute(
+                "UPDATE source_state SET last_success=?, last_attempt=?, failures=0, last_error=NULL, "
+                "next_attempt=NULL WHERE name=?",
+                (_iso(now), _iso(now), name),
+            )
 
     def failed(self, name: str, error: str, now: dt.datetime) -> None:
         """Record a failure; from the second in a row the source is backed off exponentially."""
@@ -72,12 +75,16 @@ class SourceStates:
             failures = db.execute("SELECT failures FROM source_state WHERE name=?", (name,)).fetchone()[0] + 1
             wait = min(self.max_backoff_s, self.base_backoff_s * 2 ** (failures - 2)) if failures >= 2 else 0
             retry = _iso(now + dt.timedelta(seconds=wait)) if wait else None
-            db.execute("UPDATE source_state SET last_attempt=?, failures=?, last_error=?, next_attempt=? WHERE name=?",
-                       (_iso(now), failures, error[:500], retry, name))  # fmt: skip
+            db.execute(
+                "UPDATE source_state SET last_attempt=?, failures=?, last_error=?, next_attempt=? WHERE name=?",
+                (_iso(now), failures, error[:500], retry, name),
+            )
 
     def all(self) -> list[SourceHealth]:
         """Return every source's health."""
         with self.store.transaction() as db:
-            rows = db.execute("SELECT name, last_success, last_attempt, failures, last_error, next_attempt "
-                              "FROM source_state ORDER BY name").fetchall()  # fmt: skip
+            rows = db.execute(
+                "SELECT name, last_success, last_attempt, failures, last_error, next_attempt "
+                "FROM source_state ORDER BY name"
+            ).fetchall()
         return [SourceHealth(*r) for r in rows]

@@ -117,8 +117,9 @@ def build_index(
         next_id = previous.manifest.next_id if previous else 0
         new_passages: list[Passage] = []
         for article in [*added, *changed]:
-            made = make_passages(article, first_id=next_id, max_words=config.passage_words,
-                                 overlap=config.overlap_sentences)  # fmt: skip
+            made = make_passages(
+                article, first_id=next_id, max_words=config.passage_words, overlap=config.overlap_sentences
+            )
             new_passages.extend(made)
             next_id += len(made)
         vectors = _embed(encoder, new_passages, progress)
@@ -139,8 +140,11 @@ def build_index(
         delta_ids = previous.delta_ids - dropped if previous else set()
         tombstones = (set(previous.tombstones) | (dropped - previous.delta_ids)) if previous else set()
         grow = len(delta_ids) + len(new_passages) + len(tombstones)
-        compact = (previous is None or previous.manifest.dense != kind
-                   or grow > config.compact_fraction * max(main_size, 1))  # fmt: skip
+        compact = (
+            previous is None
+            or previous.manifest.dense != kind
+            or grow > config.compact_fraction * max(main_size, 1)
+        )
 
         if compact:
             ids, vecs = (
@@ -180,16 +184,41 @@ def build_index(
             main, delta, main_count = previous.path, (delta_passages, delta_vectors), main_size
 
         manifest = Manifest(
-            format=FORMAT, model=encoder.name, dim=encoder.dim, dense=kind, passages=len(live), articles=len(metas),
+            format=FORMAT,
+            model=encoder.name,
+            dim=encoder.dim,
+            dense=kind,
+            passages=len(live),
+            articles=len(metas),
             corpus_hash=corpus_hash({aid: a.hash for aid, a in by_id.items()}),
-            created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), next_id=next_id,
-            main_passages=main_count, delta_passages=len(delta[0]), tombstones=len(tombstones),
-        )  # fmt: skip
+            created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            next_id=next_id,
+            main_passages=main_count,
+            delta_passages=len(delta[0]),
+            tombstones=len(tombstones),
+        )
         version = write_version(
             root, manifest=manifest, articles=metas, main=main, delta=delta, tombstones=tombstones
         )
         seconds = time.perf_counter() - started
-        log.info("index %s: +%d ~%d -%d articles, %d passages embedded in %.1fs%s", version.name, len(added),
-                 len(changed), len(removed), len(new_passages), seconds, " (compacted)" if compact else "")  # fmt: skip
-        return BuildReport(len(added), len(changed), len(removed), unchanged, len(live), len(new_passages), seconds,
-                           version, compact)  # fmt: skip
+        log.info(
+            "index %s: +%d ~%d -%d articles, %d passages embedded in %.1fs%s",
+            version.name,
+            len(added),
+            len(changed),
+            len(removed),
+            len(new_passages),
+            seconds,
+            " (compacted)" if compact else "",
+        )
+        return BuildReport(
+            len(added),
+            len(changed),
+            len(removed),
+            unchanged,
+            len(live),
+            len(new_passages),
+            seconds,
+            version,
+            compact,
+        )

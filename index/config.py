@@ -24,8 +24,15 @@ class IndexConfig:
     compact_fraction: float = 0.1  # rebuild the main segment when delta + removals exceed this share
 
     def __post_init__(self) -> None:
-        at_least(self, passage_words=10, overlap_sentences=0, hnsw_threshold=1, hnsw_m=2,
-                 hnsw_ef_construction=1, ef_search=1)  # fmt: skip
+        at_least(
+            self,
+            passage_words=10,
+            overlap_sentences=0,
+            hnsw_threshold=1,
+            hnsw_m=2,
+            hnsw_ef_construction=1,
+            ef_search=1,
+        )
         within(self, compact_fraction=(0.0, 1.0))
 
 
@@ -50,8 +57,9 @@ class SearchConfig:
     bm25_numba_from: int = 200_000  # main-segment passages from which BM25 scores with numba
 
     def __post_init__(self) -> None:
-        at_least(self, candidates=1, rrf_k=1, sources=1, answer_passages=1, max_question_chars=1,
-                 bm25_numba_from=0)  # fmt: skip
+        at_least(
+            self, candidates=1, rrf_k=1, sources=1, answer_passages=1, max_question_chars=1, bm25_numba_from=0
+        )
         at_least(self, dense_weight=0.0, bm25_weight=0.0, article_weight=0.0)
         within(self, min_confidence=(0.0, 1.0))
         if self.bold_confidence is not None:

@@ -81,8 +81,19 @@ def _fsync_tree(path: Path) -> None:
 def _write_passages(path: Path, passages: list[Passage]) -> None:
     with open(path, "w", encoding="utf-8") as out:
         for p in passages:
-            out.write(json.dumps({"id": p.id, "article_id": p.article_id, "ordinal": p.ordinal,
-                                  "title": p.title, "text": p.text}, ensure_ascii=False) + "\n")  # fmt: skip
+            out.write(
+                json.dumps(
+                    {
+                        "id": p.id,
+                        "article_id": p.article_id,
+                        "ordinal": p.ordinal,
+                        "title": p.title,
+                        "text": p.text,
+                    },
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
 
 
 def _read_passages(path: Path) -> list[Passage]:
@@ -235,11 +246,22 @@ def load_layout(path: Path, *, model: str | None = None) -> Layout:
     except Exception as exc:
         raise IndexCorruptError(f"index {path}: cannot read its files ({exc}); {REBUILD_HINT}") from exc
     passages = {p.id: p for p in [*main_passages, *delta_passages] if p.id not in tombstones}
-    if (len(main_passages) != manifest.main_passages or len(delta_passages) != len(vectors)
-            or len(passages) != manifest.passages):  # fmt: skip
+    if (
+        len(main_passages) != manifest.main_passages
+        or len(delta_passages) != len(vectors)
+        or len(passages) != manifest.passages
+    ):
         raise IndexCorruptError(f"index {path}: passage counts disagree with the manifest; {REBUILD_HINT}")
-    return Layout(manifest=manifest, path=path, articles=articles, passages=passages, main_passages=main_passages,
-                  delta_passages=delta_passages, delta_vectors=vectors, tombstones=tombstones)  # fmt: skip
+    return Layout(
+        manifest=manifest,
+        path=path,
+        articles=articles,
+        passages=passages,
+        main_passages=main_passages,
+        delta_passages=delta_passages,
+        delta_vectors=vectors,
+        tombstones=tombstones,
+    )
 
 
 def load_version(path: Path, *, model: str | None = None, ef_search: int, bm25_numba_from: int) -> IndexData:
@@ -254,8 +276,20 @@ def load_version(path: Path, *, model: str | None = None, ef_search: int, bm25_n
         raise IndexCorruptError(f"index {path}: cannot read its files ({exc}); {REBUILD_HINT}") from exc
     if len(dense) != manifest.main_passages or dense.dim != manifest.dim:
         raise IndexCorruptError(f"index {path}: passage counts disagree with the manifest; {REBUILD_HINT}")
-    delta = DeltaSegment(np.array([p.id for p in layout.delta_passages], dtype=np.int64), layout.delta_vectors,
-                         [p.indexed_text for p in layout.delta_passages])  # fmt: skip
+    delta = DeltaSegment(
+        np.array([p.id for p in layout.delta_passages], dtype=np.int64),
+        layout.delta_vectors,
+        [p.indexed_text for p in layout.delta_passages],
+    )
     stats = BM25Stats(n_docs=manifest.main_passages, avgdl=bm25.avgdl, k1=bm25.k1, b=bm25.b)
-    return IndexData(manifest=manifest, path=path, passages=layout.passages, articles=layout.articles, dense=dense,
-                     bm25=bm25, delta=delta, tombstones=layout.tombstones, bm25_stats=stats)  # fmt: skip
+    return IndexData(
+        manifest=manifest,
+        path=path,
+        passages=layout.passages,
+        articles=layout.articles,
+        dense=dense,
+        bm25=bm25,
+        delta=delta,
+        tombstones=layout.tombstones,
+        bm25_stats=stats,
+    )

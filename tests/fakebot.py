@@ -21,8 +21,24 @@ from aiohttp import web
 
 BOT_ID = 4242
 BOT_USERNAME = "newsbot_test_bot"
-ALLOWED_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre",
-                "tg-spoiler", "span", "blockquote", "tg-emoji"}  # fmt: skip
+ALLOWED_TAGS = {
+    "b",
+    "strong",
+    "i",
+    "em",
+    "u",
+    "ins",
+    "s",
+    "strike",
+    "del",
+    "a",
+    "code",
+    "pre",
+    "tg-spoiler",
+    "span",
+    "blockquote",
+    "tg-emoji",
+}
 _ENTITY = re.compile(r"&(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
 _TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)((?:\s+[\w-]+(?:=\"[^\"]*\"|='[^']*'|=[^\s>]+)?)*)\s*>")
 
@@ -229,10 +245,15 @@ class FakeBotApi:
         user_id = user_id if user_id is not None else chat_id
         message_id = self._new_message_id(chat_id)
         msg: dict[str, Any] = {
-            "message_id": message_id, "date": int(time.time()),
-            "chat": {"id": chat_id, "type": chat_type, **({"title": "Group"} if chat_type != "private" else {"first_name": "U"})},
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": {
+                "id": chat_id,
+                "type": chat_type,
+                **({"title": "Group"} if chat_type != "private" else {"first_name": "U"}),
+            },
             "from": {"id": user_id, "is_bot": False, "first_name": f"User{user_id}"},
-        }  # fmt: skip
+        }
         if text:
             msg["text"] = text
             entities = []
@@ -244,21 +265,34 @@ class FakeBotApi:
                 msg["entities"] = entities
         if reply_to is not None:
             msg["reply_to_message"] = {
-                "message_id": reply_to.message_id, "date": int(time.time()), "text": reply_to.text,
-                "chat": msg["chat"], "from": {"id": BOT_ID, "is_bot": True, "first_name": "News", "username": BOT_USERNAME},
-            }  # fmt: skip
+                "message_id": reply_to.message_id,
+                "date": int(time.time()),
+                "text": reply_to.text,
+                "chat": msg["chat"],
+                "from": {"id": BOT_ID, "is_bot": True, "first_name": "News", "username": BOT_USERNAME},
+            }
         msg.update(extra or {})
         await self.push({"edited_message" if edited else "message": msg})
         return message_id
 
     async def press(self, sent: Sent, data: str, *, user_id: int | None = None) -> None:
         """Queue a press on an inline button of a message the bot sent."""
-        await self.push({"callback_query": {
-            "id": str(time.monotonic_ns()), "chat_instance": "ci", "data": data,
-            "from": {"id": user_id or sent.chat_id, "is_bot": False, "first_name": "U"},
-            "message": {"message_id": sent.message_id, "date": int(time.time()), "text": sent.text,
-                        "chat": {"id": sent.chat_id, "type": "private", "first_name": "U"}},
-        }})  # fmt: skip
+        await self.push(
+            {
+                "callback_query": {
+                    "id": str(time.monotonic_ns()),
+                    "chat_instance": "ci",
+                    "data": data,
+                    "from": {"id": user_id or sent.chat_id, "is_bot": False, "first_name": "U"},
+                    "message": {
+                        "message_id": sent.message_id,
+                        "date": int(time.time()),
+                        "text": sent.text,
+                        "chat": {"id": sent.chat_id, "type": "private", "first_name": "U"},
+                    },
+                }
+            }
+        )
 
     async def wait_sent(
         self, predicate: Callable[[Sent], bool], *, timeout: float = 20.0, count: int = 1
@@ -318,16 +352,26 @@ class FakeBotApi:
             if chat_id in self.blocked:
                 raise ApiError(403, "Forbidden: bot was blocked by the user")
             if chat_id in self.migrated:
-                raise ApiError(400, "Bad Request: group chat was upgraded to a supergroup chat",
-                               {"migrate_to_chat_id": self.migrated[chat_id]})  # fmt: skip
+                raise ApiError(
+                    400,
+                    "Bad Request: group chat was upgraded to a supergroup chat",
+                    {"migrate_to_chat_id": self.migrated[chat_id]},
+                )
         for inj in self._injected:
             if inj.method == method and inj.times > 0 and (inj.chat_id is None or inj.chat_id == chat_id):
                 inj.times -= 1
                 raise inj.error
 
     async def api_getMe(self, params: dict[str, Any]) -> dict[str, Any]:
-        return {"id": BOT_ID, "is_bot": True, "first_name": "News", "username": BOT_USERNAME,
-                "can_join_groups": True, "can_read_all_group_messages": False, "supports_inline_queries": False}  # fmt: skip
+        return {
+            "id": BOT_ID,
+            "is_bot": True,
+            "first_name": "News",
+            "username": BOT_USERNAME,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
 
     async def api_deleteWebhook(self, params: dict[str, Any]) -> bool:
         self.webhook = None
@@ -388,8 +432,14 @@ class FakeBotApi:
         reply = params.get("reply_parameters")
         reply_to = json.loads(reply).get("message_id") if isinstance(reply, str) else None
         async with self._changed:
-            sent = Sent(chat_id, self._new_message_id(chat_id), text, params.get("parse_mode"),
-                        json.loads(markup) if isinstance(markup, str) else markup, reply_to)  # fmt: skip
+            sent = Sent(
+                chat_id,
+                self._new_message_id(chat_id),
+                text,
+                params.get("parse_mode"),
+                json.loads(markup) if isinstance(markup, str) else markup,
+                reply_to,
+            )
             self.sent.append(sent)
             self._changed.notify_all()
         return self._message_json(sent)
@@ -401,8 +451,11 @@ class FakeBotApi:
             for sent in self.sent:
                 if sent.chat_id == chat_id and sent.message_id == message_id:
                     if sent.text == text:
-                        raise ApiError(400, "Bad Request: message is not modified: specified new message content "
-                                            "and reply markup are exactly the same as a current content and reply markup of the message")  # fmt: skip
+                        raise ApiError(
+                            400,
+                            "Bad Request: message is not modified: specified new message content "
+                            "and reply markup are exactly the same as a current content and reply markup of the message",
+                        )
                     sent.edits.append(sent.text)
                     sent.text = text
                     self._changed.notify_all()
@@ -418,6 +471,10 @@ class FakeBotApi:
         return True
 
     def _message_json(self, sent: Sent) -> dict[str, Any]:
-        return {"message_id": sent.message_id, "date": int(time.time()), "text": sent.text,
-                "chat": {"id": sent.chat_id, "type": "private" if sent.chat_id > 0 else "supergroup"},
-                "from": {"id": BOT_ID, "is_bot": True, "first_name": "News", "username": BOT_USERNAME}}  # fmt: skip
+        return {
+            "message_id": sent.message_id,
+            "date": int(time.time()),
+            "text": sent.text,
+            "chat": {"id": sent.chat_id, "type": "private" if sent.chat_id > 0 else "supergroup"},
+            "from": {"id": BOT_ID, "is_bot": True, "first_name": "News", "username": BOT_USERNAME},
+        }

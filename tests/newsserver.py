@@ -92,8 +92,10 @@ def rss(items: list[dict[str, str]], title: str = "Desk news") -> bytes:
         f"<description><![CDATA[{i['description']}]]></description><pubDate>{i.get('pubDate', 'Tue, 05 Mar 2024 10:00:00 GMT')}</pubDate></item>"
         for i in items
     )
-    return (f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>{title}</title>'
-            f"<link>http://example.test/</link><description>d</description>{entries}</channel></rss>").encode()  # fmt: skip
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>{title}</title>'
+        f"<link>http://example.test/</link><description>d</description>{entries}</channel></rss>"
+    ).encode()
 
 
 def atom(entries: list[dict[str, str]]) -> bytes:
@@ -103,13 +105,17 @@ def atom(entries: list[dict[str, str]]) -> bytes:
         f'<updated>{e.get("updated", "2024-04-02T09:00:00Z")}</updated><content type="html"><![CDATA[{e["content"]}]]></content></entry>'
         for e in entries
     )
-    return (f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>A</title>'
-            f'<id>urn:a</id><updated>2024-04-02T09:00:00Z</updated>{body}</feed>').encode()  # fmt: skip
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>A</title>'
+        f"<id>urn:a</id><updated>2024-04-02T09:00:00Z</updated>{body}</feed>"
+    ).encode()
 
 
 def article_page(title: str, date: str, paragraphs: list[str]) -> bytes:
     """Return a news article page with navigation and footer chrome around the text."""
     body = "".join(f"<p>{p}</p>" for p in paragraphs)
-    return (f"<html><head><title>{title} | Desk</title><meta property='article:published_time' content='{date}'>"
-            f"</head><body><nav><a href='/'>Home</a> | <a href='/news/'>News</a></nav><article><h1>{title}</h1>{body}"
-            "</article><footer>Copyright Desk 2024. All rights reserved.</footer></body></html>").encode()  # fmt: skip
+    return (
+        f"<html><head><title>{title} | Desk</title><meta property='article:published_time' content='{date}'>"
+        f"</head><body><nav><a href='/'>Home</a> | <a href='/news/'>News</a></nav><article><h1>{title}</h1>{body}"
+        "</article><footer>Copyright Desk 2024. All rights reserved.</footer></body></html>"
+    ).encode()

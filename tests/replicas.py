@@ -124,9 +124,17 @@ class Cluster:
 
 
 @asynccontextmanager
-async def cluster(tmp_path: Path, database_url: str, *, replicas: int = 3, articles: list[tuple[str, str]] = (),
-                  sources: list[dict[str, object]] | None = None, model: str = "hashing",
-                  telegram: dict[str, object] | None = None, log_level: str = "INFO") -> AsyncIterator[Cluster]:  # fmt: skip
+async def cluster(
+    tmp_path: Path,
+    database_url: str,
+    *,
+    replicas: int = 3,
+    articles: list[tuple[str, str]] = (),
+    sources: list[dict[str, object]] | None = None,
+    model: str = "hashing",
+    telegram: dict[str, object] | None = None,
+    log_level: str = "INFO",
+) -> AsyncIterator[Cluster]:
     """Start the fake Bot API, a balancer and `replicas` webhook processes; stop them all after.
 
     The replicas ingest `articles` from a JSON Lines file (add_article appends), plus `sources`."""
@@ -141,19 +149,38 @@ async def cluster(tmp_path: Path, database_url: str, *, replicas: int = 3, artic
     for n, (title, text) in enumerate(articles):
         add_article(source, n, title, text)
     config = tmp_path / "config.yaml"
-    config.write_text(yaml.safe_dump({
-        "data_dir": str(tmp_path / "shared-data"), "log_level": log_level,
-        "sources": [{"name": "wire", "type": "jsonl", "path": str(source)}, *(sources or [])],
-        "index": {"encoder": {"model": model}},
-        "ingest": {"interval_minutes": 0},
-        "storage": {"url": database_url, "leader_poll_s": 0.3, "index_poll_s": 0.3},
-        "telegram": {"api_url": fake.base_url, "admins": [ADMIN], "mode": "webhook", "questions_per_minute": 1000,
-                     "webhook_url": f"{balancer.url}/telegram", "webhook_listen": "127.0.0.1", **(telegram or {})},
-    }))  # fmt: skip
+    config.write_text(
+        yaml.safe_dump(
+            {
+                "data_dir": str(tmp_path / "shared-data"),
+                "log_level": log_level,
+                "sources": [{"name": "wire", "type": "jsonl", "path": str(source)}, *(sources or [])],
+                "index": {"encoder": {"model": model}},
+                "ingest": {"interval_minutes": 0},
+                "storage": {"url": database_url, "leader_poll_s": 0.3, "index_poll_s": 0.3},
+                "telegram": {
+                    "api_url": fake.base_url,
+                    "admins": [ADMIN],
+                    "mode": "webhook",
+                    "questions_per_minute": 1000,
+                    "webhook_url": f"{balancer.url}/telegram",
+                    "webhook_listen": "127.0.0.1",
+                    **(telegram or {}),
+                },
+            }
+        )
+    )
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": fake.token, "HF_HUB_OFFLINE": "1"}
     env.pop("NEWSBOT_DATABASE_URL", None)
-    group = Cluster(fake, balancer, [Replica(p, tmp_path / f"replica-{p}.log") for p in ports], config, source,
-                    database_url, env)  # fmt: skip
+    group = Cluster(
+        fake,
+        balancer,
+        [Replica(p, tmp_path / f"replica-{p}.log") for p in ports],
+        config,
+        source,
+        database_url,
+        env,
+    )
     try:
         for replica in group.replicas:
             group.start(replica)

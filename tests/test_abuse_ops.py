@@ -32,8 +32,9 @@ async def test_a_flood_from_one_user_does_not_starve_the_others(
         for _ in range(1000):
             await fake.message("When did SELEC visit CARICC?", chat_id=flooder)
         for user in range(1, 6):
-            await fake.message("When was the joint heroin investigation between Bulgaria and Turkey finalized?",
-                               chat_id=user)  # fmt: skip
+            await fake.message(
+                "When was the joint heroin investigation between Bulgaria and Turkey finalized?", chat_id=user
+            )
         others = await fake.wait_sent(lambda s: 1 <= s.chat_id <= 5, count=5, timeout=60)
         assert all("August 10th 2018" in s.text for s in others)
         await fake.wait_sent(
@@ -88,15 +89,22 @@ async def test_errors_reach_admins_without_the_token(
 
 
 def _cli(config: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "bot.cli", "--config", str(config), *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", "--config", str(config), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_health_exit_codes_and_corrupt_state(write_config: Callable[..., Path], tmp_path: Path) -> None:
-    config = write_config(sources=[
-        {"name": "selec", "type": "textpage", "path": str(ROOT / "corpus/bundled/selec-news-2018.txt")},
-        {"name": "gone", "type": "jsonl", "path": str(tmp_path / "missing.jsonl")},
-    ])  # fmt: skip
+    config = write_config(
+        sources=[
+            {"name": "selec", "type": "textpage", "path": str(ROOT / "corpus/bundled/selec-news-2018.txt")},
+            {"name": "gone", "type": "jsonl", "path": str(tmp_path / "missing.jsonl")},
+        ]
+    )
     assert _cli(config, "ingest").returncode == 0
     health = _cli(config, "health")
     assert health.returncode == 3 and "degraded" in health.stdout  # one source failing
@@ -119,8 +127,9 @@ def test_health_exit_codes_and_corrupt_state(write_config: Callable[..., Path], 
     assert "newsbot ingest" in _cli(config, "stats").stderr
 
 
-async def test_sigterm_mid_broadcast_finishes_or_leaves_pending(fake: FakeBotApi, tmp_path: Path,
-                                                                write_config: Callable[..., Path]) -> None:  # fmt: skip
+async def test_sigterm_mid_broadcast_finishes_or_leaves_pending(
+    fake: FakeBotApi, tmp_path: Path, write_config: Callable[..., Path]
+) -> None:
     config = write_config(
         telegram={"api_url": fake.base_url, "poll_timeout": 1}, ingest={"interval_minutes": 0}
     )
@@ -135,8 +144,13 @@ async def test_sigterm_mid_broadcast_finishes_or_leaves_pending(fake: FakeBotApi
         Outbox.enqueue(db, article.id, chats)
     app.close()
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": fake.token}
-    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "--config", str(config), "run"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "--config", str(config), "run"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     await fake.wait_sent(lambda s: s.chat_id in chats, count=20, timeout=60)
     proc.send_signal(signal.SIGTERM)
     assert await asyncio.to_thread(proc.wait, 30) == 0

@@ -122,9 +122,21 @@ def test_summary_gives_a_few_sentences_of_the_article(engine: Engine) -> None:
 def test_acronyms_are_mined_from_the_text() -> None:
     passages = [
         Passage(id=1, article_id="a", ordinal=0, title="Visit to the Centre (CARICC)", text="Nothing here."),
-        Passage(id=2, article_id="b", ordinal=3, title="t", text="The Organized Crime Threat Assessment for South East Europe (OCTA SEE) is out."),
-        Passage(id=3, article_id="c", ordinal=1, title="t", text="SELEC (Southeast European Law Enforcement Center) met. A (B) c."),
-    ]  # fmt: skip
+        Passage(
+            id=2,
+            article_id="b",
+            ordinal=3,
+            title="t",
+            text="The Organized Crime Threat Assessment for South East Europe (OCTA SEE) is out.",
+        ),
+        Passage(
+            id=3,
+            article_id="c",
+            ordinal=1,
+            title="t",
+            text="SELEC (Southeast European Law Enforcement Center) met. A (B) c.",
+        ),
+    ]
     found = mine_acronyms(passages)
     assert found["OCTA SEE"] == ("Organized Crime Threat Assessment for South East Europe", 2)
     assert found["SELEC"][0] == "Southeast European Law Enforcement Center"

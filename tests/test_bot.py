@@ -97,8 +97,20 @@ async def test_unanswerable_latest_and_media(fake: FakeBotApi, bot_config: Calla
         await fake.message("/latest 3")
         latest = (await fake.wait_sent(_from(USER), count=2))[-1]
         assert latest.text.count("•") == 3 and "2018-10-12" in latest.text
-        await fake.message("", extra={"sticker": {"file_id": "s", "file_unique_id": "u", "width": 1, "height": 1,
-                                                  "is_animated": False, "is_video": False, "type": "regular"}})  # fmt: skip
+        await fake.message(
+            "",
+            extra={
+                "sticker": {
+                    "file_id": "s",
+                    "file_unique_id": "u",
+                    "width": 1,
+                    "height": 1,
+                    "is_animated": False,
+                    "is_video": False,
+                    "type": "regular",
+                }
+            },
+        )
         media = (await fake.wait_sent(_from(USER), count=3))[-1]
         assert "only read text" in media.text
 
@@ -108,16 +120,28 @@ async def test_groups_answer_only_when_addressed(
 ) -> None:
     group = -100500
     async with running(bot_config(), fake):
-        await fake.message("When did the steering group for security in the Danube region meet?", chat_id=group,
-                           user_id=USER, chat_type="supergroup")  # fmt: skip
+        await fake.message(
+            "When did the steering group for security in the Danube region meet?",
+            chat_id=group,
+            user_id=USER,
+            chat_type="supergroup",
+        )
         await asyncio.sleep(1.5)
         assert fake.to(group) == []
-        await fake.message(f"@{BOT_USERNAME} When did the steering group for security in the Danube region meet?",
-                           chat_id=group, user_id=USER, chat_type="supergroup")  # fmt: skip
+        await fake.message(
+            f"@{BOT_USERNAME} When did the steering group for security in the Danube region meet?",
+            chat_id=group,
+            user_id=USER,
+            chat_type="supergroup",
+        )
         [first] = await fake.wait_sent(_from(group))
         assert "3-4 July 2018" in first.text
-        await fake.message("/ask Which operation won first place for the second semester of 2017?", chat_id=group,
-                           user_id=USER, chat_type="supergroup")  # fmt: skip
+        await fake.message(
+            "/ask Which operation won first place for the second semester of 2017?",
+            chat_id=group,
+            user_id=USER,
+            chat_type="supergroup",
+        )
         second = (await fake.wait_sent(_from(group), count=2))[-1]
         assert "Dardaneli" in second.text
         await fake.message(
@@ -205,12 +229,19 @@ async def test_admin_reindex_stats_and_ingest_notify(
         await fake.wait_sent(lambda s: s.chat_id in (USER, 2002, 3003), count=3)
         await fake.message("/reindex", chat_id=ADMIN)
         await fake.message("/reindex", chat_id=ADMIN)
-        status = await fake.wait_sent(lambda s: s.chat_id == ADMIN and ("up to date" in s.text or "done" in s.text
-                                                                        or "already running" in s.text), count=2)  # fmt: skip
+        status = await fake.wait_sent(
+            lambda s: (
+                s.chat_id == ADMIN
+                and ("up to date" in s.text or "done" in s.text or "already running" in s.text)
+            ),
+            count=2,
+        )
         assert any("already running" in s.text for s in status) or len(fake.to(ADMIN)) == 2
-        (news / "bust.md").write_text("---\ntitle: Police seize <heroin> & cash in Varna\ndate: 2018-11-02\n"
-                                      "url: https://desk.test/bust\n---\nOn 2 November 2018 police in Varna "
-                                      "seized 40 kg of heroin and cash from a truck.\n")  # fmt: skip
+        (news / "bust.md").write_text(
+            "---\ntitle: Police seize <heroin> & cash in Varna\ndate: 2018-11-02\n"
+            "url: https://desk.test/bust\n---\nOn 2 November 2018 police in Varna "
+            "seized 40 kg of heroin and cash from a truck.\n"
+        )
         await fake.message("/ingest", chat_id=ADMIN)
         [done] = await fake.wait_sent(lambda s: s.chat_id == ADMIN and "Notifications:" in s.text)
         assert "desk: 1 added" in done.text and "Notifications: 2 sent, 0 failed" in done.text
@@ -287,9 +318,13 @@ async def test_broadcast_survives_blocked_migrated_and_bad_chats(
         async with services(application).delivering:  # keep the retry job out of the way
             await deliver_pending(application.bot, app)
         statuses = {chat: app.outbox.deliveries_to(chat) for chat in [USER, 2002, -1003003, 4004, 5005]}
-        assert statuses == {USER: [(article.id, "sent")], 2002: [(article.id, "dropped")],
-                            -1003003: [(article.id, "sent")], 4004: [(article.id, "failed")],
-                            5005: [(article.id, "sent")]}  # fmt: skip
+        assert statuses == {
+            USER: [(article.id, "sent")],
+            2002: [(article.id, "dropped")],
+            -1003003: [(article.id, "sent")],
+            4004: [(article.id, "failed")],
+            5005: [(article.id, "sent")],
+        }
         notified = sorted(s.chat_id for s in fake.sent if "🆕" in s.text)
         assert notified == sorted([USER, -1003003, 5005])  # the 429 was waited out by the rate limiter
         assert {s.chat_id for s in app.state.subscriptions()} == {USER, -1003003, 4004, 5005}
@@ -321,25 +356,50 @@ async def test_webhook_checks_the_secret_and_answers_before_acknowledging(
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     application = build_application(bot_config(), fake.token)
-    server = asyncio.create_task(serve(application, listen="127.0.0.1", port=port, url_path="telegram",
-                                       webhook_url="https://bot.example/telegram", secret="s3cret"))  # fmt: skip
-    update = {"update_id": 1, "message": {"message_id": 5, "date": int(time.time()), "text": "When did SELEC visit CARICC?",
-                                          "chat": {"id": USER, "type": "private"}, "from": {"id": USER, "is_bot": False, "first_name": "U"}}}  # fmt: skip
+    server = asyncio.create_task(
+        serve(
+            application,
+            listen="127.0.0.1",
+            port=port,
+            url_path="telegram",
+            webhook_url="https://bot.example/telegram",
+            secret="s3cret",
+        )
+    )
+    update = {
+        "update_id": 1,
+        "message": {
+            "message_id": 5,
+            "date": int(time.time()),
+            "text": "When did SELEC visit CARICC?",
+            "chat": {"id": USER, "type": "private"},
+            "from": {"id": USER, "is_bot": False, "first_name": "U"},
+        },
+    }
     try:
         async with httpx.AsyncClient(timeout=30) as client:
             for _ in range(200):  # until the server listens
                 with contextlib.suppress(httpx.ConnectError):
-                    refused = await client.post(f"http://127.0.0.1:{port}/telegram", json=update,
-                                                headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"})  # fmt: skip
+                    refused = await client.post(
+                        f"http://127.0.0.1:{port}/telegram",
+                        json=update,
+                        headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"},
+                    )
                     break
                 await asyncio.sleep(0.05)
             assert refused.status_code == 403
             assert fake.webhook == {"url": "https://bot.example/telegram", "secret_token": "s3cret"}
-            garbled = await client.post(f"http://127.0.0.1:{port}/telegram", content=b"{not json",
-                                        headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret"})  # fmt: skip
+            garbled = await client.post(
+                f"http://127.0.0.1:{port}/telegram",
+                content=b"{not json",
+                headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret"},
+            )
             assert garbled.status_code == 400
-            accepted = await client.post(f"http://127.0.0.1:{port}/telegram", json=update,
-                                         headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret"})  # fmt: skip
+            accepted = await client.post(
+                f"http://127.0.0.1:{port}/telegram",
+                json=update,
+                headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret"},
+            )
             assert accepted.status_code == 200
             # acknowledged only once handled: the answer is already at Telegram when the 200 arrives
             assert any("October 12th, 2018" in s.text for s in fake.to(USER))

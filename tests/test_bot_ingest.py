@@ -36,20 +36,29 @@ async def test_a_new_feed_item_reaches_each_subscriber_once_and_is_answerable(
 ) -> None:
     first = {"title": "Port reopens", "link": site.url("/port"), "description": STORY}
     site.routes["/rss"] = Route(rss([first]), etag='"1"')
-    config = load_config(write_config(
-        sources=[{"name": "desk", "type": "feed", "url": site.url("/rss")}],
-        ingest={"allow_private_addresses": True, "interval_minutes": 0},
-        telegram={"api_url": fake.base_url, "admins": [ADMIN], "poll_timeout": 1},
-    ))  # fmt: skip
+    config = load_config(
+        write_config(
+            sources=[{"name": "desk", "type": "feed", "url": site.url("/rss")}],
+            ingest={"allow_private_addresses": True, "interval_minutes": 0},
+            telegram={"api_url": fake.base_url, "admins": [ADMIN], "poll_timeout": 1},
+        )
+    )
     async with running(config, fake) as application:
-        for chat, command in ((1, "/subscribe"), (2, "/subscribe cigarettes"), (3, "/subscribe football"),
-                              (4, "/subscribe"), (4, "/subscribe smuggling")):  # fmt: skip
+        for chat, command in (
+            (1, "/subscribe"),
+            (2, "/subscribe cigarettes"),
+            (3, "/subscribe football"),
+            (4, "/subscribe"),
+            (4, "/subscribe smuggling"),
+        ):
             await fake.message(command, chat_id=chat)
         await fake.wait_sent(lambda s: s.chat_id in (1, 2, 3, 4), count=5)
         await fake.message("/ingest", chat_id=ADMIN)
         await fake.wait_sent(lambda s: s.chat_id == ADMIN and "Notifications:" in s.text)
-        site.routes["/rss"] = Route(rss([first, {"title": "Cigarettes seized", "link": site.url("/cig"),
-                                                 "description": NEW}]), etag='"2"')  # fmt: skip
+        site.routes["/rss"] = Route(
+            rss([first, {"title": "Cigarettes seized", "link": site.url("/cig"), "description": NEW}]),
+            etag='"2"',
+        )
         await fake.message("/ingest", chat_id=ADMIN)
         await fake.wait_sent(lambda s: s.chat_id == ADMIN and "Notifications:" in s.text, count=2)
         await fake.message("/ingest", chat_id=ADMIN)  # unchanged feed: 304, nothing new
@@ -70,14 +79,18 @@ async def test_a_new_feed_item_reaches_each_subscriber_once_and_is_answerable(
 
 def _write_bot_config(tmp: Path, fake: FakeBotApi, news: Path) -> Path:
     path = tmp / "config.yaml"
-    path.write_text(yaml.safe_dump({
-        "data_dir": str(tmp / "data"),
-        "sources": [{"name": "desk", "type": "markdown", "path": str(news)}],
-        "index": {"encoder": {"model": "hashing"}},
-        "ingest": {"interval_minutes": 0},
-        "telegram": {"api_url": fake.base_url, "admins": [ADMIN], "poll_timeout": 1},
-        "log_level": "INFO",
-    }))  # fmt: skip
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "data_dir": str(tmp / "data"),
+                "sources": [{"name": "desk", "type": "markdown", "path": str(news)}],
+                "index": {"encoder": {"model": "hashing"}},
+                "ingest": {"interval_minutes": 0},
+                "telegram": {"api_url": fake.base_url, "admins": [ADMIN], "poll_timeout": 1},
+                "log_level": "INFO",
+            }
+        )
+    )
     return path
 
 

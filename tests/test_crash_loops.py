@@ -48,15 +48,28 @@ def _write_articles(path: Path, start: int, count: int) -> None:
 
 def _config(tmp: Path, source: Path, **extra: object) -> Path:
     path = tmp / "config.yaml"
-    path.write_text(yaml.safe_dump({"data_dir": str(tmp / "data"), "log_level": "WARNING",
-                                    "sources": [{"name": "wire", "type": "jsonl", "path": str(source)}],
-                                    "index": {"encoder": {"model": "hashing"}, "compact_fraction": 0.05}, **extra}))  # fmt: skip
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "data_dir": str(tmp / "data"),
+                "log_level": "WARNING",
+                "sources": [{"name": "wire", "type": "jsonl", "path": str(source)}],
+                "index": {"encoder": {"model": "hashing"}, "compact_fraction": 0.05},
+                **extra,
+            }
+        )
+    )
     return path
 
 
 def _newsbot(config: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "bot.cli", "--config", str(config), *args], cwd=ROOT,
-                            env=env or os.environ.copy(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "--config", str(config), *args],
+        cwd=ROOT,
+        env=env or os.environ.copy(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 class RandomKiller:
@@ -84,8 +97,15 @@ def test_killed_index_builds_leave_a_loadable_index(tmp_path: Path) -> None:
     source = tmp_path / "wire.jsonl"
     _write_articles(source, 0, 150)
     config = _config(tmp_path, source)
-    assert subprocess.run([sys.executable, "-m", "bot.cli", "--config", str(config), "index"], cwd=ROOT,
-                          capture_output=True, timeout=120).returncode == 0  # fmt: skip
+    assert (
+        subprocess.run(
+            [sys.executable, "-m", "bot.cli", "--config", str(config), "index"],
+            cwd=ROOT,
+            capture_output=True,
+            timeout=120,
+        ).returncode
+        == 0
+    )
     root = load_config(config).index_path
     killer = RandomKiller(1)
     for run in range(RUNS):
@@ -138,8 +158,12 @@ async def test_killed_broadcasts_reach_everyone(fake: FakeBotApi, tmp_path: Path
     row still `sending`) is the only way to a second copy, and the test counts those."""
     source = tmp_path / "wire.jsonl"
     _write_articles(source, 0, 5)
-    config = _config(tmp_path, source, telegram={"api_url": fake.base_url, "poll_timeout": 1},
-                     ingest={"interval_minutes": 0})  # fmt: skip
+    config = _config(
+        tmp_path,
+        source,
+        telegram={"api_url": fake.base_url, "poll_timeout": 1},
+        ingest={"interval_minutes": 0},
+    )
     app = Newsbot(load_config(config))
     app.ingest()
     app.update_index()
@@ -179,8 +203,10 @@ async def test_killed_broadcasts_reach_everyone(fake: FakeBotApi, tmp_path: Path
         copies = [len([s for s in fake.to(c) if title in s.text]) for c in subscribers]
         assert min(copies) == 1
         doubles += sum(copies) - len(copies)
-    print(f"broadcast: {RUNS} runs, {killed} killed mid-broadcast, {ambiguous} rows caught in flight, "
-          f"{doubles} second copies")  # fmt: skip
+    print(
+        f"broadcast: {RUNS} runs, {killed} killed mid-broadcast, {ambiguous} rows caught in flight, "
+        f"{doubles} second copies"
+    )
     assert doubles <= ambiguous
     app = Newsbot(load_config(config))
     assert app.outbox.counts() == {"sent": 30 * RUNS}

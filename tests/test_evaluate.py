@@ -14,9 +14,14 @@ _CASE = EvalCase(q="when did SELEC visit CARICC", article="CARICC", answer=("Oct
 
 def _reply(answer: str | None) -> Answer:
     return Answer(
-        question=_CASE.q, answered=True, answer=answer, sentence=_SENTENCE, sources=(_SOURCE,), confidence=0.9,
+        question=_CASE.q,
+        answered=True,
+        answer=answer,
+        sentence=_SENTENCE,
+        sources=(_SOURCE,),
+        confidence=0.9,
         kind="answer" if answer else "found",
-    )  # fmt: skip
+    )
 
 
 def test_a_wrong_bold_answer_fails_even_when_its_sentence_is_right() -> None:

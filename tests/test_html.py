@@ -33,8 +33,14 @@ def test_split_keeps_every_chunk_valid_and_within_limit(blocks: list[str], limit
 
 def test_a_huge_answer_is_split_cleanly() -> None:
     sentence = "The <minister> & the envoy said " + "very " * 3000 + "much."
-    source = Source(article_id="a", title="T & <T>", date="2024-01-01", url="https://n.test/?a=1&b=2",
-                    snippet=sentence, score=0.9)  # fmt: skip
+    source = Source(
+        article_id="a",
+        title="T & <T>",
+        date="2024-01-01",
+        url="https://n.test/?a=1&b=2",
+        snippet=sentence,
+        score=0.9,
+    )
     answer = Answer(
         question="q", answered=True, answer="<b>42</b>", sentence=sentence, sources=(source,), confidence=1
     )
@@ -51,11 +57,27 @@ def test_the_three_outcomes_render_differently() -> None:
     source = Source(
         article_id="a", title="T", date="2018-10-12", url="https://x.test/a", snippet="", score=1.0
     )
-    sure = Answer(question="q", answered=True, answer="October 12th, 2018", sentence="On October 12th, 2018 …",
-                  sources=(source,), confidence=0.9, answer_confidence=0.8, kind="answer")  # fmt: skip
-    unsure = Answer(question="q", answered=True, answer=None, sentence="On October 12th, 2018 …",
-                    sources=(source,), confidence=0.9, answer_confidence=0.1, kind="found",
-                    lead="Here is what I found:")  # fmt: skip
+    sure = Answer(
+        question="q",
+        answered=True,
+        answer="October 12th, 2018",
+        sentence="On October 12th, 2018 …",
+        sources=(source,),
+        confidence=0.9,
+        answer_confidence=0.8,
+        kind="answer",
+    )
+    unsure = Answer(
+        question="q",
+        answered=True,
+        answer=None,
+        sentence="On October 12th, 2018 …",
+        sources=(source,),
+        confidence=0.9,
+        answer_confidence=0.1,
+        kind="found",
+        lead="Here is what I found:",
+    )
     assert answer_html(sure).startswith("<b>October 12th, 2018</b>")
     assert answer_html(unsure).startswith(
         "<b>Here is what I found:</b>"

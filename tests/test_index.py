@@ -62,8 +62,12 @@ def test_small_updates_go_to_the_delta_and_stay_searchable(tmp_path: Path) -> No
     first = build_index(arts, tmp_path, enc, cfg)
     assert first.compacted
     main_file = current_path(tmp_path) / "main" / "dense.faiss"
-    extra = make_article(title="Volcano erupts", body="A volcano named Etnaxyz erupted at dawn.", source="s",
-                         url="https://n.test/volcano")  # fmt: skip
+    extra = make_article(
+        title="Volcano erupts",
+        body="A volcano named Etnaxyz erupted at dawn.",
+        source="s",
+        url="https://n.test/volcano",
+    )
     edited = [
         extra,
         *_articles(20, edit="Storm floods the harbour of Zorgtown.")[:-1],

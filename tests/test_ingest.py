@@ -16,8 +16,10 @@ from corpus.canonical import canonical_url
 from corpus.fetch import Fetcher, FetchError
 from tests.newsserver import NewsSite, Route, article_page, atom, rss, serve
 
-STORY = ("The port of Varna reopened on Tuesday after a storm closed it for three days, officials said. "
-         "Ships queued outside the harbour while crews cleared debris from the main channel.")  # fmt: skip
+STORY = (
+    "The port of Varna reopened on Tuesday after a storm closed it for three days, officials said. "
+    "Ships queued outside the harbour while crews cleared debris from the main channel."
+)
 FAST = {
     "allow_private_addresses": True,
     "timeout_s": 1.0,
@@ -38,27 +40,53 @@ def _app(write_config: Callable[..., Path], sources: list[dict], **ingest: objec
 
 
 def test_feeds_pages_listings_and_text_pages(site: NewsSite, write_config: Callable[..., Path]) -> None:
-    site.routes["/rss"] = Route(rss([{"title": "Port reopens", "link": site.url("/news/port?utm_source=rss"),
-                                      "description": f"<p>{STORY}</p>"}]), "application/rss+xml")  # fmt: skip
-    site.routes["/atom"] = Route(atom([{"title": "Bridge &amp; tunnel closed", "link": site.url("/news/bridge"),
-                                        "content": "<p>On 2 April 2024 the bridge closed for repairs to its deck.</p>"}]),
-                                 "application/atom+xml")  # fmt: skip
+    site.routes["/rss"] = Route(
+        rss(
+            [
+                {
+                    "title": "Port reopens",
+                    "link": site.url("/news/port?utm_source=rss"),
+                    "description": f"<p>{STORY}</p>",
+                }
+            ]
+        ),
+        "application/rss+xml",
+    )
+    site.routes["/atom"] = Route(
+        atom(
+            [
+                {
+                    "title": "Bridge &amp; tunnel closed",
+                    "link": site.url("/news/bridge"),
+                    "content": "<p>On 2 April 2024 the bridge closed for repairs to its deck.</p>",
+                }
+            ]
+        ),
+        "application/atom+xml",
+    )
     site.routes["/news/"] = Route(
         b"<html><body><a href='/news/a1'>One</a> <a href='/news/a2'>Two</a>"
         b" <a href='/about'>About</a> <a href='https://elsewhere.test/x'>x</a></body></html>"
     )
-    paras = ["Farmers in the valley harvested a record crop of grapes this autumn, the cooperative said on Monday.",
-             "Prices at the regional market fell by a tenth as a result, traders added, while exports rose."]  # fmt: skip
+    paras = [
+        "Farmers in the valley harvested a record crop of grapes this autumn, the cooperative said on Monday.",
+        "Prices at the regional market fell by a tenth as a result, traders added, while exports rose.",
+    ]
     site.routes["/news/a1"] = Route(article_page("Record grape harvest", "2024-10-07", paras))
     site.routes["/news/a2"] = Route(article_page("Market prices fall", "2024-10-08", paras[::-1]))
-    site.routes["/page.txt"] = Route((Path(__file__).parents[1] / "corpus/bundled/selec-news-2018.txt").read_bytes(),
-                                     "text/plain; charset=utf-8")  # fmt: skip
-    app = _app(write_config, [
-        {"name": "rss", "type": "feed", "url": site.url("/rss")},
-        {"name": "atom", "type": "feed", "url": site.url("/atom")},
-        {"name": "listing", "type": "listing", "url": site.url("/news/"), "link_pattern": r"/news/a\d"},
-        {"name": "page", "type": "textpage", "url": site.url("/page.txt")},
-    ])  # fmt: skip
+    site.routes["/page.txt"] = Route(
+        (Path(__file__).parents[1] / "corpus/bundled/selec-news-2018.txt").read_bytes(),
+        "text/plain; charset=utf-8",
+    )
+    app = _app(
+        write_config,
+        [
+            {"name": "rss", "type": "feed", "url": site.url("/rss")},
+            {"name": "atom", "type": "feed", "url": site.url("/atom")},
+            {"name": "listing", "type": "listing", "url": site.url("/news/"), "link_pattern": r"/news/a\d"},
+            {"name": "page", "type": "textpage", "url": site.url("/page.txt")},
+        ],
+    )
     reports = {r.source: r for r in app.ingest()}
     assert [reports[n].added for n in ("rss", "atom", "listing", "page")] == [1, 1, 2, 16]
     by_title = {a.title: a for a in app.store.articles()}
@@ -79,16 +107,30 @@ def test_feeds_pages_listings_and_text_pages(site: NewsSite, write_config: Calla
 
 def test_json_feed_items_are_articles(site: NewsSite, write_config: Callable[..., Path]) -> None:
     items = [
-        {"id": "1", "url": site.url("/news/port?utm_source=json"), "title": "Port reopens",
-         "content_html": f"<p>{STORY}</p>", "date_published": "2024-03-05T10:00:00+01:00"},
-        {"id": "2", "title": "Bridge closed", "content_text": "On 2 April 2024 the bridge closed for repairs."},
+        {
+            "id": "1",
+            "url": site.url("/news/port?utm_source=json"),
+            "title": "Port reopens",
+            "content_html": f"<p>{STORY}</p>",
+            "date_published": "2024-03-05T10:00:00+01:00",
+        },
+        {
+            "id": "2",
+            "title": "Bridge closed",
+            "content_text": "On 2 April 2024 the bridge closed for repairs.",
+        },
         {"id": "3", "title": "No text"},
-    ]  # fmt: skip
+    ]
     feed = {"version": "https://jsonfeed.org/version/1.1", "title": "Desk", "items": items}
     site.routes["/feed.json"] = Route(json.dumps(feed).encode(), "application/feed+json")
     site.routes["/not.json"] = Route(b'{"items": []}', "application/json")
-    app = _app(write_config, [{"name": "desk", "type": "jsonfeed", "url": site.url("/feed.json"), "max_articles": 5},
-                              {"name": "odd", "type": "jsonfeed", "url": site.url("/not.json")}])  # fmt: skip
+    app = _app(
+        write_config,
+        [
+            {"name": "desk", "type": "jsonfeed", "url": site.url("/feed.json"), "max_articles": 5},
+            {"name": "odd", "type": "jsonfeed", "url": site.url("/not.json")},
+        ],
+    )
     reports = {r.source: r for r in app.ingest()}
     assert reports["desk"].added == 2 and reports["odd"].error and "not a JSON Feed" in reports["odd"].error
     by_title = {a.title: a for a in app.store.articles()}
@@ -101,8 +143,11 @@ def test_json_feed_items_are_articles(site: NewsSite, write_config: Callable[...
 
 
 def test_conditional_get_means_no_work(site: NewsSite, write_config: Callable[..., Path]) -> None:
-    site.routes["/rss"] = Route(rss([{"title": "Port reopens", "link": site.url("/p"), "description": STORY}]),
-                                "application/rss+xml", etag='"v1"')  # fmt: skip
+    site.routes["/rss"] = Route(
+        rss([{"title": "Port reopens", "link": site.url("/p"), "description": STORY}]),
+        "application/rss+xml",
+        etag='"v1"',
+    )
     app = _app(write_config, [{"name": "rss", "type": "feed", "url": site.url("/rss")}])
     assert app.ingest()[0].added == 1
     second = app.ingest()[0]
@@ -121,9 +166,13 @@ def test_a_failing_source_is_recorded_and_the_others_proceed(
     site.routes["/error"] = Route(b"oops", status=500)
     site.routes["/slow"] = Route(rss([]), delay_s=3.0)
     site.routes["/huge"] = Route(b"<rss>" + b" " * 300_000 + b"</rss>", "application/rss+xml")
-    app = _app(write_config, [
-        {"name": name, "type": "feed", "url": site.url(f"/{name}")} for name in ("broken", "error", "slow", "huge", "good")
-    ])  # fmt: skip
+    app = _app(
+        write_config,
+        [
+            {"name": name, "type": "feed", "url": site.url(f"/{name}")}
+            for name in ("broken", "error", "slow", "huge", "good")
+        ],
+    )
     reports = {r.source: r for r in app.ingest()}
     assert reports["good"].added == 1 and reports["good"].error is None
     assert "malformed feed" in (reports["broken"].error or "")
@@ -168,8 +217,13 @@ def test_the_same_story_twice_is_stored_once(site: NewsSite, write_config: Calla
     ]
     site.routes["/rss"] = Route(rss(items))
     site.routes["/rss2"] = Route(rss(items[:1], title="Mirror"))
-    app = _app(write_config, [{"name": "a", "type": "feed", "url": site.url("/rss")},
-                              {"name": "b", "type": "feed", "url": site.url("/rss2")}])  # fmt: skip
+    app = _app(
+        write_config,
+        [
+            {"name": "a", "type": "feed", "url": site.url("/rss")},
+            {"name": "b", "type": "feed", "url": site.url("/rss2")},
+        ],
+    )
     reports = app.ingest()
     assert app.store.count() == 1
     assert (reports[0].added, reports[0].duplicates) == (1, 1)

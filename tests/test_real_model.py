@@ -135,13 +135,23 @@ async def test_newsbot_run_answers_through_the_bot_api(real_app: Newsbot, real_c
     fake = FakeBotApi()
     await fake.start()
     config = real_config.base_dir / "config-bot.yaml"
-    config.write_text((real_config.base_dir / "config.yaml").read_text()
-                      + f"telegram: {{api_url: '{fake.base_url}', poll_timeout: 1}}\n")  # fmt: skip
+    config.write_text(
+        (real_config.base_dir / "config.yaml").read_text()
+        + f"telegram: {{api_url: '{fake.base_url}', poll_timeout: 1}}\n"
+    )
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TELEGRAM_BOT_TOKEN": fake.token}
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", "--config", str(config), "run", cwd=ROOT, env=env,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
-    )  # fmt: skip
+        sys.executable,
+        "-m",
+        "bot.cli",
+        "--config",
+        str(config),
+        "run",
+        cwd=ROOT,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
     try:
         await fake.message("when did SELEC visit CARICC")
         [answer] = await fake.wait_sent(lambda s: s.chat_id == 1001, timeout=120)

@@ -21,8 +21,11 @@ PORT_STORY = (
     "Harbour reopens",
     "The harbour of Tallinn reopened on 4 May 2024 after the storm, said the port authority.",
 )
-GRAIN_STORY = ("Grain deal signed", "The grain export deal was signed by the ministry in Riga on 6 May 2024, "
-               "allowing 12 tonnes of grain a day.")  # fmt: skip
+GRAIN_STORY = (
+    "Grain deal signed",
+    "The grain export deal was signed by the ministry in Riga on 6 May 2024, "
+    "allowing 12 tonnes of grain a day.",
+)
 
 
 def _is_alert(title: str):
@@ -76,8 +79,10 @@ async def test_a_replica_killed_mid_broadcast_loses_and_doubles_nothing(tmp_path
             with Store(url) as store, store.transaction() as tx:  # rows claimed twice: in flight at the kill
                 in_flight = tx.execute("SELECT count(*) FROM outbox WHERE attempts > 1").fetchone()[0]
             assert in_flight <= WORKERS  # each of the dead leader's workers held one row at most
-            print(f"killed after {sent_at_kill} alerts; {in_flight} rows in flight; takeover in {takeover_s:.2f}s; "
-                  f"{doubles} doubles")  # fmt: skip
+            print(
+                f"killed after {sent_at_kill} alerts; {in_flight} rows in flight; takeover in {takeover_s:.2f}s; "
+                f"{doubles} doubles"
+            )
             assert doubles <= in_flight  # only a row in Telegram's hands at the kill can be sent twice
             with Store(url) as store:
                 assert Outbox(store).counts() == {"sent": len(subscribers)}
@@ -94,8 +99,11 @@ async def test_leader_dies_another_ingests_and_replicas_switch_index_while_answe
             async def keep_asking(chat_id: int) -> None:  # questions keep coming through the switch
                 while not stop.is_set():
                     try:
-                        replies.append((await _ask(fake, chat_id, "when did the harbour of Tallinn reopen",
-                                                   timeout=8)).text)  # fmt: skip
+                        replies.append(
+                            (
+                                await _ask(fake, chat_id, "when did the harbour of Tallinn reopen", timeout=8)
+                            ).text
+                        )
                     except AssertionError:  # the update was in the killed replica's hands: asked again
                         lost.append(chat_id)
 
@@ -127,8 +135,10 @@ async def test_leader_dies_another_ingests_and_replicas_switch_index_while_answe
             await asyncio.gather(*askers)
             assert all("12 tonnes" in g.text for g in grain), [g.text for g in grain]
             assert len(replies) >= 6 and all("4 May 2024" in r for r in replies), replies[-3:]
-            print(f"takeover in {takeover_s:.2f}s; all survivors serving the new index {switched_s:.2f}s after "
-                  f"/ingest; {len(replies)} answers while switching, {len(lost)} question(s) lost with the killed replica")  # fmt: skip
+            print(
+                f"takeover in {takeover_s:.2f}s; all survivors serving the new index {switched_s:.2f}s after "
+                f"/ingest; {len(replies)} answers while switching, {len(lost)} question(s) lost with the killed replica"
+            )
             assert lost == []  # a question in the killed replica's hands is delivered again and answered
             assert all(group.balancer.forwarded[r.url] >= 2 for r in survivors)
         assert [r.proc.returncode for r in survivors] == [0, 0]  # type: ignore[union-attr]  # SIGTERM: clean exit

@@ -38,10 +38,12 @@ def test_upsert_reports_added_changed_unchanged_removed(database_url: str) -> No
 
 def test_duplicates_latest_hashes_and_delete(database_url: str) -> None:
     with Store(database_url) as store:
-        old = make_article(title="Old", body="Old news.", source="s", url="https://n.test/old",
-                           published=dt.date(2020, 1, 1))  # fmt: skip
-        new = make_article(title="New", body="New news.", source="s", url="https://n.test/new",
-                           published=dt.date(2024, 1, 1))  # fmt: skip
+        old = make_article(
+            title="Old", body="Old news.", source="s", url="https://n.test/old", published=dt.date(2020, 1, 1)
+        )
+        new = make_article(
+            title="New", body="New news.", source="s", url="https://n.test/new", published=dt.date(2024, 1, 1)
+        )
         undated = make_article(title="Undated", body="No date.", source="s", url="https://n.test/u")
         twin = make_article(title="Twin", body="new   NEWS.", source="t", url="https://other.test/x")
         result = store.upsert([old, new, undated, twin])

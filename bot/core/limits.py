@@ -33,8 +33,10 @@ class QuestionLimiter:
         now = self._clock()
         with self.store.transaction() as tx:
             tx.execute("INSERT INTO question_limits (user_id) VALUES (?) ON CONFLICT DO NOTHING", (user_id,))
-            warned_for = tx.execute(f"SELECT warned_for FROM question_limits WHERE user_id=? {self.store.db.for_update}",
-                                    (user_id,)).fetchone()[0]  # fmt: skip
+            warned_for = tx.execute(
+                f"SELECT warned_for FROM question_limits WHERE user_id=? {self.store.db.for_update}",
+                (user_id,),
+            ).fetchone()[0]
             tx.execute("DELETE FROM question_log WHERE user_id=? AND at<=?", (user_id, now - WINDOW_S))
             count, first = tx.execute(
                 "SELECT count(*), min(at) FROM question_log WHERE user_id=?", (user_id,)

@@ -40,8 +40,10 @@ class Outbox:
         added = 0
         for chat_id in chat_ids:
             status = "digest" if chat_id in digest else "pending"
-            cur = db.execute("INSERT INTO outbox (article_id, chat_id, status, created) VALUES (?,?,?,?) ON CONFLICT DO NOTHING",
-                             (article_id, chat_id, status, now_iso()))  # fmt: skip
+            cur = db.execute(
+                "INSERT INTO outbox (article_id, chat_id, status, created) VALUES (?,?,?,?) ON CONFLICT DO NOTHING",
+                (article_id, chat_id, status, now_iso()),
+            )
             added += cur.rowcount
         return added
 
@@ -51,8 +53,10 @@ class Outbox:
         The leader calls this when it takes over: only it sends, so any other claim is a dead
         replica's (or this process's previous life's)."""
         with self.store.transaction() as db:
-            return db.execute("UPDATE outbox SET status='pending' WHERE status='sending' AND claimed_by IS DISTINCT FROM ?",
-                              (owner,)).rowcount  # fmt: skip
+            return db.execute(
+                "UPDATE outbox SET status='pending' WHERE status='sending' AND claimed_by IS DISTINCT FROM ?",
+                (owner,),
+            ).rowcount
 
     def claim(self, owner: str, *, after: int = 0, limit: int = 1) -> list[Delivery]:
         """Claim the oldest pending rows with id > after for `owner`: rows another claimer holds are
@@ -71,30 +75,39 @@ class Outbox:
     ) -> None:
         """Record the outcome of a send."""
         with self.store.transaction() as db:
-            db.execute("UPDATE outbox SET status=?, last_error=?, message_id=COALESCE(?, message_id), "
-                       "sent_at=CASE WHEN ?='sent' THEN ? ELSE sent_at END WHERE id=?",
-                       (status, error, message_id, status, now_iso(), delivery_id))  # fmt: skip
+            db.execute(
+                "UPDATE outbox SET status=?, last_error=?, message_id=COALESCE(?, message_id), "
+                "sent_at=CASE WHEN ?='sent' THEN ? ELSE sent_at END WHERE id=?",
+                (status, error, message_id, status, now_iso(), delivery_id),
+            )
 
     def mark_sent(self, delivery: Delivery, chat_id: int, message_id: int) -> None:
         """Record a confirmed alert and what it was about (for follow-up replies) in one transaction:
         the only window in which a kill can double a message is Telegram's answer -> this commit."""
         with self.store.transaction() as db:
             BotState.add_sent_reply(db, chat_id, delivery.article_id, message_id)
-            db.execute("UPDATE outbox SET status='sent', last_error=NULL, message_id=?, sent_at=? WHERE id=?",
-                       (message_id, now_iso(), delivery.id))  # fmt: skip
+            db.execute(
+                "UPDATE outbox SET status='sent', last_error=NULL, message_id=?, sent_at=? WHERE id=?",
+                (message_id, now_iso(), delivery.id),
+            )
 
     def move_chat(self, old: int, new: int) -> None:
         """Point a migrated chat's undelivered rows at its new id."""
         with self.store.transaction() as db:
-            db.execute("UPDATE outbox SET chat_id=? WHERE chat_id=? AND status IN ('pending','sending','digest') "
-                       "AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.chat_id=? AND o.article_id=outbox.article_id)",
-                       (new, old, new))  # fmt: skip
+            db.execute(
+                "UPDATE outbox SET chat_id=? WHERE chat_id=? AND status IN ('pending','sending','digest') "
+                "AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.chat_id=? AND o.article_id=outbox.article_id)",
+                (new, old, new),
+            )
 
     def set_digest(self, chat_id: int, on: bool) -> None:
         """Switch a chat between one message per article and a daily digest."""
         with self.store.transaction() as db:
-            db.execute("INSERT INTO chat_settings (chat_id, digest) VALUES (?, ?) "
-                       "ON CONFLICT(chat_id) DO UPDATE SET digest=excluded.digest", (chat_id, int(on)))  # fmt: skip
+            db.execute(
+                "INSERT INTO chat_settings (chat_id, digest) VALUES (?, ?) "
+                "ON CONFLICT(chat_id) DO UPDATE SET digest=excluded.digest",
+                (chat_id, int(on)),
+            )
             if not on:
                 db.execute(
                     "UPDATE outbox SET status='pending' WHERE chat_id=? AND status='digest'", (chat_id,)

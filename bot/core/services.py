@@ -79,8 +79,11 @@ class Newsbot:
         held = self._leader.held() or self._leader.acquire()
         if held and not self.leading:
             recovered = self.outbox.recover(owner=self.replica_id)
-            log.info("replica %s leads ingestion and broadcasts (%d interrupted deliveries to resend)",
-                     self.replica_id, recovered)  # fmt: skip
+            log.info(
+                "replica %s leads ingestion and broadcasts (%d interrupted deliveries to resend)",
+                self.replica_id,
+                recovered,
+            )
         elif self.leading and not held:
             log.warning("replica %s lost leadership", self.replica_id)
         self.leading = held
@@ -110,15 +113,26 @@ class Newsbot:
 
     def ingest(self) -> list[SourceReport]:
         """Load every source into the store, queueing deliveries of new articles with them."""
-        return ingest_sources(self.config.sources, self.store, self.fetcher, base_dir=self.config.base_dir,
-                              within=self._queue_deliveries)  # fmt: skip
+        return ingest_sources(
+            self.config.sources,
+            self.store,
+            self.fetcher,
+            base_dir=self.config.base_dir,
+            within=self._queue_deliveries,
+        )
 
     def update_index(
         self, *, rebuild: bool = False, progress: Callable[[int, int], None] | None = None
     ) -> BuildReport:
         """Bring the index up to date with the store, then serve the new version."""
-        report = build_index(self.store.articles(), self.config.index_path, self.encoder,
-                             self.config.index, rebuild=rebuild, progress=progress)  # fmt: skip
+        report = build_index(
+            self.store.articles(),
+            self.config.index_path,
+            self.encoder,
+            self.config.index,
+            rebuild=rebuild,
+            progress=progress,
+        )
         if self._engine is not None:
             self._engine.reload()
         return report

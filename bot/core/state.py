@@ -60,8 +60,11 @@ class BotState:
     def move_chat(self, old: int, new: int) -> None:
         """Move a chat's subscriptions to its new id (a group that became a supergroup)."""
         with self.store.transaction() as db:
-            db.execute("INSERT INTO subscriptions SELECT ?, topic, created FROM subscriptions WHERE chat_id=? "
-                       "ON CONFLICT DO NOTHING", (new, old))  # fmt: skip
+            db.execute(
+                "INSERT INTO subscriptions SELECT ?, topic, created FROM subscriptions WHERE chat_id=? "
+                "ON CONFLICT DO NOTHING",
+                (new, old),
+            )
             db.execute("DELETE FROM subscriptions WHERE chat_id=?", (old,))
 
     def subscriptions(self, chat_id: int | None = None) -> list[Subscription]:
@@ -72,8 +75,9 @@ class BotState:
                     "SELECT chat_id, topic FROM subscriptions ORDER BY chat_id, topic"
                 ).fetchall()
             else:
-                rows = db.execute("SELECT chat_id, topic FROM subscriptions WHERE chat_id=? ORDER BY topic",
-                                  (chat_id,)).fetchall()  # fmt: skip
+                rows = db.execute(
+                    "SELECT chat_id, topic FROM subscriptions WHERE chat_id=? ORDER BY topic", (chat_id,)
+                ).fetchall()
         return [Subscription(*r) for r in rows]
 
     def subscriber_count(self) -> int:
@@ -87,15 +91,19 @@ class BotState:
         """Record an answer about to be sent; return the token its buttons carry."""
         token = secrets.token_urlsafe(12)
         with self.store.transaction() as db:
-            db.execute("INSERT INTO replies (token, chat_id, article_id, more, created) VALUES (?,?,?,?,?)",
-                       (token, chat_id, article_id, json.dumps([asdict(s) for s in more]), now_iso()))  # fmt: skip
+            db.execute(
+                "INSERT INTO replies (token, chat_id, article_id, more, created) VALUES (?,?,?,?,?)",
+                (token, chat_id, article_id, json.dumps([asdict(s) for s in more]), now_iso()),
+            )
         return token
 
     @staticmethod
     def add_sent_reply(db: Tx, chat_id: int, article_id: str | None, message_id: int) -> None:
         """Record, inside the caller's transaction, a message already sent about an article (follow-ups)."""
-        db.execute("INSERT INTO replies (token, chat_id, message_id, article_id, created) VALUES (?,?,?,?,?)",
-                   (secrets.token_urlsafe(12), chat_id, message_id, article_id, now_iso()))  # fmt: skip
+        db.execute(
+            "INSERT INTO replies (token, chat_id, message_id, article_id, created) VALUES (?,?,?,?,?)",
+            (secrets.token_urlsafe(12), chat_id, message_id, article_id, now_iso()),
+        )
 
     def sent(self, token: str, message_id: int) -> None:
         """Record the message id an answer was sent as."""
@@ -105,8 +113,9 @@ class BotState:
     def article_of(self, chat_id: int, message_id: int) -> str | None:
         """Return the article a bot message in this chat was about, if any."""
         with self.store.transaction() as db:
-            row = db.execute("SELECT article_id FROM replies WHERE chat_id=? AND message_id=?",
-                             (chat_id, message_id)).fetchone()  # fmt: skip
+            row = db.execute(
+                "SELECT article_id FROM replies WHERE chat_id=? AND message_id=?", (chat_id, message_id)
+            ).fetchone()
         return row[0] if row else None
 
     def last_article(self, chat_id: int, *, within_s: float) -> str | None:
@@ -148,9 +157,11 @@ class BotState:
     def request(self, name: str, chat_id: int | None = None, message_id: int | None = None) -> None:
         """Ask the leader to run `name` ("ingest", "reindex", "reindex-full"); the status message is edited."""
         with self.store.transaction() as db:
-            db.execute("INSERT INTO requests VALUES (?,?,?,?) ON CONFLICT(name) DO UPDATE SET "
-                       "chat_id=excluded.chat_id, message_id=excluded.message_id, requested=excluded.requested",
-                       (name, chat_id, message_id, now_iso()))  # fmt: skip
+            db.execute(
+                "INSERT INTO requests VALUES (?,?,?,?) ON CONFLICT(name) DO UPDATE SET "
+                "chat_id=excluded.chat_id, message_id=excluded.message_id, requested=excluded.requested",
+                (name, chat_id, message_id, now_iso()),
+            )
 
     def take_requests(self) -> list[Request]:
         """Remove and return the waiting requests (the leader calls this)."""

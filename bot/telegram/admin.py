@@ -44,8 +44,10 @@ async def run_index_update(context: BotContext, status_message, *, rebuild: bool
     report = await asyncio.to_thread(svc.app.update_index, rebuild=rebuild, progress=progress)
     if report.version is None:
         return "The index is already up to date."
-    return (f"Reindex done in {report.seconds:.1f}s: {report.added} added, {report.changed} changed, "
-            f"{report.removed} removed; {report.passages} passages.")  # fmt: skip
+    return (
+        f"Reindex done in {report.seconds:.1f}s: {report.added} added, {report.changed} changed, "
+        f"{report.removed} removed; {report.passages} passages."
+    )
 
 
 async def on_reindex(update: Update, context: BotContext, message: Message) -> None:
@@ -83,8 +85,14 @@ async def ingest_and_deliver(context: BotContext, status_message=None) -> str:
             await edit_status(status_message, "\n".join(lines) + "\nUpdating the index…")
         summary = await run_index_update(context, status_message)
     report = await deliver_pending(context.bot, svc.app)
-    return "\n".join([*lines, summary, f"Notifications: {report.sent} sent, {report.failed} failed, "
-                                       f"{report.dropped} dropped, {report.retry_later} to retry."])  # fmt: skip
+    return "\n".join(
+        [
+            *lines,
+            summary,
+            f"Notifications: {report.sent} sent, {report.failed} failed, "
+            f"{report.dropped} dropped, {report.retry_later} to retry.",
+        ]
+    )
 
 
 async def on_ingest(update: Update, context: BotContext, message: Message) -> None:
@@ -116,7 +124,9 @@ async def on_stats(update: Update, context: BotContext, message: Message) -> Non
         index = f"{manifest.passages} passages, built {int(age.total_seconds() // 60)} min ago ({esc(manifest.model)})"
     except Exception as exc:
         index = f"unavailable ({esc(exc)})"
-    text = (f"<b>newsbot stats</b>\nArticles: {articles}\nIndex: {index}\nSubscribers: {subscribers}\n"
-            f"Questions answered: {counters.get('answered', 0)}\nQuestions declined: {counters.get('declined', 0)}\n"
-            f"This replica: {'leader' if svc.app.leading else 'follower'} ({esc(svc.app.store.db.dialect)})")  # fmt: skip
+    text = (
+        f"<b>newsbot stats</b>\nArticles: {articles}\nIndex: {index}\nSubscribers: {subscribers}\n"
+        f"Questions answered: {counters.get('answered', 0)}\nQuestions declined: {counters.get('declined', 0)}\n"
+        f"This replica: {'leader' if svc.app.leading else 'follower'} ({esc(svc.app.store.db.dialect)})"
+    )
     await message.reply_html(text)

@@ -101,9 +101,10 @@ def build_application(config: AppConfig, token: str, *, handle_signals: bool = F
         app = Newsbot(config)
         await asyncio.to_thread(app.ensure_index)
         application.bot_data["services"] = Services(
-            config=config, app=app,
+            config=config,
+            app=app,
             limiter=QuestionLimiter(app.store, config.telegram.questions_per_minute),
-        )  # fmt: skip
+        )
         loop = asyncio.get_running_loop()
 
         def shutdown() -> None:  # SIGTERM/SIGINT: stop claiming deliveries at once, then stop
@@ -194,8 +195,16 @@ def run(config: AppConfig, *, webhook: bool | None = None, port: int | None = No
         if not tg.webhook_url:
             raise TokenError("telegram.webhook_url must be set for webhook mode")
         application = build_application(config, token)  # bot/webhook.py handles the signals
-        asyncio.run(serve_webhook(application, listen=tg.webhook_listen, port=port or tg.webhook_port,
-                                  url_path="telegram", webhook_url=tg.webhook_url, secret=webhook_secret(token)))  # fmt: skip
+        asyncio.run(
+            serve_webhook(
+                application,
+                listen=tg.webhook_listen,
+                port=port or tg.webhook_port,
+                url_path="telegram",
+                webhook_url=tg.webhook_url,
+                secret=webhook_secret(token),
+            )
+        )
     else:
         log.info("starting long polling against %s", tg.api_url)
         build_application(config, token, handle_signals=True).run_polling(

@@ -88,8 +88,9 @@ async def deliver_pending(bot: Bot, app: Newsbot, *, workers: int = WORKERS) -> 
                 outcomes.append(await _send_one(bot, app, delivery, articles))
 
     await asyncio.gather(*(worker() for _ in range(workers)))
-    return BroadcastReport(outcomes.count("sent"), outcomes.count("failed"), outcomes.count("dropped"),
-                           outcomes.count("retry"))  # fmt: skip
+    return BroadcastReport(
+        outcomes.count("sent"), outcomes.count("failed"), outcomes.count("dropped"), outcomes.count("retry")
+    )
 
 
 async def send_digests(bot: Bot, app: Newsbot) -> int:

@@ -18,9 +18,11 @@ async def on_start(update: Update, context: BotContext, message: Message) -> Non
     examples = svc.config.telegram.examples
     rows = [[InlineKeyboardButton(q, callback_data=f"ex:{i}")] for i, q in enumerate(examples)]
     count = await asyncio.to_thread(svc.app.store.count)
-    text = (f"Hi! I answer questions about the news I have read ({count} articles), with the sentence "
-            "that supports each answer and a link to its source.\n\nJust send me a question, or try one of these. "
-            "/help lists everything I can do.")  # fmt: skip
+    text = (
+        f"Hi! I answer questions about the news I have read ({count} articles), with the sentence "
+        "that supports each answer and a link to its source.\n\nJust send me a question, or try one of these. "
+        "/help lists everything I can do."
+    )
     await message.reply_text(text, reply_markup=InlineKeyboardMarkup(rows) if rows else None)
 
 
@@ -89,6 +91,9 @@ async def on_digest(update: Update, context: BotContext, message: Message) -> No
         await message.reply_text(f"Daily digest is {'on' if on else 'off'}. Use /digest on or /digest off.")
         return
     await asyncio.to_thread(svc.app.outbox.set_digest, chat_id, choice == "on")
-    text = ("You'll get one message a day listing new articles." if choice == "on"
-            else "You'll get a message for each new article.")  # fmt: skip
+    text = (
+        "You'll get one message a day listing new articles."
+        if choice == "on"
+        else "You'll get a message for each new article."
+    )
     await message.reply_text(text)

@@ -61,22 +61,51 @@ COMMANDS: tuple[Command, ...] = (
     Command(name="help", handler=on_help, usage="", help="how to use me"),
     Command(name="ask", handler=questions.on_ask, usage="QUESTION", help="ask a question (in groups)"),
     Command(name="latest", handler=chat.on_latest, usage="[n]", help="the newest articles"),
-    Command(name="subscribe", handler=chat.on_subscribe, usage="[topic]", help="get new articles (all, or about a topic)"),
-    Command(name="unsubscribe", handler=chat.on_unsubscribe, usage="[topic]", help="stop new-article messages"),
+    Command(
+        name="subscribe",
+        handler=chat.on_subscribe,
+        usage="[topic]",
+        help="get new articles (all, or about a topic)",
+    ),
+    Command(
+        name="unsubscribe", handler=chat.on_unsubscribe, usage="[topic]", help="stop new-article messages"
+    ),
     Command(name="subscriptions", handler=chat.on_subscriptions, usage="", help="what you get"),
-    Command(name="digest", handler=chat.on_digest, usage="on|off", help="one daily message instead of one per article"),
     Command(
-        name="reindex", handler=admin.on_reindex, usage="[full]", help="update the index (full: rebuild it all)",
-        admin=True, busy="A reindex is already running; I'll keep answering meanwhile.",
-        leader=admin.reindex_request, menu=False,
+        name="digest",
+        handler=chat.on_digest,
+        usage="on|off",
+        help="one daily message instead of one per article",
     ),
     Command(
-        name="ingest", handler=admin.on_ingest, usage="", help="fetch the sources now and notify subscribers",
-        admin=True, busy="An index update is already running.", leader=lambda _: "ingest", menu=False,
+        name="reindex",
+        handler=admin.on_reindex,
+        usage="[full]",
+        help="update the index (full: rebuild it all)",
+        admin=True,
+        busy="A reindex is already running; I'll keep answering meanwhile.",
+        leader=admin.reindex_request,
+        menu=False,
     ),
-    Command(name="stats", handler=admin.on_stats, usage="", help="articles, index, subscribers, questions",
-            admin=True, menu=False),
-)  # fmt: skip
+    Command(
+        name="ingest",
+        handler=admin.on_ingest,
+        usage="",
+        help="fetch the sources now and notify subscribers",
+        admin=True,
+        busy="An index update is already running.",
+        leader=lambda _: "ingest",
+        menu=False,
+    ),
+    Command(
+        name="stats",
+        handler=admin.on_stats,
+        usage="",
+        help="articles, index, subscribers, questions",
+        admin=True,
+        menu=False,
+    ),
+)
 
 
 async def guarded(command: Command, update: Update, context: BotContext) -> None:

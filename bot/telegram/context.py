@@ -63,6 +63,7 @@ async def send_html(message: Message, markup: str, *, buttons: InlineKeyboardMar
     sent = message
     for i, chunk in enumerate(chunks):
         last = i == len(chunks) - 1
-        sent = await message.reply_html(chunk, reply_markup=buttons if last else None, do_quote=i == 0,
-                                        disable_web_page_preview=True)  # fmt: skip
+        sent = await message.reply_html(
+            chunk, reply_markup=buttons if last else None, do_quote=i == 0, disable_web_page_preview=True
+        )
     return sent

@@ -75,8 +75,12 @@ async def serve(
     try:
         if application.post_init is not None:
             await application.post_init(application)
-        await application.bot.set_webhook(webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES,
-                                          max_connections=MAX_CONNECTIONS)  # fmt: skip
+        await application.bot.set_webhook(
+            webhook_url,
+            secret_token=secret,
+            allowed_updates=Update.ALL_TYPES,
+            max_connections=MAX_CONNECTIONS,
+        )
         await application.start()
         routes = [(rf"/{url_path}/?", UpdateHandler, {"ptb": application, "secret": secret})]
         server = tornado.httpserver.HTTPServer(tornado.web.Application(routes))

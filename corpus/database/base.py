@@ -123,16 +123,20 @@ class Database(ABC):
             rows = tx.execute("SELECT version FROM schema_migrations WHERE component=?", (component,))
             done = {r[0] for r in rows.fetchall()}
             if done and max(done) > latest:
-                raise StoreError(f"database {self.url} has {component} schema {max(done)}, newer than this "
-                                 f"newsbot ({latest}): upgrade newsbot")  # fmt: skip
+                raise StoreError(
+                    f"database {self.url} has {component} schema {max(done)}, newer than this "
+                    f"newsbot ({latest}): upgrade newsbot"
+                )
             applied = []
             for migration in sorted(migrations):
                 if migration.version in done:
                     continue
                 for statement in migration.script(self.dialect):
                     tx.execute(statement)
-                tx.execute("INSERT INTO schema_migrations (component, version, applied) VALUES (?,?,?)",
-                           (component, migration.version, now_iso()))  # fmt: skip
+                tx.execute(
+                    "INSERT INTO schema_migrations (component, version, applied) VALUES (?,?,?)",
+                    (component, migration.version, now_iso()),
+                )
                 applied.append(migration.version)
         self._migrated.add((component, latest))
         return applied

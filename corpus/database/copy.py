@@ -38,6 +38,8 @@ def copy_tables(
             if target.dialect == "postgresql" and "id" in columns:
                 sequence = dst.execute("SELECT pg_get_serial_sequence(?, 'id')", (table,)).fetchone()[0]
                 if sequence:
-                    dst.execute(f"SELECT setval(?::regclass, (SELECT COALESCE(max(id), 0) + 1 FROM {table}), false)",
-                                (sequence,))  # fmt: skip
+                    dst.execute(
+                        f"SELECT setval(?::regclass, (SELECT COALESCE(max(id), 0) + 1 FROM {table}), false)",
+                        (sequence,),
+                    )
     return copied

@@ -116,10 +116,14 @@ class PostgresDatabase(Database):
         self.url = redact_url(url)
         self._errors = psycopg.Error
         self._pool = psycopg_pool.ConnectionPool(
-            url, min_size=1, max_size=max(1, pool_size), open=False,
-            check=psycopg_pool.ConnectionPool.check_connection, name="newsbot",
+            url,
+            min_size=1,
+            max_size=max(1, pool_size),
+            open=False,
+            check=psycopg_pool.ConnectionPool.check_connection,
+            name="newsbot",
             kwargs={"connect_timeout": int(connect_timeout_s)},
-        )  # fmt: skip
+        )
         try:
             self._pool.open(wait=True, timeout=connect_timeout_s)
             with self._pool.connection() as conn:

@@ -78,8 +78,10 @@ class SqliteDatabase(Database):
             raise self._damaged("cannot be opened", exc) from exc
 
     def _damaged(self, what: str, exc: Exception) -> StoreError:
-        return StoreError(f"database {self.path} {what} ({exc}); if it is damaged, restore it from a backup, "
-                          f"or move it away and run `newsbot ingest` to rebuild it from the sources")  # fmt: skip
+        return StoreError(
+            f"database {self.path} {what} ({exc}); if it is damaged, restore it from a backup, "
+            f"or move it away and run `newsbot ingest` to rebuild it from the sources"
+        )
 
     @contextmanager
     def transaction(self) -> Iterator[Tx]:

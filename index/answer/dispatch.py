@@ -69,9 +69,11 @@ def headlines(engine: Engine, data: IndexData, question: str, today: dt.date) ->
     if request.topic:
         qvec = engine.encoder.encode([request.topic])[0]
         fused, _ = engine.retrieve(data, request.topic, qvec)
-        about = list(dict.fromkeys(
-            data.passages[h.id].article_id for h in fused if mentions(data.passages[h.id], request.topic)
-        ))  # fmt: skip
+        about = list(
+            dict.fromkeys(
+                data.passages[h.id].article_id for h in fused if mentions(data.passages[h.id], request.topic)
+            )
+        )
     dated = [Dated(a.id, a.published) for a in data.articles.values()]
     ids = pick_headlines(dated, request, about=about, limit=limit)
     lead = f"News {request.label}:" if request.label != "latest" else "The latest news:"

@@ -23,16 +23,54 @@ COUNTRIES = frozenset(
     vanuatu vatican venezuela vietnam yemen zambia zimbabwe greenland scotland wales england""".split()
 ) | frozenset(
     [
-        "bosnia and herzegovina", "burkina faso", "cape verde", "central african republic", "costa rica",
-        "czech republic", "dominican republic", "east timor", "el salvador", "equatorial guinea",
-        "guinea-bissau", "ivory coast", "marshall islands", "new zealand", "north korea", "north macedonia",
-        "papua new guinea", "saudi arabia", "sierra leone", "solomon islands", "south africa",
-        "south korea", "south sudan", "sri lanka", "trinidad and tobago", "united arab emirates", "uae",
-        "united kingdom", "uk", "britain", "great britain", "united states", "us", "u.s.", "usa",
-        "america", "the netherlands", "the philippines", "hong kong", "puerto rico", "gaza",
-        "northern ireland", "the united states", "the united kingdom", "the uk", "the us",
+        "bosnia and herzegovina",
+        "burkina faso",
+        "cape verde",
+        "central african republic",
+        "costa rica",
+        "czech republic",
+        "dominican republic",
+        "east timor",
+        "el salvador",
+        "equatorial guinea",
+        "guinea-bissau",
+        "ivory coast",
+        "marshall islands",
+        "new zealand",
+        "north korea",
+        "north macedonia",
+        "papua new guinea",
+        "saudi arabia",
+        "sierra leone",
+        "solomon islands",
+        "south africa",
+        "south korea",
+        "south sudan",
+        "sri lanka",
+        "trinidad and tobago",
+        "united arab emirates",
+        "uae",
+        "united kingdom",
+        "uk",
+        "britain",
+        "great britain",
+        "united states",
+        "us",
+        "u.s.",
+        "usa",
+        "america",
+        "the netherlands",
+        "the philippines",
+        "hong kong",
+        "puerto rico",
+        "gaza",
+        "northern ireland",
+        "the united states",
+        "the united kingdom",
+        "the uk",
+        "the us",
     ]
-)  # fmt: skip
+)
 
 US_STATES = frozenset(
     """alabama alaska arizona arkansas california colorado connecticut delaware florida georgia hawaii
@@ -40,9 +78,19 @@ US_STATES = frozenset(
     mississippi missouri montana nebraska nevada ohio oklahoma oregon pennsylvania tennessee texas utah
     vermont virginia washington wisconsin wyoming""".split()
 ) | frozenset(
-    ["new hampshire", "new jersey", "new mexico", "new york", "north carolina", "north dakota",
-     "rhode island", "south carolina", "south dakota", "west virginia"]
-)  # fmt: skip
+    [
+        "new hampshire",
+        "new jersey",
+        "new mexico",
+        "new york",
+        "north carolina",
+        "north dakota",
+        "rhode island",
+        "south carolina",
+        "south dakota",
+        "west virginia",
+    ]
+)
 
 # what a question's head noun says about the answer: a place list to check against, or a person
 PLACE_NOUNS = {"country": COUNTRIES, "nation": COUNTRIES, "state": US_STATES}
@@ -52,7 +100,7 @@ PERSON_NOUNS = frozenset(
     judge lawmaker politician coach quarterback pitcher champion billionaire journalist host comedian
     chancellor king queen prince princess pope mayor secretary chief commissioner general
     footballer tennis swimmer driver skier boxer""".split()
-)  # fmt: skip
+)
 
 
 def is_country(text: str) -> bool:
