@@ -168,7 +168,7 @@ def cmd_eval(app: Newsbot, args: argparse.Namespace) -> int:
 
 def cmd_stats(app: Newsbot, args: argparse.Namespace) -> int:
     """Print counts of articles and passages and the index version."""
-    from index.storage import current_path, read_manifest
+    from index import current_manifest
 
     print(f"articles: {app.store.count()}")
     for h in app.sources.all():
@@ -177,10 +177,9 @@ def cmd_stats(app: Newsbot, args: argparse.Namespace) -> int:
         print(f"source {h.name}: last success {h.last_success or 'never'}; {state}{backoff}")
     print("deliveries: " + (", ".join(f"{k} {v}" for k, v in sorted(app.outbox.counts().items())) or "none"))
     try:
-        version = current_path(app.config.index_path)
-        manifest = read_manifest(version)
+        version, manifest = current_manifest(app.config.index_path)
         print(
-            f"passages: {manifest.passages}\nindex: version {version.name}, built {manifest.created} "
+            f"passages: {manifest.passages}\nindex: version {version}, built {manifest.created} "
             f"({manifest.model}, {manifest.dense})"
         )
     except NewsIndexError as exc:
@@ -200,7 +199,8 @@ def cmd_run(app: Newsbot, args: argparse.Namespace) -> int:
 
 
 def cmd_health(app: Newsbot, args: argparse.Namespace) -> int:
-    """Check the store, the index and the sources; exit 0 healthy, 1 broken, 3 degraded (a source failing)."""
+    """Check the store, the index and the sources; exit 0 healthy, 1 broken, 3 degraded (a source failing,
+    or an index that lags the store)."""
     from bot.core.health import check
 
     report = check(app)
@@ -208,8 +208,9 @@ def cmd_health(app: Newsbot, args: argparse.Namespace) -> int:
         print(json.dumps(report, indent=2))
     else:
         print(f"status: {report['status']}")
-        for key in ("store", "index", "deliveries"):
-            print(f"{key}: " + ", ".join(f"{k} {v}" for k, v in report[key].items()))
+        print("store: " + ", ".join(f"{k} {v}" for k, v in report["store"].items()))
+        print(report["index"]["detail"])
+        print("deliveries: " + ", ".join(f"{k} {v}" for k, v in report["deliveries"].items()))
         for name, state in report["sources"].items():
             print(f"source {name}: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in state.items()))
     return {"healthy": 0, "broken": 1, "degraded": 3}[report["status"]]

@@ -12,10 +12,14 @@ from index.errors import (
     IndexMismatchError,
     IndexMissingError,
     IndexUnavailableError,
+    IndexWriteError,
     NewsIndexError,
     QuestionError,
 )
 from index.reply import Answer, Source
+from index.status import IndexStatus
+from index.storage import current_manifest
+from index.text import content_stems, split_sentences
 
 __all__ = [
     "Answer",
@@ -29,12 +33,17 @@ __all__ = [
     "IndexCorruptError",
     "IndexMismatchError",
     "IndexMissingError",
+    "IndexStatus",
     "IndexUnavailableError",
+    "IndexWriteError",
     "NewsIndexError",
     "QuestionError",
     "SearchConfig",
     "Source",
     "build_index",
+    "content_stems",
+    "current_manifest",
     "is_follow_up",
     "make_encoder",
+    "split_sentences",
 ]

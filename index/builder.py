@@ -98,11 +98,11 @@ def build_index(
         previous: Layout | None = None
         if not rebuild:
             try:
-                previous = load_layout(current_path(root), model=encoder.name)
+                previous = load_layout(current_path(root), model=encoder.name, dim=encoder.dim)
             except IndexMissingError:
                 log.info("no index in %s yet: building it", root)
             except IndexUnavailableError as exc:
-                log.info("building from scratch: %s", exc)
+                log.warning("rebuilding the whole index: %s", str(exc).split("; ")[0])
         by_id = {a.id: a for a in articles}
         old = previous.articles if previous else {}
         added = [a for aid, a in by_id.items() if aid not in old]

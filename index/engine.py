@@ -9,7 +9,7 @@ import logging
 import math
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +30,7 @@ from index.fusion import article_support, reciprocal_rank_fusion, score_fusion
 from index.hits import Hit
 from index.reply import Answer, Source
 from index.snapshot import IndexData
+from index.status import IndexStatus, inspect
 from index.storage import current_path, load_version
 from index.text import content_stems, split_sentences
 
@@ -106,11 +107,16 @@ class Engine:
             self._data = load_version(
                 path,
                 model=self.encoder.name,
+                dim=self.encoder.dim,
                 ef_search=self.index_config.ef_search,
                 bm25_numba_from=self.config.bm25_numba_from,
             )
             log.info("serving index %s (%d passages)", path.name, self._data.manifest.passages)
             return True
+
+    def status(self, store_hashes: Mapping[str, str] | None = None) -> IndexStatus:
+        """Return whether the index serves, and how its articles compare with the store's (id → hash)."""
+        return inspect(self, store_hashes)
 
     # -- retrieval -----------------------------------------------------------------------------
 

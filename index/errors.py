@@ -7,6 +7,7 @@ Hierarchy::
     │   ├── IndexMissingError       no index has been built yet
     │   ├── IndexCorruptError       files are missing, truncated or unreadable
     │   └── IndexMismatchError      built with another model or format than the config asks for
+    ├── IndexWriteError             a new version could not be written (disk full...); the old one serves
     ├── EncoderError                the embedding model cannot be loaded
     ├── IndexBusyError              another build holds the index lock
     └── QuestionError               the question is empty or too long to answer
@@ -33,6 +34,10 @@ class IndexCorruptError(IndexUnavailableError):
 
 class IndexMismatchError(IndexUnavailableError):
     """The index was built with another model or format than configured."""
+
+
+class IndexWriteError(NewsIndexError):
+    """A new index version could not be written; the previous version keeps serving."""
 
 
 class EncoderError(NewsIndexError):

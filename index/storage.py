@@ -33,14 +33,20 @@ from pathlib import Path
 import numpy as np
 
 from index.dense.faiss import DenseIndex, DenseKind
-from index.errors import IndexBusyError, IndexCorruptError, IndexMismatchError, IndexMissingError
+from index.errors import (
+    IndexBusyError,
+    IndexCorruptError,
+    IndexMismatchError,
+    IndexMissingError,
+    IndexWriteError,
+)
 from index.manifest import ArticleMeta, Manifest
 from index.passages import Passage
 from index.segments import BM25Stats, DeltaSegment
 from index.snapshot import IndexData
 from index.sparse.bm25 import BM25Index
 
-FORMAT = 2
+FORMAT = 3  # 3: BM25 terms are index.text.content_stems (the one tokenizer)
 CURRENT = "CURRENT"
 KEEP_VERSIONS = 2
 REBUILD_HINT = "run `newsbot index --rebuild` to build it again"
@@ -115,6 +121,36 @@ def write_version(
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
     name = f"v-{stamp}-{secrets.token_hex(3)}"
     tmp = root / f"build-{name}"
+    try:
+        _write_files(tmp, manifest=manifest, articles=articles, main=main, delta=delta, tombstones=tombstones)
+    except (
+        Exception
+    ) as exc:  # disk full, a read-only folder, faiss failing to write: the previous version serves
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise IndexWriteError(
+            f"cannot write a new index version in {root} ({exc}); the previous one still serves"
+        ) from exc
+    final = root / name
+    tmp.rename(final)
+    link = root / f".{CURRENT}.{secrets.token_hex(3)}"
+    link.symlink_to(name)
+    current = root / CURRENT
+    if current.is_dir() and not current.is_symlink():  # a damaged CURRENT (a folder): replaced by the link
+        shutil.rmtree(current)
+    os.replace(link, current)
+    _prune(root, keep=name)
+    return final
+
+
+def _write_files(
+    tmp: Path,
+    *,
+    manifest: Manifest,
+    articles: dict[str, ArticleMeta],
+    main: tuple[list[Passage], DenseIndex, BM25Index] | Path,
+    delta: tuple[list[Passage], np.ndarray],
+    tombstones: set[int],
+) -> None:
     (tmp / "main").mkdir(parents=True)
     (tmp / "delta").mkdir()
     if isinstance(main, Path):
@@ -139,13 +175,6 @@ def write_version(
     files = {str(p.relative_to(tmp)): p.stat().st_size for p in sorted(tmp.rglob("*")) if p.is_file()}
     (tmp / "manifest.json").write_text(json.dumps({**asdict(manifest), "files": files}, indent=2))
     _fsync_tree(tmp)
-    final = root / name
-    tmp.rename(final)
-    link = root / f".{CURRENT}.{secrets.token_hex(3)}"
-    link.symlink_to(name)
-    os.replace(link, root / CURRENT)
-    _prune(root, keep=name)
-    return final
 
 
 def _prune(root: Path, *, keep: str) -> None:
@@ -160,10 +189,21 @@ def current_path(root: Path) -> Path:
     link = root / CURRENT
     if not link.is_symlink() and not link.exists():
         raise IndexMissingError(f"no index in {root}: run `newsbot index` to build it")
-    target = link.resolve()
-    if not target.is_dir():
+    if not link.is_symlink():
+        raise IndexCorruptError(f"index {root}: CURRENT is not a link to a version; {REBUILD_HINT}")
+    try:
+        target = link.resolve(strict=True)
+    except (OSError, RuntimeError) as exc:  # a dangling link, or a loop of links
+        raise IndexCorruptError(f"index {root}: CURRENT cannot be followed ({exc}); {REBUILD_HINT}") from exc
+    if not target.is_dir() or target.parent != root.resolve():
         raise IndexCorruptError(f"index {root}: CURRENT points at missing {target.name}; {REBUILD_HINT}")
     return target
+
+
+def current_manifest(root: Path) -> tuple[str, Manifest]:
+    """Return the CURRENT version's name and checked manifest (no vectors loaded)."""
+    path = current_path(root)
+    return path.name, read_manifest(path)
 
 
 def read_manifest(path: Path) -> Manifest:
@@ -225,13 +265,18 @@ class Layout:
         return all_ids[keep], all_vectors[keep]
 
 
-def load_layout(path: Path, *, model: str | None = None) -> Layout:
-    """Read a version's metadata and passages (no FAISS or BM25); with `model`, refuse another model's."""
+def load_layout(path: Path, *, model: str | None = None, dim: int | None = None) -> Layout:
+    """Read a version's metadata and passages (no FAISS or BM25); with `model` and `dim`, refuse an index
+    built with another model or holding vectors of another dimension."""
     manifest = read_manifest(path)
     if model is not None and manifest.model != model:
         raise IndexMismatchError(
             f"index {path} was built with model {manifest.model!r} but the config names "
             f"{model!r}; {REBUILD_HINT}"
+        )
+    if dim is not None and manifest.dim != dim:
+        raise IndexMismatchError(
+            f"index {path} holds {manifest.dim}-dimensional vectors but the encoder makes {dim}; {REBUILD_HINT}"
         )
     try:
         main_passages = _read_passages(path / "main" / "passages.jsonl")
@@ -264,9 +309,11 @@ def load_layout(path: Path, *, model: str | None = None) -> Layout:
     )
 
 
-def load_version(path: Path, *, model: str | None = None, ef_search: int, bm25_numba_from: int) -> IndexData:
-    """Load one version for serving; with `model`, refuse an index built with another model."""
-    layout = load_layout(path, model=model)
+def load_version(
+    path: Path, *, model: str | None = None, dim: int | None = None, ef_search: int, bm25_numba_from: int
+) -> IndexData:
+    """Load one version for serving; with `model` and `dim`, refuse an index built for another encoder."""
+    layout = load_layout(path, model=model, dim=dim)
     manifest = layout.manifest
     try:
         kind: DenseKind = "hnsw" if manifest.dense == "hnsw" else "flat"

@@ -70,3 +70,28 @@ def test_a_rebuild_does_not_call_the_articles_new(
     assert main(["--config", str(config), "index", "--rebuild"]) == 0
     out = capsys.readouterr().out
     assert "rebuilt from scratch: 16 articles" in out and "added" not in out
+
+
+def test_health_says_when_the_index_lags_the_store_and_start_catches_up(
+    write_config: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.config import load_config
+    from bot.core.services import Newsbot
+    from corpus import make_article
+
+    config = write_config()
+    assert main(["--config", str(config), "index"]) == 0
+    assert main(["--config", str(config), "health"]) == 0
+    app = Newsbot(load_config(config))  # a process killed after storing, before indexing
+    extra = make_article(title="Late story", body="Stored but never indexed.", source="desk", url="https://d.test/1")
+    app.store.upsert([extra])
+    app.close()
+    capsys.readouterr()
+    assert main(["--config", str(config), "health"]) == 3
+    out = capsys.readouterr().out
+    assert "status: degraded" in out and "LAGS the store: 1 articles not indexed" in out
+    app = Newsbot(load_config(config))
+    report = app.ensure_index()  # what `newsbot run` and every CLI question do first
+    assert report is not None and report.added == 1
+    app.close()
+    assert main(["--config", str(config), "health"]) == 0

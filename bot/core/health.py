@@ -1,38 +1,41 @@
-"""`newsbot health`: is the store readable, the index loadable, and are the sources fetching?"""
+"""`newsbot health`: is the store readable, does the index serve and hold the store's articles, are the
+sources fetching? The index is judged by the engine that answers (its model, dimension and version)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from bot.core.services import Newsbot
-from index import NewsIndexError
-from index.encoders import encoder_name
-from index.storage import current_path, load_version
+from index import IndexStatus, NewsIndexError
 
 
 def check(app: Newsbot) -> dict[str, Any]:
-    """Return a report with status "healthy", "broken" (store or index unusable) or "degraded"."""
+    """Return a report with status "healthy", "broken" (store or index unusable) or "degraded" (a source
+    failing, or an index that lags the store)."""
     report: dict[str, Any] = {}
-    broken = False
+    hashes: dict[str, str] | None = None
     try:
         detail = app.store.db.check()
-        articles = app.store.count()
-        report["store"] = {"ok": detail == "ok" and articles > 0, "articles": articles, "detail": detail}
-        if articles == 0 and detail == "ok":
+        hashes = app.store.hashes()
+        report["store"] = {"ok": detail == "ok" and bool(hashes), "articles": len(hashes), "detail": detail}
+        if not hashes and detail == "ok":
             report["store"]["detail"] = "no articles: check the sources (`newsbot ingest` says what fails)"
-        broken = not report["store"]["ok"]
     except Exception as exc:
-        report["store"], broken = {"ok": False, "detail": str(exc)}, True
+        report["store"] = {"ok": False, "detail": str(exc)}
     try:
-        data = load_version(
-            current_path(app.config.index_path),
-            model=encoder_name(app.config.index.encoder),
-            ef_search=app.config.index.ef_search,
-            bm25_numba_from=app.config.search.bm25_numba_from,
-        )
-        report["index"] = {"ok": True, "passages": data.manifest.passages, "created": data.manifest.created}
-    except NewsIndexError as exc:
-        report["index"], broken = {"ok": False, "detail": str(exc)}, True
+        status = app.engine.status(hashes)
+    except NewsIndexError as exc:  # the encoder cannot be loaded
+        status = IndexStatus(ok=False, detail=str(exc))
+    report["index"] = {
+        "ok": status.ok,
+        "version": status.version,
+        "passages": status.passages,
+        "articles": status.articles,
+        "dim": status.dim,
+        "not_indexed": status.not_indexed,
+        "not_stored": status.not_stored,
+        "detail": status.describe(),
+    }
     health = {h.name: h for h in app.sources.all()}
     report["sources"] = {
         s.name: {"last_success": h.last_success, "failures": h.failures, "last_error": h.last_error}
@@ -41,6 +44,7 @@ def check(app: Newsbot) -> dict[str, Any]:
         for s in app.config.sources
     }
     report["deliveries"] = app.outbox.counts()
-    failing = any(state["failures"] for state in report["sources"].values())
-    report["status"] = "broken" if broken else "degraded" if failing else "healthy"
+    broken = not report["store"]["ok"] or not status.ok
+    degraded = status.lags or any(state["failures"] for state in report["sources"].values())
+    report["status"] = "broken" if broken else "degraded" if degraded else "healthy"
     return report

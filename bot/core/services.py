@@ -24,7 +24,15 @@ from corpus import (
     ingest_sources,
     open_database,
 )
-from index import BuildReport, Encoder, Engine, IndexMissingError, build_index, make_encoder
+from index import (
+    BuildReport,
+    Encoder,
+    Engine,
+    IndexMissingError,
+    IndexUnavailableError,
+    build_index,
+    make_encoder,
+)
 
 log = logging.getLogger(__name__)
 
@@ -145,16 +153,19 @@ class Newsbot:
             return False
 
     def ensure_index(self, progress: Callable[[int, int], None] | None = None) -> BuildReport | None:
-        """Ingest (if the store is empty) and build the index if none exists yet; a replica that does not
-        lead leaves that to the leader and picks the index up when it appears."""
-        try:
-            self.engine.reload()
+        """Ingest if the store is empty, then bring the index to the store: built when missing, rebuilt when
+        unusable (another model, dimension or format, or damaged), caught up when it lags (a crash between
+        storing and indexing). A replica that does not lead leaves that to the leader."""
+        if not self.lead():
+            try:
+                self.engine.reload()
+            except IndexUnavailableError as exc:
+                log.info("the leader replica builds the index: %s", exc)
             return None
-        except IndexMissingError:
-            if not self.lead():
-                log.info("no index yet: the leader replica builds it")
-                return None
-            log.info("no index yet: building it")
         if self.store.count() == 0:
             self.ingest()
+        status = self.engine.status(self.store.hashes())
+        if status.ok and not status.lags:
+            return None
+        log.info("updating the index: %s", status.describe())
         return self.update_index(progress=progress)

@@ -6,8 +6,7 @@ import numpy as np
 
 from bot.core.state import Subscription
 from corpus import Article
-from index import Encoder
-from index.text import content_stems, split_sentences
+from index import Encoder, content_stems, split_sentences
 
 
 def lead(article: Article, sentences: int = 2) -> str:

@@ -1,4 +1,4 @@
-"""BM25 over passages with bm25s (Snowball stems, English stopwords), saved as .npy + JSON."""
+"""BM25 over passages with bm25s, on index.text's terms (Snowball stems, no stopwords), saved as .npy + JSON."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from index.hits import Hit
+from index.text import content_stems
 
 
 def _bm25s():
@@ -19,17 +20,10 @@ def _bm25s():
     return bm25s
 
 
-def _stem_words(words: list[str]) -> list[str]:
-    from index.text import _stemmer
-
-    return _stemmer().stemWords(words)
-
-
 def tokenize(texts: Sequence[str]) -> list[list[str]]:
-    """Return the lowercase, stopword-free, stemmed tokens of each text."""
-    return _bm25s().tokenize(
-        list(texts), stopwords="en", stemmer=_stem_words, return_ids=False, show_progress=False
-    )
+    """Return each text's terms: index.text.content_stems, the one definition of a term (the answer
+    scoring, topic matching and the hashing encoder use it too)."""
+    return [content_stems(text) for text in texts]
 
 
 class BM25Index:
@@ -88,8 +82,7 @@ class BM25Index:
         self._retriever.save(str(directory), show_progress=False)  # type: ignore[attr-defined]
         np.save(directory / "ids.npy", self._ids)
         meta = {
-            "stemmer": "snowball-english",
-            "stopwords": "en",
+            "tokenizer": "index.text.content_stems",
             "avgdl": self.avgdl,
             "k1": self.k1,
             "b": self.b,
