@@ -13,12 +13,14 @@ from bot.errors import ConfigError
 from bot.typed import from_mapping
 from corpus import IngestConfig, SourceConfig
 from corpus.database import is_postgres_url
+from corpus.settings import above, at_least, within
 from index import IndexConfig, SearchConfig
 
 DEFAULT_API_URL = "https://api.telegram.org/bot"
 CONFIG_ENV = "NEWSBOT_CONFIG"
 TOKEN_ENV = "TELEGRAM_BOT_TOKEN"  # the bot token is read from the environment, never from the file
 DATABASE_ENV = "NEWSBOT_DATABASE_URL"
+MAX_CONFIG_CHARS = 1_000_000
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -39,6 +41,11 @@ class TelegramConfig:
     digest_hour: int = 8  # UTC hour of the daily digest for chats that chose /digest on
     examples: tuple[str, ...] = ("when did SELEC visit CARICC", "who coordinates the anti-fraud task force")
 
+    def __post_init__(self) -> None:
+        at_least(self, questions_per_minute=1, poll_timeout=0, latest_count=1)
+        above(self, max_messages_per_second=0)
+        within(self, webhook_port=(1, 65535), digest_hour=(0, 23), topic_threshold=(0.0, 1.0))
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class StorageConfig:
@@ -48,6 +55,10 @@ class StorageConfig:
     pool_size: int = 10  # PostgreSQL connections per process
     leader_poll_s: float = 5.0  # how often a replica checks leadership and the leader checks requests
     index_poll_s: float = 5.0  # how often a replica looks for a new index version (CURRENT) to serve
+
+    def __post_init__(self) -> None:
+        at_least(self, pool_size=1)
+        above(self, leader_poll_s=0, index_poll_s=0)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -93,6 +104,22 @@ class AppConfig:
         return self.data_path / "index"
 
 
+def check_data_dir(config: AppConfig) -> Path:
+    """Create the data directory if needed and return it; a ConfigError names data_dir when it is a file,
+    cannot be created, or cannot be written to (a read-only filesystem, /proc)."""
+    path = config.data_path
+    if path.exists() and not path.is_dir():
+        raise ConfigError(f"data_dir: {path} is a file, not a folder")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / f".write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise ConfigError(f"data_dir: cannot write to {path}: {exc.strerror or exc}") from exc
+    return path
+
+
 def default_config_path() -> Path:
     """Return $NEWSBOT_CONFIG, else ./config.yaml, else the config.yaml beside the package."""
     if os.environ.get(CONFIG_ENV):
@@ -110,8 +137,6 @@ def parse_config(data: object, *, base_dir: Path) -> AppConfig:
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         raise ConfigError(f"sources: the name {duplicates[0]!r} is used twice")
-    if config.storage.pool_size < 1:
-        raise ConfigError("storage.pool_size: must be at least 1")
     url = config.storage.url
     if url and not (is_postgres_url(url) or url.startswith("sqlite:///")):
         raise ConfigError("storage.url: expected postgresql://…, sqlite:///… or empty (SQLite in data_dir)")
@@ -126,7 +151,14 @@ def load_config(path: Path | None = None) -> AppConfig:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"cannot read config {path}: {exc.strerror or exc}") from exc
+    if len(text) > MAX_CONFIG_CHARS:
+        raise ConfigError(f"{path}: {len(text)} characters; a config has at most {MAX_CONFIG_CHARS}")
     try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent):  # a few aliases can expand to gigabytes ("billion laughs")
+                raise ConfigError(
+                    f"{path}: line {event.start_mark.line + 1}: YAML aliases (*name) are not allowed"
+                )
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML: {exc}") from exc

@@ -8,6 +8,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from corpus.dates import sane_date
+
 _WS = re.compile(r"[ \t\r\f\v]+")
 
 
@@ -72,7 +74,8 @@ def make_article(
     published: dt.date | None = None,
     key: str | None = None,
 ) -> Article:
-    """Build an Article with normalised text and an id derived from its URL (or title)."""
+    """Build an Article with normalised text and an id derived from its URL (or title); a date outside
+    1900 – a year from now is dropped."""
     title = normalize_text(title).replace("\n", " ")
     body = normalize_text(body)
     key = key or url or title
@@ -88,5 +91,5 @@ def make_article(
         body=body,
         source=source,
         url=url,
-        published=published,
+        published=sane_date(published),
     )

@@ -103,6 +103,23 @@ def _safe_date(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
+EARLIEST = dt.date(1900, 1, 1)
+
+
+def sane_date(date: dt.date | None, *, today: dt.date | None = None) -> dt.date | None:
+    """Return date if it lies between 1900 and a year from today, else None (a feed's 9999-12-31 or
+    0001-01-01 is no publication date, and must not lead /latest)."""
+    latest = (today or dt.date.today()) + dt.timedelta(days=366)
+    return date if date is not None and EARLIEST <= date <= latest else None
+
+
+def _shift(reference: dt.date, days: int) -> dt.date | None:
+    try:
+        return reference + dt.timedelta(days=days)
+    except OverflowError:  # "tomorrow" on 9999-12-31
+        return None
+
+
 def _resolve(kind: str, m: re.Match[str], reference: dt.date | None) -> tuple[dt.date | None, bool]:
     g = m.groupdict()
     if kind == "iso":
@@ -119,15 +136,15 @@ def _resolve(kind: str, m: re.Match[str], reference: dt.date | None) -> tuple[dt
         return _safe_date(reference.year, _month(g["m"]), int(g["d"])), False
     if kind == "rel":
         shift = {"today": 0, "yesterday": -1, "tomorrow": 1}[g["r"].lower()]
-        return reference + dt.timedelta(days=shift), False
+        return _shift(reference, shift), False
     weekday = _WEEKDAYS.index(g["w"].lower())
     qualifier = (g["q"] or "").lower()
     back = (reference.weekday() - weekday) % 7
     if qualifier == "next":
-        return reference + dt.timedelta(days=(weekday - reference.weekday()) % 7 or 7), False
+        return _shift(reference, (weekday - reference.weekday()) % 7 or 7), False
     if qualifier == "last":
         back = back or 7
-    return reference - dt.timedelta(days=back), False
+    return _shift(reference, -back), False
 
 
 def find_dates(text: str, reference: dt.date | None = None) -> list[DateMention]:

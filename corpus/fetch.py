@@ -14,6 +14,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from corpus.errors import SourceError
+from corpus.settings import above, at_least
 
 log = logging.getLogger(__name__)
 RETRY_STATUSES = {429, 500, 502, 503, 504}
@@ -33,6 +34,18 @@ class IngestConfig:
     backoff_s: float = 1.0
     max_redirects: int = 5
     allow_private_addresses: bool = False  # allow localhost/private hosts (tests, intranets)
+
+    def __post_init__(self) -> None:
+        above(self, timeout_s=0.0)
+        at_least(
+            self,
+            interval_minutes=0,
+            failure_backoff_s=0,
+            max_bytes=1,
+            retries=0,
+            backoff_s=0,
+            max_redirects=0,
+        )
 
 
 class Validators(NamedTuple):

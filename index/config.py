@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from corpus.settings import at_least, within
 from index.dense.faiss import DenseKind
-from index.encoders import EncoderConfig, at_least, within
+from index.encoders import EncoderConfig
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -273,4 +273,4 @@ class Engine:
                 (cosines.get(h.id, 0.0) for h in fused if data.passages[h.id].article_id == aid), default=0.0
             )
             out.append(Source.of(data.articles[aid], snippet=snippet, score=round(score, 3)))
-        return tuple(out)
+        return (*out[:1], *sorted(out[1:], key=lambda s: -s.score))

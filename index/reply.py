@@ -47,7 +47,8 @@ Kind = Literal[
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Answer:
-    """What the engine says to a question; sources best first (empty when it declines).
+    """What the engine says to a question (no sources when it declines). `sources`: the article the
+    answer quotes first, then the others by score (the cosine of their best passage to the question).
 
     `answered` with an `answer`: a short answer the models are sure of, shown in bold. `answered`
     without one: the supporting sentence alone, the span being unsure ("Here is what I found").

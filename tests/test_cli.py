@@ -83,7 +83,9 @@ def test_health_says_when_the_index_lags_the_store_and_start_catches_up(
     assert main(["--config", str(config), "index"]) == 0
     assert main(["--config", str(config), "health"]) == 0
     app = Newsbot(load_config(config))  # a process killed after storing, before indexing
-    extra = make_article(title="Late story", body="Stored but never indexed.", source="desk", url="https://d.test/1")
+    extra = make_article(
+        title="Late story", body="Stored but never indexed.", source="desk", url="https://d.test/1"
+    )
     app.store.upsert([extra])
     app.close()
     capsys.readouterr()
@@ -95,3 +97,49 @@ def test_health_says_when_the_index_lags_the_store_and_start_catches_up(
     assert report is not None and report.added == 1
     app.close()
     assert main(["--config", str(config), "health"]) == 0
+
+
+def test_ask_json_lists_the_quoted_source_then_the_others_by_score(
+    write_config: Callable[..., Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    config = write_config()
+    assert main(["--config", str(config), "index"]) == 0
+    capsys.readouterr()
+    assert main(["--config", str(config), "ask", "--json", "when did SELEC visit CARICC"]) == 0
+    reply = json.loads(capsys.readouterr().out)
+    sources = reply["sources"]
+    assert len(sources) >= 3 and "CARICC" in sources[0]["title"]
+    scores = [s["score"] for s in sources[1:]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_far_future_and_far_past_items_neither_stop_answers_nor_lead_the_latest(
+    write_config: Callable[..., Path], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    import json
+
+    items = [
+        {"title": "Comet visit", "date": "9999-12-31", "url": "https://w.test/1",
+         "text": "The comet Halley returns tomorrow, astronomers in Varna said."},
+        {"title": "Old flood", "date": "0001-01-01", "url": "https://w.test/2",
+         "text": "The river Danube flooded the valley yesterday, farmers said."},
+        {"title": "Harbour opens", "date": "2024-05-02", "url": "https://w.test/3",
+         "text": "The harbour of Burgas opened on 2 May 2024 after repairs, the mayor said."},
+    ]  # fmt: skip
+    wire = tmp_path / "wire.jsonl"
+    wire.write_text("\n".join(json.dumps(i) for i in items) + "\n")
+    config = write_config(sources=[{"name": "wire", "type": "jsonl", "path": str(wire)}])
+    assert main(["--config", str(config), "ingest"]) == 0
+    capsys.readouterr()
+    for question in ("when does the comet Halley return", "when did the Danube flood the valley"):
+        assert main(["--config", str(config), "ask", "--json", question]) == 0
+        assert json.loads(capsys.readouterr().out)["answered"]
+    from bot.config import load_config
+    from bot.core.services import Newsbot
+
+    app = Newsbot(load_config(config))
+    latest = app.store.latest(3)  # what /latest lists
+    app.close()
+    assert latest[0].title == "Harbour opens" and {a.published for a in latest[1:]} == {None}

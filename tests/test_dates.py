@@ -63,3 +63,23 @@ def test_first_full_date_skips_partial_dates() -> None:
 )
 def test_parse_date(value: object, expected: dt.date | None) -> None:
     assert parse_date(value) == expected
+
+
+@pytest.mark.parametrize("reference", [dt.date(9999, 12, 31), dt.date(1, 1, 1)])
+def test_relative_dates_at_the_ends_of_the_calendar_do_not_overflow(reference: dt.date) -> None:
+    mentions = find_dates(
+        "They met yesterday and meet again tomorrow, next Monday or last Friday.", reference
+    )
+    assert [m.text for m in mentions] == ["yesterday", "tomorrow", "next Monday", "last Friday"]
+    assert all(m.date is None or dt.date(1, 1, 1) <= m.date <= dt.date(9999, 12, 31) for m in mentions)
+
+
+def test_publication_dates_outside_a_sane_window_are_dropped() -> None:
+    from corpus import make_article
+
+    def dated(day: dt.date) -> dt.date | None:
+        return make_article(title="t", body="b", source="s", published=day).published
+
+    assert dated(dt.date(9999, 12, 31)) is None and dated(dt.date(1, 1, 1)) is None
+    assert dated(dt.date(1899, 12, 31)) is None and dated(dt.date(1900, 1, 1)) == dt.date(1900, 1, 1)
+    assert dated(dt.date(2018, 10, 12)) == dt.date(2018, 10, 12)

@@ -9,7 +9,7 @@ import socket
 import threading
 from collections.abc import Callable
 
-from bot.config import AppConfig
+from bot.config import AppConfig, check_data_dir
 from bot.core.outbox import Outbox
 from bot.core.state import BotState, Subscription
 from bot.core.topics import matching
@@ -42,6 +42,7 @@ class Newsbot:
 
     def __init__(self, config: AppConfig) -> None:
         self.config = config
+        check_data_dir(config)
         self.store = Store(open_database(config.database_url, pool_size=config.storage.pool_size))
         self.state = BotState(self.store)
         self.outbox = Outbox(self.store)

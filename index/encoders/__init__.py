@@ -8,6 +8,8 @@ from typing import Literal, Protocol
 
 import numpy as np
 
+from corpus.settings import at_least
+
 Precision = Literal["auto", "bf16", "fp32"]
 HASHING_PREFIX = "hashing"
 
@@ -23,20 +25,6 @@ class EncoderConfig:
 
     def __post_init__(self) -> None:
         at_least(self, batch_size=1, threads=0)
-
-
-def at_least(settings: object, **lowest: float) -> None:
-    """Raise ValueError("name: must be at least X") for the first field below its lowest value."""
-    for name, low in lowest.items():
-        if getattr(settings, name) < low:
-            raise ValueError(f"{name}: must be at least {low:g}")
-
-
-def within(settings: object, **bounds: tuple[float, float]) -> None:
-    """Raise ValueError("name: must be between A and B") for the first field outside its bounds."""
-    for name, (low, high) in bounds.items():
-        if not low <= getattr(settings, name) <= high:
-            raise ValueError(f"{name}: must be between {low:g} and {high:g}")
 
 
 class Encoder(Protocol):
