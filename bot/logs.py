@@ -64,3 +64,20 @@ def redact(secret: str) -> None:
     for handler in logging.getLogger().handlers:
         if not any(isinstance(f, Redact) and f.secret == secret for f in handler.filters):
             handler.addFilter(Redact(secret))
+
+
+class DropRaised(logging.Filter):
+    """Drops records carrying one of these exceptions: the caller reports them itself, in one line."""
+
+    def __init__(self, *kinds: type[BaseException]) -> None:
+        super().__init__()
+        self.kinds = kinds
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], self.kinds))
+
+
+def drop_raised(*kinds: type[BaseException]) -> None:
+    """Keep records of these exceptions (and their tracebacks) out of every root handler."""
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(DropRaised(*kinds))

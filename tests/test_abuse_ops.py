@@ -161,3 +161,28 @@ async def test_sigterm_mid_broadcast_finishes_or_leaves_pending(
     assert counts.get("pending", 0) > 0  # it stopped mid-broadcast
     delivered = [s.chat_id for s in fake.sent if s.chat_id in chats]
     assert len(delivered) == len(set(delivered)) == counts["sent"]
+
+
+@pytest.mark.parametrize("log_format", ["text", "json"])
+async def test_a_rejected_token_is_one_line_without_the_token(
+    fake: FakeBotApi, write_config: Callable[..., Path], log_format: str
+) -> None:
+    config = write_config(telegram={"api_url": fake.base_url, "poll_timeout": 1}, log_format=log_format)
+    app = Newsbot(load_config(config))
+    app.ingest()
+    app.update_index()
+    app.close()
+    revoked = "999999:revoked-token-ABCDEFGHIJKLMNOPQRSTU"
+    proc = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "bot.cli", "--config", str(config), "run"],
+        cwd=ROOT,
+        env={**os.environ, "TELEGRAM_BOT_TOKEN": revoked},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 1, output
+    assert "the Bot API rejected the token" in proc.stderr
+    assert "Traceback" not in output and "revoked-token" not in output and "999999" not in output

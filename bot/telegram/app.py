@@ -15,6 +15,7 @@ import signal
 from collections.abc import Awaitable, Callable
 
 from telegram import Message, Update
+from telegram.error import InvalidToken
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -60,6 +61,7 @@ def read_token() -> str:
 
 def protect_logs(token: str) -> None:
     """Redact the token from every log line (httpx logs request URLs, which contain it)."""
+    logs.drop_raised(InvalidToken)  # PTB logs it with a traceback; run() says it in one line (filter first)
     logs.redact(token)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("tornado.access").setLevel(logging.WARNING)  # one line per webhook POST otherwise
@@ -187,7 +189,17 @@ def webhook_secret(token: str) -> str:
 
 
 def run(config: AppConfig, *, webhook: bool | None = None, port: int | None = None) -> None:
-    """Run the bot until interrupted: long polling, or a webhook when configured."""
+    """Run the bot until interrupted: long polling, or a webhook when configured. A token the Bot API
+    rejects is one TokenError line, never the token itself."""
+    try:
+        _run(config, webhook=webhook, port=port)
+    except InvalidToken:
+        raise TokenError(
+            f"the Bot API rejected the token in ${TOKEN_ENV} (revoked or mistyped: check it with @BotFather)"
+        ) from None
+
+
+def _run(config: AppConfig, *, webhook: bool | None, port: int | None) -> None:
     token = read_token()
     protect_logs(token)
     tg = config.telegram
