@@ -186,3 +186,53 @@ async def test_a_rejected_token_is_one_line_without_the_token(
     assert proc.returncode == 1, output
     assert "the Bot API rejected the token" in proc.stderr
     assert "Traceback" not in output and "revoked-token" not in output and "999999" not in output
+
+
+async def test_forged_callbacks_are_refused_and_an_error_flood_reaches_admins_once(
+    fake: FakeBotApi, bot_config: Callable[..., AppConfig]
+) -> None:
+    from tests.fakebot import Sent
+
+    async with running(bot_config(admins=[ADMIN]), fake) as application:
+        button = Sent(chat_id=4321, message_id=1, text="x", parse_mode=None, reply_markup=None, reply_to=None)
+        for data in ["ex:²"] * 50 + ["ex:-1", "ex:99", "ex:1x", "ex:٣"]:
+            await fake.press(button, data)
+        deadline = asyncio.get_running_loop().time() + 30
+        while len(fake.callback_answers) < 54 and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.1)
+        assert len(fake.callback_answers) == 54
+        assert all(a.get("text") == "That button has expired." for a in fake.callback_answers)
+
+        def broken(question: str, **kw: object) -> None:
+            raise RuntimeError("the engine broke")
+
+        services(application).app.engine.ask = broken  # type: ignore[method-assign]
+        for chat in range(20):
+            await fake.message("when did SELEC visit CARICC", chat_id=50_000 + chat)
+        await asyncio.sleep(3.0)
+    reports = fake.to(ADMIN)
+    assert len(reports) == 1 and "RuntimeError: the engine broke" in reports[0].text
+
+
+async def test_anonymous_admins_of_two_groups_do_not_share_a_limit(
+    fake: FakeBotApi, bot_config: Callable[..., AppConfig]
+) -> None:
+    anonymous = 1087968824  # GroupAnonymousBot: every anonymous admin arrives as this user
+    groups = (-100111, -100222)
+    async with running(bot_config(questions_per_minute=3), fake):
+        for group in groups:
+            for _ in range(6 if group == groups[0] else 1):
+                await fake.message(
+                    "/ask when did SELEC visit CARICC",
+                    chat_id=group,
+                    user_id=anonymous,
+                    chat_type="supergroup",
+                    extra={"sender_chat": {"id": group, "type": "supergroup", "title": "G"}},
+                )
+        answered = await fake.wait_sent(lambda s: s.chat_id == groups[1] and "2018" in s.text, timeout=30)
+        assert answered  # group B is not silenced by group A's flood
+        await asyncio.sleep(1.5)
+    first = fake.to(groups[0])
+    assert len([s for s in first if "2018" in s.text]) == 3 and any(
+        "faster than I can read" in s.text for s in first
+    )

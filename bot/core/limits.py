@@ -3,6 +3,7 @@ same questions (a user cannot multiply the limit by the number of replicas)."""
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 from typing import NamedTuple
@@ -53,3 +54,22 @@ class QuestionLimiter:
         """Forget questions older than the window (the leader calls this now and then)."""
         with self.store.transaction() as tx:
             return tx.execute("DELETE FROM question_log WHERE at<=?", (self._clock() - WINDOW_S,)).rowcount
+
+
+class ErrorDigest:
+    """At most one admin report per kind of error per window; the next one says how many were held back."""
+
+    def __init__(self, window_s: float = 60.0, *, clock: Callable[[], float] = time.monotonic) -> None:
+        self.window_s = window_s
+        self.clock = clock
+        self._seen: dict[str, tuple[float, int]] = {}  # kind -> (last report, held back since)
+
+    def admit(self, kind: str) -> int | None:
+        """Return None to hold this report back, else how many of its kind were held back before it."""
+        now = self.clock()
+        last, held = self._seen.get(kind, (-math.inf, 0))
+        if now - last < self.window_s:
+            self._seen[kind] = (last, held + 1)
+            return None
+        self._seen[kind] = (now, 0)
+        return held

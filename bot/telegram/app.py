@@ -84,13 +84,19 @@ async def on_error(update: object, context: BotContext) -> None:
     svc = services_of(context.application)
     if svc is None:
         return
+    held = svc.errors.admit(type(context.error).__name__)
+    if held is None:  # a flood of one error: one report a minute, not one per update
+        return
     text = f"{type(context.error).__name__}: {context.error}".replace(context.bot.token, "[REDACTED]")
     summary = html.escape(text)[:1000]
     where = html.escape(str(getattr(update, "update_id", "")))
+    more = f"\n(and {held} more like it in the last minute)" if held else ""
     for admin_id in svc.config.telegram.admins:
         try:
             await context.bot.send_message(
-                admin_id, f"⚠️ newsbot error (update {where}):\n<code>{summary}</code>", parse_mode="HTML"
+                admin_id,
+                f"⚠️ newsbot error (update {where}):\n<code>{summary}</code>{more}",
+                parse_mode="HTML",
             )
         except Exception:
             log.warning("could not report the error to admin %s", admin_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -31,13 +32,18 @@ def _addressed_in_group(message: Message, username: str, bot_id: int) -> str | N
     return None
 
 
+EXAMPLE_INDEX = re.compile(r"[0-9]{1,3}")  # ASCII digits only: "²".isdigit() is True
+
+
 async def answer_question(update: Update, context: BotContext, question: str) -> None:
     """Answer one question in the chat it came from (about a replied-to article first)."""
     svc = context.services
     message, user = update.effective_message, update.effective_user
     if message is None or user is None:
         return
-    verdict = await asyncio.to_thread(svc.limiter.check, user.id)
+    # anonymous group admins all arrive as one user (GroupAnonymousBot): limit them by the chat they speak for
+    sender = message.sender_chat.id if message.sender_chat is not None else user.id
+    verdict = await asyncio.to_thread(svc.limiter.check, sender)
     if not verdict.allowed:
         if verdict.warn:  # one reply per window, however long the flood
             await message.reply_text(
@@ -114,9 +120,10 @@ async def on_callback(update: Update, context: BotContext) -> None:
         return
     svc = context.services
     kind, _, value = (query.data or "").partition(":")
-    if kind == "ex" and value.isdigit() and int(value) < len(svc.config.telegram.examples):
+    example = int(value) if kind == "ex" and EXAMPLE_INDEX.fullmatch(value) else -1
+    if 0 <= example < len(svc.config.telegram.examples):
         await query.answer()
-        await answer_question(update, context, svc.config.telegram.examples[int(value)])
+        await answer_question(update, context, svc.config.telegram.examples[example])
         return
     if kind == "more":
         more = await asyncio.to_thread(svc.state.more_sources, value, query.message.chat.id)
