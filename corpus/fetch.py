@@ -9,7 +9,7 @@ import socket
 import time
 from dataclasses import dataclass
 from typing import NamedTuple
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
 
@@ -74,8 +74,10 @@ class FetchError(SourceError):
         self.permanent = permanent
 
 
-def check_url(url: str, *, allow_private: bool) -> None:
-    """Refuse non-HTTP schemes, and hosts resolving to local/private addresses unless allowed."""
+def check_url(url: str, *, allow_private: bool) -> str | None:
+    """Refuse non-HTTP schemes, and hosts resolving to local/private addresses unless allowed; return the
+    checked address to connect to (None when private addresses are allowed: no check, no pinning), so that
+    a second DNS answer (rebinding to 127.0.0.1) is never used."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
         raise FetchError(f"{url}: only http and https URLs are fetched", permanent=True)
@@ -83,7 +85,7 @@ def check_url(url: str, *, allow_private: bool) -> None:
     if not host:
         raise FetchError(f"{url}: no host", permanent=True)
     if allow_private:
-        return
+        return None
     try:
         infos = socket.getaddrinfo(host, parts.port or (443 if parts.scheme == "https" else 80))
     except socket.gaierror as exc:
@@ -96,6 +98,19 @@ def check_url(url: str, *, allow_private: bool) -> None:
                 "ingest.allow_private_addresses to fetch it",
                 permanent=True,
             )
+    return str(infos[0][4][0])
+
+
+def pinned(url: str, address: str | None) -> tuple[str, dict[str, str], dict[str, str]]:
+    """Return (URL with the host replaced by address, Host header, TLS server name) for a checked address."""
+    if address is None:
+        return url, {}, {}
+    parts = urlsplit(url)
+    host = f"[{address}]" if ":" in address else address
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    headers = {"Host": parts.netloc.rpartition("@")[2]}
+    extensions = {"sni_hostname": parts.hostname or ""} if parts.scheme == "https" else {}
+    return urlunsplit(parts._replace(netloc=netloc)), headers, extensions
 
 
 class Fetcher:
@@ -135,22 +150,26 @@ class Fetcher:
         if validators.last_modified:
             headers["If-Modified-Since"] = validators.last_modified
         current = url
+        deadline = time.monotonic() + 2 * self.config.timeout_s  # the whole request, redirects and body
         for _ in range(self.config.max_redirects + 1):
-            check_url(current, allow_private=self.config.allow_private_addresses)
+            address = check_url(current, allow_private=self.config.allow_private_addresses)
+            target, host, extensions = pinned(current, address)
             try:
-                with self._client.stream("GET", current, headers=headers) as response:
+                with self._client.stream(
+                    "GET", target, headers={**headers, **host}, extensions=extensions
+                ) as response:
                     location = response.headers.get("location")
                     if response.status_code in (301, 302, 303, 307, 308) and location:
                         current = urljoin(current, location)
                         continue
-                    return self._read(current, response)
+                    return self._read(current, response, deadline)
             except httpx.TimeoutException as exc:
                 raise FetchError(f"{current}: timed out after {self.config.timeout_s:g}s") from exc
             except httpx.HTTPError as exc:
                 raise FetchError(f"{current}: {type(exc).__name__}: {exc}") from exc
         raise FetchError(f"{url}: more than {self.config.max_redirects} redirects", permanent=True)
 
-    def _read(self, url: str, response: httpx.Response) -> FetchResult:
+    def _read(self, url: str, response: httpx.Response, deadline: float) -> FetchResult:
         found = Validators(response.headers.get("etag"), response.headers.get("last-modified"))
         if response.status_code == 304:
             return FetchResult(url, 304, b"", "", found, not_modified=True)
@@ -167,6 +186,11 @@ class Fetcher:
             body.extend(chunk)
             if len(body) > self.config.max_bytes:
                 raise FetchError(f"{url}: body over the {self.config.max_bytes}-byte limit", permanent=True)
+            if time.monotonic() > deadline:  # a trickle of bytes never trips the per-read timeout
+                raise FetchError(
+                    f"{url}: still sending after {2 * self.config.timeout_s:g}s (twice ingest.timeout_s)",
+                    permanent=True,
+                )
         return FetchResult(
             url, response.status_code, bytes(body), response.headers.get("content-type", ""), found
         )

@@ -21,6 +21,7 @@ class Route:
     etag: str | None = None
     delay_s: float = 0.0
     headers: dict[str, str] = field(default_factory=dict)
+    trickle_s: float = 0.0  # a slowloris: the body one byte at a time, this long apart
 
 
 class NewsSite:
@@ -65,7 +66,12 @@ class NewsSite:
                     self.send_header(k, v)
                 self.end_headers()
                 with suppress(BrokenPipeError, ConnectionResetError):
-                    self.wfile.write(route.body)
+                    if not route.trickle_s:
+                        self.wfile.write(route.body)
+                    for i in range(len(route.body) if route.trickle_s else 0):
+                        self.wfile.write(route.body[i : i + 1])
+                        self.wfile.flush()
+                        time.sleep(route.trickle_s)
 
         return Handler
 

@@ -259,3 +259,54 @@ def test_canonical_urls() -> None:
         == "https://news.test/a/b?id=3"
     )
     assert canonical_url("http://news.test:8080/") == "http://news.test:8080/"
+
+
+def test_a_slowloris_source_costs_one_deadline_and_the_others_are_stored(
+    site: NewsSite, write_config: Callable[..., Path]
+) -> None:
+    import time
+
+    site.routes["/slow"] = Route(
+        rss([{"title": "Slow", "link": site.url("/s"), "description": STORY}]), trickle_s=0.05
+    )
+    site.routes["/rss"] = Route(
+        rss([{"title": "Port reopens", "link": site.url("/p"), "description": STORY}])
+    )
+    app = _app(
+        write_config,
+        [
+            {"name": "slow", "type": "feed", "url": site.url("/slow")},
+            {"name": "good", "type": "feed", "url": site.url("/rss")},
+        ],
+        timeout_s=1.0,
+        retries=2,
+    )
+    started = time.monotonic()
+    reports = {r.source: r for r in app.ingest()}
+    elapsed = time.monotonic() - started
+    assert elapsed < 8, elapsed  # the body alone would take ~20 s a try, three tries
+    assert reports["slow"].error and "still sending after 2s" in reports["slow"].error
+    assert [p for p, _ in site.requests].count("/slow") == 1  # a trickle is not retried
+    assert reports["good"].added == 1
+    app.close()
+
+
+def test_the_checked_address_is_the_one_connected_to(site: NewsSite, monkeypatch: pytest.MonkeyPatch) -> None:
+    import socket
+
+    site.routes["/secret"] = Route(b"internal admin page")
+    real = socket.getaddrinfo
+    answers = iter(["1.1.1.1"])  # the first DNS answer is public; every later one rebinds to 127.0.0.1
+
+    def rebinding(host: str, port: object, *args: object, **kwargs: object) -> list:
+        if host != "rebind.test":
+            return real(host, port, *args, **kwargs)  # type: ignore[arg-type]
+        address = next(answers, "127.0.0.1")
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    fetcher = Fetcher(IngestConfig(timeout_s=1.0, retries=0))
+    with pytest.raises(FetchError):
+        fetcher.get(f"http://rebind.test:{site.port}/secret")
+    fetcher.close()
+    assert "/secret" not in [p for p, _ in site.requests]
