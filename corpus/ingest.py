@@ -60,6 +60,7 @@ def ingest_sources(
 ) -> list[SourceReport]:
     """Ingest every source once; `within(db, result, articles)` runs in each source's store transaction."""
     states = SourceStates(store)
+    priority = {s.name: s.priority for s in sources}
     reports = []
     for source in sources:
         waiting = states.backing_off(source.name, now())
@@ -87,7 +88,7 @@ def ingest_sources(
             continue
         prune = source.name if source.local else None
         hook = (lambda db, result, arts=articles: within(db, result, arts)) if within else None
-        result = store.upsert(articles, prune_source=prune, within=hook)
+        result = store.upsert(articles, prune_source=prune, within=hook, priority=priority)
         states.succeeded(source.name, now())
         counts = (result.added, result.changed, result.removed, result.unchanged, result.duplicates)
         reports.append(SourceReport(source.name, *map(len, counts)))

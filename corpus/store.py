@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import NamedTuple
@@ -24,7 +24,7 @@ class UpsertResult(NamedTuple):
     changed: list[str]
     unchanged: list[str]
     removed: list[str]
-    duplicates: list[str]  # new ids whose text is already stored under another id
+    duplicates: list[str]  # ids whose text is stored already: under another id, or by another source
 
 
 def body_hash(body: str) -> str:
@@ -78,23 +78,34 @@ class Store:
         *,
         prune_source: str | None = None,
         within: Callable[[Tx, UpsertResult], None] | None = None,
+        priority: Mapping[str, int] | None = None,
     ) -> UpsertResult:
         """Insert new articles and update changed ones in one transaction.
 
         A new article whose text is already stored (another URL, a second source) is skipped as a
-        duplicate. With `prune_source`, articles of that source missing from `articles` are deleted (a
+        duplicate. A stored article belongs to the source that stored it: another source rewrites it
+        only with a higher `priority` (source name → rank, default 0); otherwise it counts as a duplicate.
+        Stored text never gets worse: an update whose body is under half the stored one (a feed summary
+        after the full page) is ignored. With `prune_source`, articles of that source missing from `articles` are deleted (a
         local folder or page is a full snapshot of its source). `within(db, result)` runs inside the same
         transaction, so what it writes (deliveries of the new articles) commits with them or not at all.
         """
         result = UpsertResult([], [], [], [], [])
         now = now_iso()
+        ranks = priority or {}
+
+        def rank(source: str) -> int:
+            return ranks.get(source, 0)
+
         with self.transaction() as db:
             seen: set[str] = set()
             for art in articles:
                 if art.id in seen:
                     continue
                 seen.add(art.id)
-                row = db.execute("SELECT hash FROM articles WHERE id=?", (art.id,)).fetchone()
+                row = db.execute(
+                    "SELECT hash, source, length(body) FROM articles WHERE id=?", (art.id,)
+                ).fetchone()
                 digest = body_hash(art.body)
                 values = (
                     art.title,
@@ -119,6 +130,10 @@ class Store:
                         (art.id, *values, now, now),
                     )
                     result.added.append(art.id)
+                elif row[1] != art.source and rank(art.source) <= rank(row[1]):
+                    result.duplicates.append(art.id)  # another source's article: never rewritten by this one
+                elif row[0] != art.hash and len(art.body) * 2 < row[2]:
+                    result.unchanged.append(art.id)  # a summary does not replace the fuller text
                 elif row[0] != art.hash:
                     db.execute(
                         "UPDATE articles SET title=?, body=?, source=?, url=?, published=?, "

@@ -310,3 +310,73 @@ def test_the_checked_address_is_the_one_connected_to(site: NewsSite, monkeypatch
         fetcher.get(f"http://rebind.test:{site.port}/secret")
     fetcher.close()
     assert "/secret" not in [p for p, _ in site.requests]
+
+
+def test_another_source_never_rewrites_a_stored_article(
+    site: NewsSite, write_config: Callable[..., Path], tmp_path: Path
+) -> None:
+    trusted = tmp_path / "trusted.jsonl"
+    trusted.write_text(
+        json.dumps(
+            {
+                "title": "Port reopens",
+                "date": "2024-03-05",
+                "url": "https://news.example.org/a/1",
+                "text": STORY,
+            }
+        )
+        + "\n"
+    )
+    injected = "The port was closed forever and every ship in it sank, the minister said. " * 2
+    item = {
+        "title": "Port closed forever",
+        "link": "https://NEWS.example.org/a/1/?utm_source=feed",
+        "description": injected,
+    }
+    site.routes["/rss"] = Route(rss([item]), "application/rss+xml")
+    sources = [
+        {"name": "trusted", "type": "jsonl", "path": str(trusted)},
+        {"name": "feed", "type": "feed", "url": site.url("/rss")},
+    ]
+    app = _app(write_config, sources)
+    first = {r.source: r for r in app.ingest()}
+    assert first["trusted"].added == 1 and (
+        first["feed"].added,
+        first["feed"].changed,
+        first["feed"].duplicates,
+    ) == (0, 0, 1)
+    [stored] = app.store.articles()
+    assert stored.title == "Port reopens" and stored.body == STORY and stored.source == "trusted"
+    again = app.ingest()
+    assert all(
+        r.changed == 0 and r.added == 0 for r in again
+    )  # no flip-flop between the two, pass after pass
+    app.close()
+    ranked = _app(write_config, [sources[0], {**sources[1], "priority": 1}])  # a configured priority may
+    ranked.ingest()
+    assert ranked.store.articles()[0].title == "Port closed forever"
+    ranked.close()
+
+
+def test_a_summary_never_replaces_the_full_text(site: NewsSite, write_config: Callable[..., Path]) -> None:
+    paras = [
+        STORY,
+        "Harbour officials expect the backlog of ships to clear by the end of the week, they added.",
+    ]
+    site.routes["/news/"] = Route(b"<html><body><a href='/news/a1'>One</a></body></html>")
+    site.routes["/news/a1"] = Route(article_page("Port reopens", "2024-03-05", paras))
+    summary = {"title": "Port reopens", "link": site.url("/news/a1"), "description": "The port reopened."}
+    site.routes["/rss"] = Route(rss([summary]), "application/rss+xml")
+    app = _app(
+        write_config,
+        [
+            {"name": "site", "type": "listing", "url": site.url("/news/"), "priority": 1},
+            {"name": "site-rss", "type": "feed", "url": site.url("/rss"), "priority": 2},
+        ],
+    )
+    reports = {r.source: r for r in app.ingest()}
+    assert reports["site"].added == 1 and reports["site-rss"].changed == 0
+    [stored] = app.store.articles()
+    assert "backlog of ships" in stored.body and len(stored.body) > 200
+    assert all(r.changed == 0 for r in app.ingest())
+    app.close()

@@ -15,7 +15,7 @@ KINDS: dict[str, SourceKind] = {
     kind.name: kind
     for kind in (textpage.KIND, markdown.KIND, jsonl.KIND, feed.KIND, jsonfeed.KIND, html.KIND, listing.KIND)
 }
-_COMMON = ("name", "type", "path", "url")
+_COMMON = ("name", "type", "path", "url", "priority")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -27,6 +27,7 @@ class SourceConfig:
     type: str
     path: str = ""
     url: str = ""
+    priority: int = 0  # a source of higher priority may rewrite articles another source stored first
     options: Any = None  # an instance of KINDS[type].options; None: its defaults
 
     def __post_init__(self) -> None:
