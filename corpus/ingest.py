@@ -55,10 +55,12 @@ def ingest_sources(
     fetcher: Fetcher,
     *,
     base_dir: Path = Path("."),
+    prepare: Callable[[list[Article]], None] | None = None,
     within: Within | None = None,
     now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
 ) -> list[SourceReport]:
-    """Ingest every source once; `within(db, result, articles)` runs in each source's store transaction."""
+    """Ingest every source once. `prepare(articles)` runs before each source's store transaction (slow work
+    goes there), `within(db, result, articles)` inside it (with the articles it commits)."""
     states = SourceStates(store)
     priority = {s.name: s.priority for s in sources}
     reports = []
@@ -87,6 +89,8 @@ def ingest_sources(
             reports.append(SourceReport(source.name, error=str(exc)))
             continue
         prune = source.name if source.local else None
+        if prepare is not None:
+            prepare(articles)
         hook = (lambda db, result, arts=articles: within(db, result, arts)) if within else None
         result = store.upsert(articles, prune_source=prune, within=hook, priority=priority)
         states.succeeded(source.name, now())

@@ -174,6 +174,18 @@ class Store:
         with self.transaction() as tx:
             return dict(tx.execute("SELECT id, hash FROM articles").fetchall())
 
+    def known(self, ids: list[str]) -> set[str]:
+        """Return which of these article ids are stored."""
+        found: set[str] = set()
+        with self.transaction() as tx:
+            for i in range(0, len(ids), 500):
+                chunk = ids[i : i + 500]
+                marks = ",".join("?" * len(chunk))
+                found.update(
+                    r[0] for r in tx.execute(f"SELECT id FROM articles WHERE id IN ({marks})", tuple(chunk))
+                )
+        return found
+
     def count(self) -> int:
         """Return the number of articles."""
         with self.transaction() as tx:

@@ -236,3 +236,24 @@ async def test_anonymous_admins_of_two_groups_do_not_share_a_limit(
     assert len([s for s in first if "2018" in s.text]) == 3 and any(
         "faster than I can read" in s.text for s in first
     )
+
+
+async def test_subscriptions_are_capped_per_chat_and_listed_within_telegrams_limit(
+    fake: FakeBotApi, bot_config: Callable[..., AppConfig]
+) -> None:
+    from bot.core.state import MAX_TOPICS_PER_CHAT
+
+    chat = 8080
+    async with running(bot_config(), fake):
+        for i in range(MAX_TOPICS_PER_CHAT + 5):
+            await fake.message(f"/subscribe {'long topic words ' * 5}{i}", chat_id=chat)
+            await fake.wait_sent(lambda s: s.chat_id == chat, count=i + 1, timeout=30)
+        await fake.message("/subscriptions", chat_id=chat)
+        listing = (
+            await fake.wait_sent(lambda s: s.chat_id == chat, count=MAX_TOPICS_PER_CHAT + 6, timeout=30)
+        )[-1]
+    replies = [s.text for s in fake.to(chat)]
+    assert sum(t.startswith("Subscribed") for t in replies) == MAX_TOPICS_PER_CHAT
+    assert sum("the most I keep for one chat" in t for t in replies) == 5
+    assert listing.text.startswith("You get:") and listing.text.count("•") == MAX_TOPICS_PER_CHAT
+    assert len(listing.text) <= 4096

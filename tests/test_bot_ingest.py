@@ -148,3 +148,52 @@ async def test_killed_mid_broadcast_then_restarted_delivers_exactly_once(
     done = Newsbot(load_config(config_path))
     assert done.outbox.counts() == {"sent": 60}
     done.close()
+
+
+def test_topics_are_embedded_once_and_never_inside_the_write_transaction(
+    write_config: Callable[..., Path], tmp_path: Path
+) -> None:
+    import threading
+
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "a.md").write_text(f"---\ntitle: Port reopens\ndate: 2024-03-05\n---\n{STORY}\n")
+    app = Newsbot(
+        load_config(write_config(sources=[{"name": "desk", "type": "markdown", "path": str(news)}]))
+    )
+    app.ingest()
+    for chat in range(3):
+        for i in range(10):
+            assert app.state.subscribe(chat, f"subject {chat * 10 + i}") == "added"
+    app.state.subscribe(99, "cigarettes")
+    writing, encoded = threading.Event(), []
+    upsert, encode = app.store.upsert, app.encoder.encode
+
+    def watched_upsert(*args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        writing.set()
+        try:
+            return upsert(*args, **kwargs)  # type: ignore[arg-type]
+        finally:
+            writing.clear()
+
+    def watched_encode(texts, **kwargs):  # type: ignore[no-untyped-def]
+        encoded.append((writing.is_set(), list(texts)))
+        return encode(texts, **kwargs)
+
+    app.store.upsert = watched_upsert  # type: ignore[method-assign]
+    app.encoder.encode = watched_encode  # type: ignore[method-assign]
+    for day, name in ((9, "b"), (10, "c")):
+        (news / f"{name}.md").write_text(
+            f"---\ntitle: Seizure {name}\ndate: 2024-03-{day:02d}\n---\n{NEW}\n{name}\n"
+        )
+        assert app.ingest()[0].added == 1
+    assert encoded and not any(inside for inside, _ in encoded)  # no model work while the database is locked
+    topics_embedded = [
+        t for _, texts in encoded for t in texts if t.startswith("subject") or t == "cigarettes"
+    ]
+    assert sorted(topics_embedded) == sorted({*topics_embedded}) and len(topics_embedded) == 31  # once each
+    leads = [t for _, texts in encoded for t in texts if t.startswith("Seizure")]
+    assert len(leads) == 2  # only the new articles' leads, not the stored one's
+    pending = {d.chat_id for d in app.outbox.claim("test", limit=100)}
+    assert pending == {99}  # "cigarettes" matched both new articles; no "subject N" did
+    app.close()

@@ -74,7 +74,7 @@ def test_within_commits_with_the_articles_or_not_at_all(database_url: str) -> No
 def test_migrations_are_versioned_and_applied_once(database_url: str) -> None:
     with Store(database_url) as store:
         BotState(store)
-        assert store.db.versions() == {"corpus": 1, "bot": 3}
+        assert store.db.versions() == {"corpus": 1, "bot": 4}
     with Store(database_url) as store:
         BotState(store)
         with mock.patch.object(store.db, "transaction", wraps=store.db.transaction) as transaction:
@@ -82,12 +82,12 @@ def test_migrations_are_versioned_and_applied_once(database_url: str) -> None:
         transaction.assert_not_called()
     with Store(database_url) as store:  # a second start checks the database and applies nothing
         assert store.db.migrate("bot", bot_schema.MIGRATIONS) == []
-        assert store.db.versions() == {"corpus": 1, "bot": 3}
+        assert store.db.versions() == {"corpus": 1, "bot": 4}
         extra = [
             *bot_schema.MIGRATIONS,
-            Migration(4, "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)"),
+            Migration(5, "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)"),
         ]
-        assert store.db.migrate("bot", extra) == [4]
+        assert store.db.migrate("bot", extra) == [5]
         with store.transaction() as tx:
             tx.execute("INSERT INTO notes (id, text) VALUES (?, ?)", (1, "kept"))
     with (
@@ -131,14 +131,16 @@ def test_subscriptions_replies_counters_and_requests(database_url: str) -> None:
     big = -1001234567890123  # supergroup ids do not fit 32 bits
     with Store(database_url) as store:
         state = BotState(store)
-        assert state.subscribe(big) and not state.subscribe(big)
-        assert state.subscribe(big, "drugs") and state.subscribe(7, "drugs")
+        assert (state.subscribe(big), state.subscribe(big)) == ("added", "exists")
+        assert state.subscribe(big, "drugs") == state.subscribe(7, "drugs") == "added"
         assert state.subscriptions(big) == [Subscription(big, ""), Subscription(big, "drugs")]
         assert state.subscriber_count() == 2
         state.move_chat(big, 7)  # 7 already has "drugs": no clash, nothing lost
         assert state.subscriptions(7) == [Subscription(7, ""), Subscription(7, "drugs")]
         assert state.subscriptions(big) == [] and state.unsubscribe(7, "drugs") == 1
         assert state.unsubscribe(7) == 1 and state.subscriptions() == []
+        outcomes = [state.subscribe(9, f"topic {i}", limit=3) for i in range(5)]
+        assert outcomes == ["added", "added", "added", "full", "full"] and state.subscribe(9) == "added"
 
         source = Source(
             article_id="a1", title="T", date="2024-01-01", url="https://n.test/t", snippet="S.", score=0.5
@@ -217,7 +219,7 @@ def test_legacy_sqlite_database_is_migrated_in_place(tmp_path: Path) -> None:
     db.close()
     with Store(path) as store:
         outbox, state = Outbox(store), BotState(store)
-        assert store.db.versions() == {"corpus": 1, "bot": 3}
+        assert store.db.versions() == {"corpus": 1, "bot": 4}
         assert store.get("a1").body == "Body text." and state.subscriptions() == [Subscription(5, "")]  # type: ignore[union-attr]
         assert outbox.recover(owner="me") == 1 and [d.chat_id for d in outbox.claim("me")] == [5]
 

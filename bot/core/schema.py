@@ -18,6 +18,7 @@ TABLES = (
     "requests",
     "question_log",
     "question_limits",
+    "topic_vectors",
 )
 _V1 = """
 CREATE TABLE IF NOT EXISTS subscriptions (
@@ -69,6 +70,14 @@ CREATE INDEX IF NOT EXISTS question_log_user ON question_log(user_id, at);
 CREATE INDEX IF NOT EXISTS question_log_at ON question_log(at);
 CREATE TABLE IF NOT EXISTS question_limits (user_id {int} PRIMARY KEY, warned_for {real} NOT NULL DEFAULT 0)
 """
+_V4 = """
+CREATE TABLE IF NOT EXISTS topic_vectors (
+    topic TEXT NOT NULL,
+    model TEXT NOT NULL,
+    vector TEXT NOT NULL,
+    PRIMARY KEY (topic, model)
+)
+"""
 _SQLITE = {"int": "INTEGER", "serial": "INTEGER PRIMARY KEY AUTOINCREMENT", "real": "REAL"}
 _POSTGRES = {
     "int": "BIGINT",
@@ -79,4 +88,5 @@ MIGRATIONS = [
     Migration(1, _V1.format(**_SQLITE), _V1.format(**_POSTGRES)),
     Migration(2, _V2.format(**_SQLITE), _V2.format(**_POSTGRES)),  # claims by replica, cross-replica requests
     Migration(3, _V3.format(**_SQLITE), _V3.format(**_POSTGRES)),  # question limits shared by replicas
+    Migration(4, _V4, _V4),  # each topic embedded once (at /subscribe), not on every new article
 ]

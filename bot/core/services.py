@@ -9,10 +9,12 @@ import socket
 import threading
 from collections.abc import Callable
 
+import numpy as np
+
 from bot.config import AppConfig, check_data_dir
 from bot.core.outbox import Outbox
 from bot.core.state import BotState, Subscription
-from bot.core.topics import matching
+from bot.core.topics import lead_text, matching
 from corpus import (
     Article,
     Fetcher,
@@ -55,6 +57,8 @@ class Newsbot:
         self.replica_id = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
         self._leader = self.store.db.leader_lock("leader")
         self.leading = False  # this process runs ingestion and broadcasts (one replica at a time)
+        # topic matching's vectors for the source being ingested: (topic -> vector, new article id -> vector)
+        self._match: tuple[dict[str, np.ndarray], dict[str, np.ndarray]] = ({}, {})
 
     @property
     def encoder(self) -> Encoder:
@@ -106,6 +110,29 @@ class Newsbot:
         self.leading = False
         self.store.db.close()
 
+    def remember_topic(self, topic: str) -> None:
+        """Embed a subscribed topic once and store it (outside any write transaction)."""
+        self.state.save_topic_vectors(self.encoder.name, {topic: self.encoder.encode([topic])[0]})
+
+    def _prepare_matching(self, articles: list[Article]) -> None:
+        """Before a source's write transaction: embed what topic matching needs (topics without a stored
+        vector, the title and lead of each article not stored yet), so the transaction does no model work."""
+        self._match = ({}, {})
+        topics = self.state.topics()
+        if not topics:
+            return
+        model = self.encoder.name
+        known = self.state.topic_vectors(model)
+        missing = [t for t in topics if t not in known]
+        if missing:
+            made = dict(zip(missing, self.encoder.encode(missing), strict=True))
+            self.state.save_topic_vectors(model, made)
+            known.update(made)
+        stored = self.store.known([a.id for a in articles])
+        fresh = [a for a in articles if a.id not in stored]
+        vectors = self.encoder.encode([lead_text(a) for a in fresh]) if fresh else []
+        self._match = (known, {a.id: v for a, v in zip(fresh, vectors, strict=True)})
+
     def _queue_deliveries(self, db: Tx, result: UpsertResult, articles: list[Article]) -> None:
         """Queue a delivery per matching subscriber for each new article (in the ingest transaction)."""
         if not result.added:
@@ -114,10 +141,13 @@ class Newsbot:
         if not rows:
             return
         subs = [Subscription(*r) for r in rows]
+        topic_vectors, lead_vectors = self._match
         added = set(result.added)
+        threshold = self.config.telegram.topic_threshold
         for article in articles:
             if article.id in added:
-                wanted = matching(article, subs, self.encoder, threshold=self.config.telegram.topic_threshold)
+                vector = lead_vectors.get(article.id)
+                wanted = matching(article, subs, vector, topic_vectors, threshold=threshold)
                 Outbox.enqueue(db, article.id, sorted({s.chat_id for s in wanted}))
 
     def ingest(self) -> list[SourceReport]:
@@ -127,6 +157,7 @@ class Newsbot:
             self.store,
             self.fetcher,
             base_dir=self.config.base_dir,
+            prepare=self._prepare_matching,
             within=self._queue_deliveries,
         )
 

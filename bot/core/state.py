@@ -6,7 +6,9 @@ import datetime as dt
 import json
 import secrets
 from dataclasses import asdict
-from typing import NamedTuple
+from typing import Literal, NamedTuple
+
+import numpy as np
 
 from bot.core import schema
 from corpus import Store, Tx
@@ -14,6 +16,8 @@ from corpus.database import now_iso
 from index import Source
 
 MAX_TOPIC_CHARS = 100
+MAX_TOPICS_PER_CHAT = 20
+Subscribed = Literal["added", "exists", "full"]
 
 
 class Request(NamedTuple):
@@ -40,13 +44,49 @@ class BotState:
 
     # -- subscriptions --------------------------------------------------------------------------
 
-    def subscribe(self, chat_id: int, topic: str = "") -> bool:
-        """Subscribe a chat; return False if it already was."""
+    def subscribe(self, chat_id: int, topic: str = "", *, limit: int = MAX_TOPICS_PER_CHAT) -> Subscribed:
+        """Subscribe a chat to all news ("") or a topic; "full" when it has `limit` topics already."""
         with self.store.transaction() as db:
-            cur = db.execute(
+            if db.execute(
+                "SELECT 1 FROM subscriptions WHERE chat_id=? AND topic=?", (chat_id, topic)
+            ).fetchone():
+                return "exists"
+            count = db.execute(
+                "SELECT count(*) FROM subscriptions WHERE chat_id=? AND topic<>''", (chat_id,)
+            ).fetchone()[0]
+            if topic and count >= limit:
+                return "full"
+            db.execute(
                 "INSERT INTO subscriptions VALUES (?,?,?) ON CONFLICT DO NOTHING", (chat_id, topic, now_iso())
             )
-            return cur.rowcount == 1
+            return "added"
+
+    def topic_vectors(self, model: str) -> dict[str, np.ndarray]:
+        """Return the stored embedding of every subscribed topic (by this model) that has one."""
+        with self.store.transaction() as db:
+            rows = db.execute(
+                "SELECT v.topic, v.vector FROM topic_vectors v WHERE v.model=? AND v.topic IN "
+                "(SELECT DISTINCT topic FROM subscriptions WHERE topic<>'')",
+                (model,),
+            ).fetchall()
+        return {topic: np.array(json.loads(vector), dtype=np.float32) for topic, vector in rows}
+
+    def save_topic_vectors(self, model: str, vectors: dict[str, np.ndarray]) -> None:
+        """Store topic embeddings (once per topic and model)."""
+        with self.store.transaction() as db:
+            for topic, vector in vectors.items():
+                db.execute(
+                    "INSERT INTO topic_vectors VALUES (?,?,?) ON CONFLICT DO NOTHING",
+                    (topic, model, json.dumps([round(float(x), 6) for x in vector])),
+                )
+
+    def topics(self) -> list[str]:
+        """Return every subscribed topic."""
+        with self.store.transaction() as db:
+            rows = db.execute(
+                "SELECT DISTINCT topic FROM subscriptions WHERE topic<>'' ORDER BY topic"
+            ).fetchall()
+        return [r[0] for r in rows]
 
     def unsubscribe(self, chat_id: int, topic: str | None = None) -> int:
         """Remove one subscription (or all of the chat's with topic=None); return how many."""

@@ -6,7 +6,7 @@ import numpy as np
 
 from bot.core.state import Subscription
 from corpus import Article
-from index import Encoder, content_stems, split_sentences
+from index import content_stems, split_sentences
 
 
 def lead(article: Article, sentences: int = 2) -> str:
@@ -14,22 +14,32 @@ def lead(article: Article, sentences: int = 2) -> str:
     return " ".join(split_sentences(article.body)[:sentences])
 
 
-def matching(
-    article: Article, subscriptions: list[Subscription], encoder: Encoder, *, threshold: float
-) -> list[Subscription]:
-    """Return the subscriptions that want this article.
+def lead_text(article: Article) -> str:
+    """Return what a topic is compared with: the title and the first sentences."""
+    return f"{article.title}. {lead(article)}"
 
-    A topic matches when all its words occur in the article, or when its embedding's cosine to the
-    article's title and lead reaches `threshold`.
+
+def matching(
+    article: Article,
+    subscriptions: list[Subscription],
+    vector: np.ndarray | None,
+    topic_vectors: dict[str, np.ndarray],
+    *,
+    threshold: float,
+) -> list[Subscription]:
+    """Return the subscriptions that want this article (no model work: the vectors are given).
+
+    A topic matches when all its words occur in the article, or when the cosine of its stored embedding
+    to the article's title-and-lead `vector` reaches `threshold`.
     """
     topics = sorted({s.topic for s in subscriptions if s.topic})
     wanted = {""}
     if topics:
         words = set(content_stems(article.text))
-        vectors = encoder.encode([f"{article.title}. {lead(article)}", *topics])
-        cosines = vectors[1:] @ vectors[0]
-        for topic, cosine in zip(topics, np.atleast_1d(cosines), strict=True):
+        for topic in topics:
             stems = content_stems(topic)
-            if (stems and all(s in words for s in stems)) or float(cosine) >= threshold:
+            known = topic_vectors.get(topic)
+            cosine = float(known @ vector) if known is not None and vector is not None else -1.0
+            if (stems and all(s in words for s in stems)) or cosine >= threshold:
                 wanted.add(topic)
     return [s for s in subscriptions if s.topic in wanted]

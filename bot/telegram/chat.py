@@ -7,7 +7,7 @@ import asyncio
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
-from bot.core.state import MAX_TOPIC_CHARS
+from bot.core.state import MAX_TOPIC_CHARS, MAX_TOPICS_PER_CHAT
 from bot.telegram.context import BotContext, send_html
 from bot.telegram.html import esc, headlines_html
 
@@ -52,9 +52,17 @@ def _topic(context: BotContext) -> str:
 async def on_subscribe(update: Update, context: BotContext, message: Message) -> None:
     """Subscribe this chat to all new articles, or to a topic: /subscribe [topic]."""
     svc, chat_id, topic = context.services, message.chat_id, _topic(context)
-    added = await asyncio.to_thread(svc.state.subscribe, chat_id, topic)
+    outcome = await asyncio.to_thread(svc.state.subscribe, chat_id, topic)
+    if outcome == "full":
+        await message.reply_text(
+            f"You follow {MAX_TOPICS_PER_CHAT} topics, the most I keep for one chat. "
+            "/unsubscribe TOPIC to make room (/subscriptions lists them)."
+        )
+        return
+    if outcome == "added" and topic:
+        await asyncio.to_thread(svc.app.remember_topic, topic)  # embedded once, here, not per new article
     what = f"new articles about <b>{esc(topic)}</b>" if topic else "every new article"
-    text = f"Subscribed: you'll get {what}." if added else f"You already get {what}."
+    text = f"Subscribed: you'll get {what}." if outcome == "added" else f"You already get {what}."
     await message.reply_html(text)
 
 
@@ -78,7 +86,7 @@ async def on_subscriptions(update: Update, context: BotContext, message: Message
         await message.reply_text("No subscriptions. /subscribe to get new articles.")
         return
     lines = ["You get:"] + [f"• {esc(s.topic) if s.topic else 'all new articles'}" for s in subs]
-    await message.reply_html("\n".join(lines))
+    await send_html(message, "\n".join(lines))  # split at Telegram's length limit if it must
 
 
 async def on_digest(update: Update, context: BotContext, message: Message) -> None:
