@@ -77,6 +77,7 @@ def ingest_sources(
                 fetcher=fetcher,
                 validators=states.validators(source.name),
                 remember=lambda v, name=source.name: states.remember(name, v),
+                max_bytes=fetcher.config.max_bytes,
             )
             articles = load_source(source, context)
         except NotModified:

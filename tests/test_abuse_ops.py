@@ -124,7 +124,8 @@ def test_health_exit_codes_and_corrupt_state(write_config: Callable[..., Path], 
         out = _cli(config, command) if command != "x" else _cli(config, "ask", "anything")
         assert out.returncode != 0
         assert "Traceback" not in out.stderr
-    assert "newsbot ingest" in _cli(config, "stats").stderr
+    hint = _cli(config, "stats").stderr
+    assert "newsbot ingest" in hint and "loses the subscriptions" in hint and "copy the file first" in hint
 
 
 async def test_sigterm_mid_broadcast_finishes_or_leaves_pending(

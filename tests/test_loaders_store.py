@@ -55,3 +55,19 @@ def test_corrupt_database_says_how_to_recover(tmp_path: Path) -> None:
     path.write_bytes(b"this is not a database" * 100)
     with pytest.raises(StoreError, match="newsbot ingest"):
         Store(path)
+
+
+def test_local_files_over_the_size_limit_are_refused_without_reading_them_whole(tmp_path: Path) -> None:
+    from corpus.loaders import Context
+
+    huge = tmp_path / "huge.jsonl"
+    ok = json.dumps({"title": "Port reopens", "text": "The port reopened on Monday."})
+    huge.write_text(ok + "\n" + json.dumps({"title": "Big", "text": "x" * 3_000_000}) + "\n")
+    limited = Context(max_bytes=1_000_000)
+    with pytest.raises(SourceError, match=r"huge\.jsonl:2: a line over 1000000 characters"):
+        load_source(SourceConfig(name="j", type="jsonl", path=str(huge)), limited)
+    assert len(load_source(SourceConfig(name="j", type="jsonl", path=str(huge)), Context(max_bytes=4_000_000))) == 2
+    page = tmp_path / "page.txt"
+    page.write_text("Port reopens\n\n" + "The port reopened. " * 100_000)
+    with pytest.raises(SourceError, match=r"page\.txt is \d+ bytes, over the 1000000-byte limit"):
+        load_source(SourceConfig(name="p", type="textpage", path=str(page)), limited)

@@ -78,9 +78,16 @@ class SqliteDatabase(Database):
             raise self._damaged("cannot be opened", exc) from exc
 
     def _damaged(self, what: str, exc: Exception) -> StoreError:
+        if "readonly" in str(exc) or "read-only" in str(exc):
+            return StoreError(
+                f"database {self.path} {what} ({exc}): make the file, its -wal and -shm files and its folder "
+                "writable for this user"
+            )
         return StoreError(
-            f"database {self.path} {what} ({exc}); if it is damaged, restore it from a backup, "
-            f"or move it away and run `newsbot ingest` to rebuild it from the sources"
+            f"database {self.path} {what} ({exc}); if it is damaged, restore it from a backup. Moving it away "
+            "and running `newsbot ingest` rebuilds the articles from the sources, but loses the subscriptions, "
+            "chat settings and delivery history: copy the file first (`newsbot migrate --to` copies what can "
+            "still be read)"
         )
 
     @contextmanager

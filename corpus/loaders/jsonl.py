@@ -17,12 +17,19 @@ if TYPE_CHECKING:
     from corpus.loaders import SourceConfig
 
 
-def iter_jsonl(path: Path, *, source: str) -> Iterator[Article]:
-    """Yield the articles of a .jsonl (or .jsonl.gz) file; a bad line is an error naming it."""
+def iter_jsonl(path: Path, *, source: str, max_line: int = 5_000_000) -> Iterator[Article]:
+    """Yield the articles of a .jsonl (or .jsonl.gz) file; a bad or oversized line is an error naming it
+    (lines are read up to max_line characters, never whole)."""
     opener = gzip.open if path.suffix == ".gz" else open
     try:
         with opener(path, "rt", encoding="utf-8") as handle:
-            for number, line in enumerate(handle, 1):
+            number = 0
+            while line := handle.readline(max_line + 1):
+                number += 1
+                if len(line) > max_line:
+                    raise SourceError(
+                        f"{path}:{number}: a line over {max_line} characters (ingest.max_bytes)"
+                    )
                 if not line.strip():
                     continue
                 yield _article(line, source=source, where=f"{path}:{number}")
@@ -56,7 +63,7 @@ def load_jsonl(path: Path, *, source: str) -> list[Article]:
 
 def load(config: SourceConfig, context: Context) -> list[Article]:
     """Read the source's path."""
-    return load_jsonl(context.path(config), source=config.name)
+    return list(iter_jsonl(context.path(config), source=config.name, max_line=context.max_bytes))
 
 
 KIND = SourceKind(

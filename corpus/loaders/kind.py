@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from corpus.article import Article
+from corpus.errors import SourceError
 from corpus.fetch import Fetcher, Validators
 
 if TYPE_CHECKING:
@@ -29,6 +30,16 @@ class Context:
     fetcher: Fetcher | None = None
     validators: Validators = field(default_factory=Validators)
     remember: Callable[[Validators], None] = lambda validators: None
+    max_bytes: int = 5_000_000  # a local file (textpage, markdown) or JSONL line over this is refused
+
+    def check_size(self, config: SourceConfig, path: Path) -> None:
+        """Raise SourceError when a local file is over max_bytes (it would be read whole)."""
+        size = path.stat().st_size
+        if size > self.max_bytes:
+            raise SourceError(
+                f"source {config.name!r}: {path} is {size} bytes, over the {self.max_bytes}-byte limit "
+                "(ingest.max_bytes)"
+            )
 
     def path(self, config: SourceConfig) -> Path:
         """Return the source's path, relative ones taken from base_dir."""

@@ -71,7 +71,10 @@ def load_markdown_dir(path: Path, *, source: str) -> list[Article]:
 
 def load(config: SourceConfig, context: Context) -> list[Article]:
     """Read the source's path."""
-    return load_markdown_dir(context.path(config), source=config.name)
+    folder = context.path(config)
+    for file in folder.rglob("*.md") if folder.is_dir() else ():
+        context.check_size(config, file)
+    return load_markdown_dir(folder, source=config.name)
 
 
 KIND = SourceKind(

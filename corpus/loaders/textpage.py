@@ -94,6 +94,7 @@ def articles_from_page(text: str, *, source: str, url: str = "", where: str = ""
 def load(config: SourceConfig, context: Context) -> list[Article]:
     """Read the page from its path (a snapshot) or fetch it from its URL."""
     if config.local:
+        context.check_size(config, context.path(config))
         return load_textpage(context.path(config), source=config.name, url=config.url)
     from corpus.loaders.web import decode, fetch
 
