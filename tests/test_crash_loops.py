@@ -72,6 +72,16 @@ def _newsbot(config: Path, *args: str, env: dict[str, str] | None = None) -> sub
     )
 
 
+def _health(config: Path) -> dict:
+    from bot.core.health import check
+
+    app = Newsbot(load_config(config))
+    try:
+        return check(app)
+    finally:
+        app.close()
+
+
 class RandomKiller:
     """SIGKILLs processes after a random share of how long an unkilled run of the same work takes."""
 
@@ -128,6 +138,7 @@ def test_killed_ingests_leave_the_store_consistent(tmp_path: Path) -> None:
     config = _config(tmp_path, source)
     db_path = load_config(config).db_path
     killer = RandomKiller(2)
+    lagged = 0
     for run in range(RUNS):
         _write_articles(source, 100 + run * 60, 60)
         killer.run(_newsbot(config, "ingest"))
@@ -141,15 +152,21 @@ def test_killed_ingests_leave_the_store_consistent(tmp_path: Path) -> None:
             day = dt.date.fromisoformat(published) if published else None
             assert title and body and digest == content_hash(title, body, day, url)
         stored = {r[0] for r in rows}
+        health = _health(config)
         try:
             data = load_version(
                 current_path(load_config(config).index_path), ef_search=800, bm25_numba_from=200_000
             )
         except IndexMissingError:  # killed before the first build finished: nothing swapped in yet
+            assert health["status"] == "broken" and not health["index"]["ok"]  # and health says so
             continue
         assert set(data.articles) <= stored  # the store only grows here: an indexed article is stored
         assert all(data.passages_of(aid) for aid in data.articles)  # and has its passages
-    print(f"ingest: {RUNS} runs, {killer.killed} killed mid-work")
+        lag = sum(data.articles[r[0]].hash != r[5] if r[0] in data.articles else 1 for r in rows)
+        lagged += bool(lag)
+        assert health["index"]["not_indexed"] == lag  # health tells the truth after each kill
+        assert health["status"] == ("degraded" if lag else "healthy")
+    print(f"ingest: {RUNS} runs, {killer.killed} killed mid-work, {lagged} left the index behind the store")
     assert killer.killed >= RUNS // 2
 
 

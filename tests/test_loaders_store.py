@@ -66,7 +66,10 @@ def test_local_files_over_the_size_limit_are_refused_without_reading_them_whole(
     limited = Context(max_bytes=1_000_000)
     with pytest.raises(SourceError, match=r"huge\.jsonl:2: a line over 1000000 characters"):
         load_source(SourceConfig(name="j", type="jsonl", path=str(huge)), limited)
-    assert len(load_source(SourceConfig(name="j", type="jsonl", path=str(huge)), Context(max_bytes=4_000_000))) == 2
+    assert (
+        len(load_source(SourceConfig(name="j", type="jsonl", path=str(huge)), Context(max_bytes=4_000_000)))
+        == 2
+    )
     page = tmp_path / "page.txt"
     page.write_text("Port reopens\n\n" + "The port reopened. " * 100_000)
     with pytest.raises(SourceError, match=r"page\.txt is \d+ bytes, over the 1000000-byte limit"):
