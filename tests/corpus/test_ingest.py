@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from bot.config import load_config
-from bot.core.services import Newsbot
-from corpus import IngestConfig, SourceStates
+from corpus import IngestConfig, SourceConfig, SourceReport, SourceStates, Store, ingest_sources
 from corpus.canonical import canonical_url
 from corpus.fetch import Fetcher, FetchError
+from tests.conftest import BUNDLED
 from tests.newsserver import NewsSite, Route, article_page, atom, rss, serve
 
 STORY = (
@@ -35,11 +34,37 @@ def site() -> Iterator[NewsSite]:
         yield s
 
 
-def _app(write_config: Callable[..., Path], sources: list[dict], **ingest: object) -> Newsbot:
-    return Newsbot(load_config(write_config(sources=sources, ingest={**FAST, **ingest})))
+def source_config(data: dict) -> SourceConfig:
+    """Return the SourceConfig a config.yaml entry describes (the kind's options beside the others)."""
+    common, types = SourceConfig.typed_fields(data)
+    if "options" in common:
+        common["options"] = types["options"](**common["options"])
+    return SourceConfig(**common)
 
 
-def test_feeds_pages_listings_and_text_pages(site: NewsSite, write_config: Callable[..., Path]) -> None:
+class Desk:
+    """Sources, a store and a fetcher: ingest passes through corpus's own face."""
+
+    def __init__(self, root: Path, sources: list[dict], ingest: dict) -> None:
+        self.root = root
+        self.configs = [source_config(s) for s in sources]
+        self.store = Store(root / "news.sqlite3")
+        self.sources = SourceStates(self.store)
+        self.fetcher = Fetcher(IngestConfig(**ingest))
+
+    def ingest(self) -> list[SourceReport]:
+        return ingest_sources(self.configs, self.store, self.fetcher, base_dir=self.root)
+
+    def close(self) -> None:
+        self.fetcher.close()
+        self.store.close()
+
+
+def _app(root: Path, sources: list[dict], **ingest: object) -> Desk:
+    return Desk(root, sources, {**FAST, **ingest})
+
+
+def test_feeds_pages_listings_and_text_pages(site: NewsSite, tmp_path: Path) -> None:
     site.routes["/rss"] = Route(
         rss(
             [
@@ -75,11 +100,11 @@ def test_feeds_pages_listings_and_text_pages(site: NewsSite, write_config: Calla
     site.routes["/news/a1"] = Route(article_page("Record grape harvest", "2024-10-07", paras))
     site.routes["/news/a2"] = Route(article_page("Market prices fall", "2024-10-08", paras[::-1]))
     site.routes["/page.txt"] = Route(
-        (Path(__file__).parents[1] / "corpus/bundled/selec-news-2018.txt").read_bytes(),
+        BUNDLED.read_bytes(),
         "text/plain; charset=utf-8",
     )
     app = _app(
-        write_config,
+        tmp_path,
         [
             {"name": "rss", "type": "feed", "url": site.url("/rss")},
             {"name": "atom", "type": "feed", "url": site.url("/atom")},
@@ -105,7 +130,7 @@ def test_feeds_pages_listings_and_text_pages(site: NewsSite, write_config: Calla
     app.close()
 
 
-def test_json_feed_items_are_articles(site: NewsSite, write_config: Callable[..., Path]) -> None:
+def test_json_feed_items_are_articles(site: NewsSite, tmp_path: Path) -> None:
     items = [
         {
             "id": "1",
@@ -125,7 +150,7 @@ def test_json_feed_items_are_articles(site: NewsSite, write_config: Callable[...
     site.routes["/feed.json"] = Route(json.dumps(feed).encode(), "application/feed+json")
     site.routes["/not.json"] = Route(b'{"items": []}', "application/json")
     app = _app(
-        write_config,
+        tmp_path,
         [
             {"name": "desk", "type": "jsonfeed", "url": site.url("/feed.json"), "max_articles": 5},
             {"name": "odd", "type": "jsonfeed", "url": site.url("/not.json")},
@@ -142,13 +167,13 @@ def test_json_feed_items_are_articles(site: NewsSite, write_config: Callable[...
     app.close()
 
 
-def test_conditional_get_means_no_work(site: NewsSite, write_config: Callable[..., Path]) -> None:
+def test_conditional_get_means_no_work(site: NewsSite, tmp_path: Path) -> None:
     site.routes["/rss"] = Route(
         rss([{"title": "Port reopens", "link": site.url("/p"), "description": STORY}]),
         "application/rss+xml",
         etag='"v1"',
     )
-    app = _app(write_config, [{"name": "rss", "type": "feed", "url": site.url("/rss")}])
+    app = _app(tmp_path, [{"name": "rss", "type": "feed", "url": site.url("/rss")}])
     assert app.ingest()[0].added == 1
     second = app.ingest()[0]
     assert second.not_modified and second.added == 0
@@ -156,9 +181,7 @@ def test_conditional_get_means_no_work(site: NewsSite, write_config: Callable[..
     app.close()
 
 
-def test_a_failing_source_is_recorded_and_the_others_proceed(
-    site: NewsSite, write_config: Callable[..., Path]
-) -> None:
+def test_a_failing_source_is_recorded_and_the_others_proceed(site: NewsSite, tmp_path: Path) -> None:
     site.routes["/good"] = Route(
         rss([{"title": "Port reopens", "link": site.url("/p"), "description": STORY}])
     )
@@ -167,7 +190,7 @@ def test_a_failing_source_is_recorded_and_the_others_proceed(
     site.routes["/slow"] = Route(rss([]), delay_s=3.0)
     site.routes["/huge"] = Route(b"<rss>" + b" " * 300_000 + b"</rss>", "application/rss+xml")
     app = _app(
-        write_config,
+        tmp_path,
         [
             {"name": name, "type": "feed", "url": site.url(f"/{name}")}
             for name in ("broken", "error", "slow", "huge", "good")
@@ -187,9 +210,9 @@ def test_a_failing_source_is_recorded_and_the_others_proceed(
     app.close()
 
 
-def test_repeated_failures_back_off(site: NewsSite, write_config: Callable[..., Path]) -> None:
+def test_repeated_failures_back_off(site: NewsSite, tmp_path: Path) -> None:
     site.routes["/error"] = Route(b"", status=503)
-    app = _app(write_config, [{"name": "flaky", "type": "feed", "url": site.url("/error")}])
+    app = _app(tmp_path, [{"name": "flaky", "type": "feed", "url": site.url("/error")}])
     app.ingest()
     app.ingest()
     third = app.ingest()[0]
@@ -201,7 +224,7 @@ def test_repeated_failures_back_off(site: NewsSite, write_config: Callable[..., 
     app.close()
 
 
-def test_the_same_story_twice_is_stored_once(site: NewsSite, write_config: Callable[..., Path]) -> None:
+def test_the_same_story_twice_is_stored_once(site: NewsSite, tmp_path: Path) -> None:
     items = [
         {
             "title": "Port reopens",
@@ -218,7 +241,7 @@ def test_the_same_story_twice_is_stored_once(site: NewsSite, write_config: Calla
     site.routes["/rss"] = Route(rss(items))
     site.routes["/rss2"] = Route(rss(items[:1], title="Mirror"))
     app = _app(
-        write_config,
+        tmp_path,
         [
             {"name": "a", "type": "feed", "url": site.url("/rss")},
             {"name": "b", "type": "feed", "url": site.url("/rss2")},
@@ -262,7 +285,7 @@ def test_canonical_urls() -> None:
 
 
 def test_a_slowloris_source_costs_one_deadline_and_the_others_are_stored(
-    site: NewsSite, write_config: Callable[..., Path]
+    site: NewsSite, tmp_path: Path
 ) -> None:
     import time
 
@@ -273,7 +296,7 @@ def test_a_slowloris_source_costs_one_deadline_and_the_others_are_stored(
         rss([{"title": "Port reopens", "link": site.url("/p"), "description": STORY}])
     )
     app = _app(
-        write_config,
+        tmp_path,
         [
             {"name": "slow", "type": "feed", "url": site.url("/slow")},
             {"name": "good", "type": "feed", "url": site.url("/rss")},
@@ -312,9 +335,7 @@ def test_the_checked_address_is_the_one_connected_to(site: NewsSite, monkeypatch
     assert "/secret" not in [p for p, _ in site.requests]
 
 
-def test_another_source_never_rewrites_a_stored_article(
-    site: NewsSite, write_config: Callable[..., Path], tmp_path: Path
-) -> None:
+def test_another_source_never_rewrites_a_stored_article(site: NewsSite, tmp_path: Path) -> None:
     trusted = tmp_path / "trusted.jsonl"
     trusted.write_text(
         json.dumps(
@@ -338,7 +359,7 @@ def test_another_source_never_rewrites_a_stored_article(
         {"name": "trusted", "type": "jsonl", "path": str(trusted)},
         {"name": "feed", "type": "feed", "url": site.url("/rss")},
     ]
-    app = _app(write_config, sources)
+    app = _app(tmp_path, sources)
     first = {r.source: r for r in app.ingest()}
     assert first["trusted"].added == 1 and (
         first["feed"].added,
@@ -352,13 +373,13 @@ def test_another_source_never_rewrites_a_stored_article(
         r.changed == 0 and r.added == 0 for r in again
     )  # no flip-flop between the two, pass after pass
     app.close()
-    ranked = _app(write_config, [sources[0], {**sources[1], "priority": 1}])  # a configured priority may
+    ranked = _app(tmp_path, [sources[0], {**sources[1], "priority": 1}])  # a configured priority may
     ranked.ingest()
     assert ranked.store.articles()[0].title == "Port closed forever"
     ranked.close()
 
 
-def test_a_summary_never_replaces_the_full_text(site: NewsSite, write_config: Callable[..., Path]) -> None:
+def test_a_summary_never_replaces_the_full_text(site: NewsSite, tmp_path: Path) -> None:
     paras = [
         STORY,
         "Harbour officials expect the backlog of ships to clear by the end of the week, they added.",
@@ -368,7 +389,7 @@ def test_a_summary_never_replaces_the_full_text(site: NewsSite, write_config: Ca
     summary = {"title": "Port reopens", "link": site.url("/news/a1"), "description": "The port reopened."}
     site.routes["/rss"] = Route(rss([summary]), "application/rss+xml")
     app = _app(
-        write_config,
+        tmp_path,
         [
             {"name": "site", "type": "listing", "url": site.url("/news/"), "priority": 1},
             {"name": "site-rss", "type": "feed", "url": site.url("/rss"), "priority": 2},

@@ -10,7 +10,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.core.services import Newsbot
 from corpus import make_article
 from index import (
     Engine,
@@ -106,8 +105,8 @@ def test_small_updates_go_to_the_delta_and_stay_searchable(tmp_path: Path) -> No
     assert (data.manifest.delta_passages, data.manifest.tombstones, data.manifest.main_passages) == (0, 0, 35)
 
 
-def test_answers_come_from_the_right_article(hashing_app: Newsbot) -> None:
-    answer = hashing_app.engine.ask(
+def test_answers_come_from_the_right_article(hashing_engine: Engine) -> None:
+    answer = hashing_engine.ask(
         "When was the joint heroin investigation between Bulgaria and Turkey finalized?"
     )
     assert answer.answered
@@ -116,16 +115,16 @@ def test_answers_come_from_the_right_article(hashing_app: Newsbot) -> None:
     assert answer.to_dict()["sources"][0]["date"] == "2018-08-10"
 
 
-def test_follow_up_asks_about_the_article_first(hashing_app: Newsbot) -> None:
-    engine = hashing_app.engine
+def test_follow_up_asks_about_the_article_first(hashing_engine: Engine) -> None:
+    engine = hashing_engine
     french = next(a for a in engine.data.articles.values() if "French" in a.title)
     answer = engine.ask("When did the visit happen?", article_id=french.id)
     assert answer.sources[0].article_id == french.id
     assert answer.answer == "July 10th 2018"
 
 
-def test_question_validation(hashing_app: Newsbot) -> None:
-    engine = hashing_app.engine
+def test_question_validation(hashing_engine: Engine) -> None:
+    engine = hashing_engine
     for bad in ["", "   \n\t", "\x00\x01\x02", "?!?"]:
         with pytest.raises(QuestionError, match="empty"):
             engine.ask(bad)
@@ -205,8 +204,8 @@ def test_hnsw_index_answers_like_flat(tmp_path: Path) -> None:
     np.testing.assert_allclose(np.sort(flat.ids()), np.sort(hnsw.ids()))
 
 
-def test_fusion_setting_changes_the_ranking_source(hashing_app: Newsbot) -> None:
-    engine = hashing_app.engine
+def test_fusion_setting_changes_the_ranking_source(hashing_engine: Engine) -> None:
+    engine = hashing_engine
     lexical_only = Engine(engine.root, engine.encoder, dataclasses.replace(engine.config, dense_weight=0.0))
     q = "heroin Istanbul"
     data = engine.data
