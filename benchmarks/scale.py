@@ -42,7 +42,8 @@ from index import EncoderConfig, Engine, IndexConfig, SearchConfig, build_index,
 from index.dense.faiss import DenseIndex
 from index.passages import Passage, make_passages
 from index.sparse.bm25 import BM25Index
-from index.storage import FORMAT, ArticleMeta, Manifest, write_version
+from index.storage import FORMAT, ArticleMeta, Manifest
+from index.writer import write_version
 
 NOISE = 0.02
 

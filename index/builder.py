@@ -24,17 +24,8 @@ from index.encoders import Encoder
 from index.errors import IndexMissingError, IndexUnavailableError
 from index.passages import Passage, make_passages
 from index.sparse.bm25 import BM25Index
-from index.storage import (
-    FORMAT,
-    ArticleMeta,
-    Layout,
-    Manifest,
-    build_lock,
-    corpus_hash,
-    current_path,
-    load_layout,
-    write_version,
-)
+from index.storage import FORMAT, ArticleMeta, Layout, Manifest, corpus_hash, current_path, load_layout
+from index.writer import build_lock, write_version
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]  # (passages embedded so far, passages to embed)

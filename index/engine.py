@@ -116,7 +116,12 @@ class Engine:
 
     def status(self, store_hashes: Mapping[str, str] | None = None) -> IndexStatus:
         """Return whether the index serves, and how its articles compare with the store's (id → hash)."""
-        return inspect(self, store_hashes)
+
+        def current() -> IndexData:
+            self.reload()
+            return self.data
+
+        return inspect(current, store_hashes)
 
     # -- retrieval -----------------------------------------------------------------------------
 

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from index.errors import NewsIndexError
-
-if TYPE_CHECKING:
-    from index.engine import Engine
+from index.snapshot import IndexData
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -44,11 +41,10 @@ class IndexStatus:
         return line
 
 
-def inspect(engine: Engine, store_hashes: Mapping[str, str] | None = None) -> IndexStatus:
-    """Load (or reload) the engine's index and compare its articles with the store's (id → text hash)."""
+def inspect(load: Callable[[], IndexData], store_hashes: Mapping[str, str] | None = None) -> IndexStatus:
+    """Load the served index with `load` and compare its articles with the store's (id → text hash)."""
     try:
-        engine.reload()
-        data = engine.data
+        data = load()
     except (NewsIndexError, OSError) as exc:
         return IndexStatus(ok=False, detail=str(exc))
     indexed = {aid: meta.hash for aid, meta in data.articles.items()}

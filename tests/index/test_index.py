@@ -23,7 +23,8 @@ from index import (
     build_index,
 )
 from index.encoders.hashing import HashingEncoder
-from index.storage import CURRENT, build_lock, current_path, load_layout
+from index.storage import CURRENT, current_path, load_layout
+from index.writer import build_lock
 
 
 def _articles(n: int = 3, edit: str = "") -> list:
