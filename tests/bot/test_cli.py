@@ -143,3 +143,44 @@ def test_far_future_and_far_past_items_neither_stop_answers_nor_lead_the_latest(
     latest = app.store.latest(3)  # what /latest lists
     app.close()
     assert latest[0].title == "Harbour opens" and {a.published for a in latest[1:]} == {None}
+
+
+@pytest.mark.parametrize("damage", ["dimension", "current-loop", "current-directory"])
+def test_health_names_a_broken_index_and_index_repairs_it(
+    write_config: Callable[..., Path], capsys: pytest.CaptureFixture[str], damage: str
+) -> None:
+    import json
+
+    from bot.config import load_config
+
+    config = write_config()
+    assert main(["--config", str(config), "index"]) == 0
+    root = load_config(config).index_path
+    current = root / "CURRENT"
+
+    def damage_it() -> None:
+        if damage == "dimension":  # an index of 768-d vectors under the same model name
+            manifest = current.resolve() / "manifest.json"
+            manifest.write_text(json.dumps({**json.loads(manifest.read_text()), "dim": 768}))
+            return
+        current.unlink()
+        if damage == "current-loop":
+            (root / "loop").unlink(missing_ok=True)
+            (root / "loop").symlink_to("CURRENT")
+            current.symlink_to("loop")
+        else:
+            current.mkdir()
+
+    damage_it()
+    capsys.readouterr()
+    assert main(["--config", str(config), "health"]) == 1
+    out = capsys.readouterr().out
+    assert "index: BROKEN" in out and "newsbot index --rebuild" in out
+    assert main(["--config", str(config), "index"]) == 0  # rebuilt, not "up to date"
+    assert "up to date" not in capsys.readouterr().out
+    assert main(["--config", str(config), "health"]) == 0
+    damage_it()
+    capsys.readouterr()
+    assert main(["--config", str(config), "ask", "when did SELEC visit CARICC"]) == 0  # repaired first
+    captured = capsys.readouterr()
+    assert "October 12th, 2018" in captured.out and "rebuilding the whole index" in captured.err
