@@ -20,6 +20,19 @@ from index.text import split_sentences
 _TYPE_WEIGHT = {t: 0.25 for t in AnswerType} | {AnswerType.OTHER: 0.0, AnswerType.EXPANSION: 0.4}
 
 
+class SentenceWeights(NamedTuple):
+    """How a sentence's lexical and retrieval evidence add up (benchmarks/tune_sentences.py measures others)."""
+
+    coverage: float = 0.6
+    passage: float = 0.45
+    prior: float = 0.05
+    phrase: float = 0.15
+    typed: float = 1.3  # times the question type's weight (_TYPE_WEIGHT)
+
+
+WEIGHTS = SentenceWeights()
+
+
 class Signals(NamedTuple):
     """What the confidence is computed from, for the chosen sentence."""
 
@@ -62,13 +75,18 @@ def best_sentence(
     pairs = [(s, p) for p in passages for s in split_sentences(p.text)]
     if not pairs:
         return None
-    type_weight = _TYPE_WEIGHT[qtype.type]
+    type_weight = _TYPE_WEIGHT[qtype.type] * WEIGHTS.typed
     ranked = []
     for sentence, passage in pairs:
         p_cos = passage_cos.get(passage.id, 0.0)
         coverage, phrase = terms.coverage(sentence, passage.title), terms.phrase(sentence)
         prior = 1.0 / (1 + passages.index(passage))
-        base = 0.45 * coverage + 0.45 * p_cos + 0.1 * prior + 0.25 * phrase
+        base = (
+            WEIGHTS.coverage * coverage
+            + WEIGHTS.passage * p_cos
+            + WEIGHTS.prior * prior
+            + WEIGHTS.phrase * phrase
+        )
         ranked.append((base, sentence, passage, Signals(p_cos, p_cos, coverage, phrase, 0.0)))
     ranked.sort(key=lambda r: -r[0])
     best: Evidence | None = None

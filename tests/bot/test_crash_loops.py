@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import yaml
 
 from bot.config import load_config
@@ -170,6 +171,7 @@ def test_killed_ingests_leave_the_store_consistent(tmp_path: Path) -> None:
     assert killer.killed >= RUNS // 2
 
 
+@pytest.mark.timeout(900)  # 20 kill-and-restart runs of the bot, ~12 s each on 2 cores
 async def test_killed_broadcasts_reach_everyone(fake: FakeBotApi, tmp_path: Path) -> None:
     """Every subscriber gets every article; a kill between Telegram's reply and our commit (the
     row still `sending`) is the only way to a second copy, and the test counts those."""
