@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from telegram import BotCommand, Message, Update
 from telegram.ext import Application, CommandHandler, filters
 
-from bot.telegram import admin, chat, questions
+from bot.telegram import admin, chat, questions, sources
 from bot.telegram.context import NOT_ALLOWED, BotContext, is_admin
 
 Handler = Callable[[Update, BotContext, Message], Awaitable[None]]
@@ -95,6 +95,14 @@ COMMANDS: tuple[Command, ...] = (
         admin=True,
         busy="An index update is already running.",
         leader=lambda _: "ingest",
+        menu=False,
+    ),
+    Command(
+        name="sources",
+        handler=sources.on_sources,
+        usage="",
+        help="the news sources and their health",
+        admin=True,
         menu=False,
     ),
     Command(

@@ -199,9 +199,9 @@ async def test_admin_commands_refused_to_others(
 ) -> None:
     async with running(bot_config(), fake) as application:
         version = services(application).app.engine.data.path
-        for command in ("/reindex", "/stats", "/ingest"):
+        for command in ("/reindex", "/stats", "/ingest", "/sources"):
             await fake.message(command)
-        refusals = await fake.wait_sent(_from(USER), count=3)
+        refusals = await fake.wait_sent(_from(USER), count=4)
         assert all("admins only" in r.text for r in refusals)
         await fake.message("/stats", chat_id=-42, user_id=USER, chat_type="group")
         [group_refusal] = await fake.wait_sent(_from(-42))
@@ -257,6 +257,10 @@ async def test_admin_reindex_stats_and_ingest_notify(
         stats = await fake.wait_sent(lambda s: s.chat_id == ADMIN and "newsbot stats" in s.text)
         assert "Articles: 17" in stats[0].text and "Subscribers: 3" in stats[0].text
         assert "Questions answered: 1" in stats[0].text
+        await fake.message("/sources", chat_id=ADMIN)
+        [listed] = await fake.wait_sent(lambda s: s.chat_id == ADMIN and s.text.startswith("<b>Sources</b>"))
+        assert "<b>selec</b> (textpage," in listed.text and "<b>desk</b> (markdown," in listed.text
+        assert listed.text.count("ok, last success 20") == 2
 
 
 async def test_flood_limits_and_api_errors(fake: FakeBotApi, bot_config: Callable[..., AppConfig]) -> None:
