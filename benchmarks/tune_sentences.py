@@ -69,7 +69,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--passages", type=int, nargs="+", default=[4, 6, 8])
     parser.add_argument("--trials", type=int, default=3000)
-    parser.add_argument("--check", nargs="*", default=[], help="weights to score as they are, e.g. 0.6,0.45,0.05,0.15,1.3")
+    parser.add_argument(
+        "--check", nargs="*", default=[], help="weights to score as they are, e.g. 0.6,0.45,0.05,0.15,1.3"
+    )
     args = parser.parse_args()
     _, questions, encoder, root, _ = silver_index("train")
     engine = Engine(root, encoder.inner, SearchConfig())
@@ -86,7 +88,9 @@ def main() -> None:
         best_w, best = CURRENT.copy(), share(CURRENT, items)
         print(f"{k} passages: current weights {best:.3f}", flush=True)
         for text in args.check:
-            print(f"{k} passages: weights {text}: {share(np.array([float(v) for v in text.split(',')]), items):.3f}")
+            print(
+                f"{k} passages: weights {text}: {share(np.array([float(v) for v in text.split(',')]), items):.3f}"
+            )
         if not args.trials:
             continue
         for _ in range(args.trials):

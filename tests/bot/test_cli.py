@@ -121,13 +121,25 @@ def test_far_future_and_far_past_items_neither_stop_answers_nor_lead_the_latest(
     import json
 
     items = [
-        {"title": "Comet visit", "date": "9999-12-31", "url": "https://w.test/1",
-         "text": "The comet Halley returns tomorrow, astronomers in Varna said."},
-        {"title": "Old flood", "date": "0001-01-01", "url": "https://w.test/2",
-         "text": "The river Danube flooded the valley yesterday, farmers said."},
-        {"title": "Harbour opens", "date": "2024-05-02", "url": "https://w.test/3",
-         "text": "The harbour of Burgas opened on 2 May 2024 after repairs, the mayor said."},
-    ]  # fmt: skip
+        {
+            "title": "Comet visit",
+            "date": "9999-12-31",
+            "url": "https://w.test/1",
+            "text": "The comet Halley returns tomorrow, astronomers in Varna said.",
+        },
+        {
+            "title": "Old flood",
+            "date": "0001-01-01",
+            "url": "https://w.test/2",
+            "text": "The river Danube flooded the valley yesterday, farmers said.",
+        },
+        {
+            "title": "Harbour opens",
+            "date": "2024-05-02",
+            "url": "https://w.test/3",
+            "text": "The harbour of Burgas opened on 2 May 2024 after repairs, the mayor said.",
+        },
+    ]
     wire = tmp_path / "wire.jsonl"
     wire.write_text("\n".join(json.dumps(i) for i in items) + "\n")
     config = write_config(sources=[{"name": "wire", "type": "jsonl", "path": str(wire)}])
