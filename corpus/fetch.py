@@ -34,9 +34,10 @@ class IngestConfig:
     backoff_s: float = 1.0
     max_redirects: int = 5
     allow_private_addresses: bool = False  # allow localhost/private hosts (tests, intranets)
+    source_budget_s: float = 120.0  # a listing or full-text feed stops following pages after this long
 
     def __post_init__(self) -> None:
-        above(self, timeout_s=0.0)
+        above(self, timeout_s=0.0, source_budget_s=0.0)
         at_least(
             self,
             interval_minutes=0,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NamedTuple
@@ -78,6 +79,7 @@ def ingest_sources(
                 validators=states.validators(source.name),
                 remember=lambda v, name=source.name: states.remember(name, v),
                 max_bytes=fetcher.config.max_bytes,
+                deadline=time.monotonic() + fetcher.config.source_budget_s,
             )
             articles = load_source(source, context)
         except NotModified:

@@ -69,7 +69,13 @@ def load(config: SourceConfig, context: Context) -> list[Article]:
     result = fetch(config, context)
     articles = parse_feed(result.body, source=config.name, max_articles=options.max_articles)
     if options.full_text and context.fetcher is not None:
-        articles = [_full_text(context.fetcher, a) for a in articles]
+        full = []
+        for done, article in enumerate(articles):
+            if context.out_of_time(config, len(articles) - done):
+                full.extend(articles[done:])  # their summaries, for now: the next pass may fetch them
+                break
+            full.append(_full_text(context.fetcher, article))
+        articles = full
     context.remember(result.validators)
     return articles
 

@@ -6,6 +6,9 @@ kind of source is one new module and one line in that table.
 
 from __future__ import annotations
 
+import logging
+import math
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +21,7 @@ from corpus.fetch import Fetcher, Validators
 if TYPE_CHECKING:
     from corpus.loaders import SourceConfig
 
+log = logging.getLogger(__name__)
 Location = Literal["path", "url"]
 
 
@@ -31,6 +35,18 @@ class Context:
     validators: Validators = field(default_factory=Validators)
     remember: Callable[[Validators], None] = lambda validators: None
     max_bytes: int = 5_000_000  # a local file (textpage, markdown) or JSONL line over this is refused
+    deadline: float = math.inf  # time.monotonic() after which a source follows no more pages
+
+    def out_of_time(self, config: SourceConfig, skipped: int) -> bool:
+        """Return True (logging how many pages are skipped) once the source's time budget is spent."""
+        if time.monotonic() <= self.deadline:
+            return False
+        log.warning(
+            "source %s: out of time (ingest.source_budget_s); %d page(s) left for the next pass",
+            config.name,
+            skipped,
+        )
+        return True
 
     def check_size(self, config: SourceConfig, path: Path) -> None:
         """Raise SourceError when a local file is over max_bytes (it would be read whole)."""

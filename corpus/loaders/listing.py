@@ -41,9 +41,10 @@ def load(config: SourceConfig, context: Context) -> list[Article]:
     result = fetch(config, context)
     assert context.fetcher is not None  # fetch() checked
     articles = []
-    for link in page_links(
-        decode(result), result.url, pattern=options.link_pattern, limit=options.max_articles
-    ):
+    links = page_links(decode(result), result.url, pattern=options.link_pattern, limit=options.max_articles)
+    for done, link in enumerate(links):
+        if context.out_of_time(config, len(links) - done):
+            break
         try:
             page = page_article(context.fetcher, link, source=config.name)
         except FetchError as exc:

@@ -401,3 +401,31 @@ def test_a_summary_never_replaces_the_full_text(site: NewsSite, tmp_path: Path) 
     assert "backlog of ships" in stored.body and len(stored.body) > 200
     assert all(r.changed == 0 for r in app.ingest())
     app.close()
+
+
+def test_a_slow_listing_stops_at_its_budget_and_the_next_source_still_runs(
+    site: NewsSite, tmp_path: Path
+) -> None:
+    import time
+
+    links = "".join(f"<a href='/news/s{i}'>{i}</a> " for i in range(6))
+    site.routes["/news/"] = Route(f"<html><body>{links}</body></html>".encode())
+    for i in range(6):
+        paras = [f"{STORY} Page {i}.", "Harbour officials expect the backlog to clear by Friday, they added."]
+        site.routes[f"/news/s{i}"] = Route(article_page(f"Slow page {i}", "2024-03-05", paras), delay_s=0.5)
+    site.routes["/rss"] = Route(
+        rss([{"title": "Port reopens", "link": site.url("/p"), "description": STORY}])
+    )
+    app = _app(
+        tmp_path,
+        [
+            {"name": "slow", "type": "listing", "url": site.url("/news/"), "link_pattern": r"/news/s\d"},
+            {"name": "next", "type": "feed", "url": site.url("/rss")},
+        ],
+        source_budget_s=1.2,
+    )
+    started = time.monotonic()
+    reports = {r.source: r for r in app.ingest()}
+    assert time.monotonic() - started < 2.5  # 6 pages of 0.5 s would take 3 s
+    assert 1 <= reports["slow"].added < 6 and reports["next"].added == 1
+    app.close()
