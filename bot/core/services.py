@@ -14,7 +14,7 @@ import numpy as np
 from bot.config import AppConfig, check_data_dir
 from bot.core.outbox import Outbox
 from bot.core.state import BotState, Subscription
-from bot.core.topics import lead_text, matching
+from bot.core.topics import lead_text, matching, phrases
 from corpus import (
     Article,
     Fetcher,
@@ -111,18 +111,22 @@ class Newsbot:
         self.store.db.close()
 
     def remember_topic(self, topic: str) -> None:
-        """Embed a subscribed topic once and store it (outside any write transaction)."""
-        self.state.save_topic_vectors(self.encoder.name, {topic: self.encoder.encode([topic])[0]})
+        """Embed a subscribed topic's alternatives once and store them (outside any write transaction)."""
+        texts = phrases([topic])
+        if texts:
+            self.state.save_topic_vectors(
+                self.encoder.name, dict(zip(texts, self.encoder.encode(texts), strict=True))
+            )
 
     def _prepare_matching(self, articles: list[Article]) -> None:
         """Before a source's write transaction: embed what topic matching needs (topics without a stored
         vector, the title and lead of each article not stored yet), so the transaction does no model work."""
         self._match = ({}, {})
-        topics = self.state.topics()
+        topics = phrases(self.state.topics())
         if not topics:
             return
         model = self.encoder.name
-        known = self.state.topic_vectors(model)
+        known = self.state.topic_vectors(model, topics)
         missing = [t for t in topics if t not in known]
         if missing:
             made = dict(zip(missing, self.encoder.encode(missing), strict=True))

@@ -61,14 +61,17 @@ class BotState:
             )
             return "added"
 
-    def topic_vectors(self, model: str) -> dict[str, np.ndarray]:
-        """Return the stored embedding of every subscribed topic (by this model) that has one."""
+    def topic_vectors(self, model: str, phrases: list[str]) -> dict[str, np.ndarray]:
+        """Return the stored embeddings (by this model) of those topic phrases that have one."""
+        rows: list[tuple[str, str]] = []
         with self.store.transaction() as db:
-            rows = db.execute(
-                "SELECT v.topic, v.vector FROM topic_vectors v WHERE v.model=? AND v.topic IN "
-                "(SELECT DISTINCT topic FROM subscriptions WHERE topic<>'')",
-                (model,),
-            ).fetchall()
+            for i in range(0, len(phrases), 500):
+                chunk = phrases[i : i + 500]
+                marks = ",".join("?" * len(chunk))
+                rows += db.execute(
+                    f"SELECT topic, vector FROM topic_vectors WHERE model=? AND topic IN ({marks})",
+                    (model, *chunk),
+                ).fetchall()
         return {topic: np.array(json.loads(vector), dtype=np.float32) for topic, vector in rows}
 
     def save_topic_vectors(self, model: str, vectors: dict[str, np.ndarray]) -> None:

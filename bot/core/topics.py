@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from bot.core.state import Subscription
@@ -19,6 +21,39 @@ def lead_text(article: Article) -> str:
     return f"{article.title}. {lead(article)}"
 
 
+class TopicFilter(NamedTuple):
+    """A subscription topic read: "ports, shipping -strike" is ports OR shipping, never with strike."""
+
+    alternatives: tuple[str, ...]  # each: words an article must all hold, or be close to in meaning
+    excluded: tuple[str, ...]  # stems: an article holding any of them is not sent
+
+    def describe(self) -> str:
+        """Return the topic as /subscriptions shows it."""
+        text = " or ".join(self.alternatives) or "all new articles"
+        return f"{text}, without {', '.join(self.excluded)}" if self.excluded else text
+
+
+def parse_topic(topic: str) -> TopicFilter:
+    """Return a topic's alternatives (comma-separated) and excluded words (each written -word)."""
+    excluded: list[str] = []
+    alternatives = []
+    for part in topic.split(","):
+        kept = []
+        for word in part.split():
+            if word.startswith("-"):
+                excluded.extend(content_stems(word[1:]))
+            else:
+                kept.append(word)
+        if kept:
+            alternatives.append(" ".join(kept))
+    return TopicFilter(tuple(alternatives), tuple(dict.fromkeys(excluded)))
+
+
+def phrases(topics: list[str]) -> list[str]:
+    """Return the distinct alternatives of these topics: what gets embedded."""
+    return sorted({alt for t in topics for alt in parse_topic(t).alternatives})
+
+
 def matching(
     article: Article,
     subscriptions: list[Subscription],
@@ -29,17 +64,23 @@ def matching(
 ) -> list[Subscription]:
     """Return the subscriptions that want this article (no model work: the vectors are given).
 
-    A topic matches when all its words occur in the article, or when the cosine of its stored embedding
-    to the article's title-and-lead `vector` reaches `threshold`.
+    An alternative of a topic matches when all its words occur in the article, or when the cosine of
+    its stored embedding to the article's title-and-lead `vector` reaches `threshold`; a topic matches
+    when one alternative does and none of its excluded words occurs.
     """
     topics = sorted({s.topic for s in subscriptions if s.topic})
     wanted = {""}
     if topics:
         words = set(content_stems(article.text))
-        for topic in topics:
-            stems = content_stems(topic)
-            known = topic_vectors.get(topic)
+
+        def close(phrase: str) -> bool:
+            stems = content_stems(phrase)
+            known = topic_vectors.get(phrase)
             cosine = float(known @ vector) if known is not None and vector is not None else -1.0
-            if (stems and all(s in words for s in stems)) or cosine >= threshold:
+            return bool(stems and all(s in words for s in stems)) or cosine >= threshold
+
+        for topic in topics:
+            read = parse_topic(topic)
+            if not any(s in words for s in read.excluded) and any(close(a) for a in read.alternatives):
                 wanted.add(topic)
     return [s for s in subscriptions if s.topic in wanted]

@@ -8,6 +8,7 @@ import asyncio
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot.core.state import MAX_TOPIC_CHARS, MAX_TOPICS_PER_CHAT
+from bot.core.topics import parse_topic
 from bot.telegram.context import BotContext, send_html
 from bot.telegram.html import esc, headlines_html
 
@@ -50,7 +51,7 @@ def _topic(context: BotContext) -> str:
 
 
 async def on_subscribe(update: Update, context: BotContext, message: Message) -> None:
-    """Subscribe this chat to all new articles, or to a topic: /subscribe [topic]."""
+    """Subscribe this chat to all new articles or a topic: /subscribe [words, other words -excluded]."""
     svc, chat_id, topic = context.services, message.chat_id, _topic(context)
     outcome = await asyncio.to_thread(svc.state.subscribe, chat_id, topic)
     if outcome == "full":
@@ -61,7 +62,7 @@ async def on_subscribe(update: Update, context: BotContext, message: Message) ->
         return
     if outcome == "added" and topic:
         await asyncio.to_thread(svc.app.remember_topic, topic)  # embedded once, here, not per new article
-    what = f"new articles about <b>{esc(topic)}</b>" if topic else "every new article"
+    what = f"new articles about <b>{esc(parse_topic(topic).describe())}</b>" if topic else "every new article"
     text = f"Subscribed: you'll get {what}." if outcome == "added" else f"You already get {what}."
     await message.reply_html(text)
 
@@ -85,7 +86,7 @@ async def on_subscriptions(update: Update, context: BotContext, message: Message
     if not subs:
         await message.reply_text("No subscriptions. /subscribe to get new articles.")
         return
-    lines = ["You get:"] + [f"• {esc(s.topic) if s.topic else 'all new articles'}" for s in subs]
+    lines = ["You get:"] + [f"• {esc(parse_topic(s.topic).describe())}" for s in subs]
     await send_html(message, "\n".join(lines))  # split at Telegram's length limit if it must
 
 

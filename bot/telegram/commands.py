@@ -64,8 +64,8 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         name="subscribe",
         handler=chat.on_subscribe,
-        usage="[topic]",
-        help="get new articles (all, or about a topic)",
+        usage="[topic, other -word]",
+        help="get new articles (all, or about a topic: commas for alternatives, -word to leave out)",
     ),
     Command(
         name="unsubscribe", handler=chat.on_unsubscribe, usage="[topic]", help="stop new-article messages"

@@ -1,0 +1,65 @@
+"""Subscription topics: alternatives (commas) and excluded words (-word), matched with stored vectors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from bot.config import load_config
+from bot.core.services import Newsbot
+from bot.core.state import Subscription
+from bot.core.topics import matching, parse_topic
+from corpus import make_article
+
+
+def _article(title: str, body: str):  # type: ignore[no-untyped-def]
+    return make_article(title=title, body=body, source="desk", url=f"https://d.test/{abs(hash(title))}")
+
+
+def test_a_topic_reads_as_alternatives_and_excluded_words() -> None:
+    read = parse_topic("ports, shipping lanes -strike -Strikes")
+    assert read.alternatives == ("ports", "shipping lanes") and read.excluded == ("strike",)
+    assert read.describe() == "ports or shipping lanes, without strike"
+    assert parse_topic("-strike").alternatives == () and parse_topic("").describe() == "all new articles"
+
+
+def test_excluded_words_veto_and_any_alternative_matches() -> None:
+    strike = _article("Dockers strike", "Dockers at the port of Varna went on strike on Monday.")
+    lanes = _article("Lanes reopen", "The shipping lanes of the Bosphorus reopened after the storm.")
+    other = _article("Grape harvest", "Farmers harvested a record crop of grapes.")
+    subs = [Subscription(1, "ports, shipping lanes -strike"), Subscription(2, "ports"), Subscription(3, "")]
+
+    def chats(article) -> list[int]:  # type: ignore[no-untyped-def]
+        return [s.chat_id for s in matching(article, subs, None, {}, threshold=0.35)]
+
+    assert chats(strike) == [2, 3]  # "strike" vetoes chat 1's topic, not chat 2's
+    assert chats(lanes) == [1, 3]  # the second alternative
+    assert chats(other) == [3]
+
+
+def test_alternatives_are_embedded_once_and_excludes_hold_at_ingest(
+    write_config: Callable[..., Path], tmp_path: Path
+) -> None:
+    news = tmp_path / "news"
+    news.mkdir()
+    app = Newsbot(
+        load_config(write_config(sources=[{"name": "desk", "type": "markdown", "path": str(news)}]))
+    )
+    assert app.state.subscribe(7, "heroin, cocaine -turkey") == "added"
+    app.remember_topic("heroin, cocaine -turkey")
+    assert sorted(app.state.topic_vectors(app.encoder.name, ["heroin", "cocaine", "turkey"])) == [
+        "cocaine",
+        "heroin",
+    ]
+    (news / "a.md").write_text(
+        "---\ntitle: Heroin seized in Turkey\ndate: 2024-03-05\n---\nTurkish police seized heroin.\n"
+    )
+    (news / "b.md").write_text(
+        "---\ntitle: Cocaine seized in Varna\ndate: 2024-03-06\n---\nPolice seized cocaine.\n"
+    )
+    assert app.ingest()[0].added == 2
+    queued = app.outbox.claim("test", limit=10)
+    titles = {d.article_id: d.chat_id for d in queued}
+    cocaine = next(a.id for a in app.store.articles() if a.title.startswith("Cocaine"))
+    assert titles == {cocaine: 7}  # the heroin story mentions Turkey: left out
+    app.close()
