@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from bot import sources
 from bot.config import TOKEN_ENV, AppConfig, load_config
 from bot.core.services import Newsbot
 from bot.errors import BotError, ConfigError, UsageError
@@ -296,6 +297,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("migrate", help=cmd_migrate.__doc__)
     p.add_argument("--to", required=True, metavar="URL", help="postgresql://user@host/db (empty tables)")
     p.set_defaults(func=cmd_migrate)
+    sources.register(sub)
     p = sub.add_parser("run", help=cmd_run.__doc__)
     p.add_argument("--webhook", action="store_true", help="use a webhook instead of long polling")
     p.add_argument("--port", type=int, help="webhook port (default: telegram.webhook_port); one per replica")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from corpus.database import Migration
 
 COMPONENT = "corpus"
-TABLES = ("articles", "source_state")  # what `newsbot migrate` copies
+TABLES = ("articles", "source_state", "added_sources")  # what `newsbot migrate` copies
 MIGRATIONS = [
     Migration(
         1,
@@ -37,4 +37,17 @@ MIGRATIONS = [
         )
         """,
     ),
+    Migration(
+        2,
+        """
+        CREATE TABLE IF NOT EXISTS added_sources (
+            name TEXT PRIMARY KEY,
+            type TEXT NOT NULL,
+            url TEXT NOT NULL,
+            options TEXT NOT NULL DEFAULT '{}',
+            priority INTEGER NOT NULL DEFAULT 0,
+            added TEXT NOT NULL
+        )
+        """,
+    ),  # sources added from the chat (/addsource) or an OPML file, beside those in config.yaml
 ]

@@ -16,8 +16,10 @@ from bot.core.outbox import Outbox
 from bot.core.state import BotState, Subscription
 from bot.core.topics import lead_text, matching, phrases
 from corpus import (
+    AddedSources,
     Article,
     Fetcher,
+    SourceConfig,
     SourceReport,
     SourceStates,
     Store,
@@ -47,6 +49,7 @@ class Newsbot:
         check_data_dir(config)
         self.store = Store(open_database(config.database_url, pool_size=config.storage.pool_size))
         self.state = BotState(self.store)
+        self.added_sources = AddedSources(self.store)
         self.outbox = Outbox(self.store)
         self.sources = SourceStates(self.store, base_backoff_s=config.ingest.failure_backoff_s)
         self._encoder: Encoder | None = None
@@ -154,10 +157,15 @@ class Newsbot:
                 wanted = matching(article, subs, vector, topic_vectors, threshold=threshold)
                 Outbox.enqueue(db, article.id, sorted({s.chat_id for s in wanted}))
 
+    def all_sources(self) -> list[SourceConfig]:
+        """Return config.yaml's sources, then those added from the chat or OPML (config names win)."""
+        configured = {s.name for s in self.config.sources}
+        return [*self.config.sources, *(s for s in self.added_sources.all() if s.name not in configured)]
+
     def ingest(self) -> list[SourceReport]:
         """Load every source into the store, queueing deliveries of new articles with them."""
         return ingest_sources(
-            self.config.sources,
+            self.all_sources(),
             self.store,
             self.fetcher,
             base_dir=self.config.base_dir,

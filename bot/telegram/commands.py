@@ -106,6 +106,22 @@ COMMANDS: tuple[Command, ...] = (
         menu=False,
     ),
     Command(
+        name="addsource",
+        handler=sources.on_addsource,
+        usage="URL",
+        help="add a feed (or a site that names its feed)",
+        admin=True,
+        menu=False,
+    ),
+    Command(
+        name="removesource",
+        handler=sources.on_removesource,
+        usage="NAME",
+        help="remove a source added here",
+        admin=True,
+        menu=False,
+    ),
+    Command(
         name="stats",
         handler=admin.on_stats,
         usage="",

@@ -197,3 +197,39 @@ def test_topics_are_embedded_once_and_never_inside_the_write_transaction(
     pending = {d.chat_id for d in app.outbox.claim("test", limit=100)}
     assert pending == {99}  # "cigarettes" matched both new articles; no "subject N" did
     app.close()
+
+
+async def test_admins_add_and_remove_sources_from_the_chat(
+    fake: FakeBotApi, site: NewsSite, write_config: Callable[..., Path]
+) -> None:
+    site.routes["/rss"] = Route(
+        rss([{"title": "Port reopens", "link": site.url("/port"), "description": STORY}])
+    )
+    site.routes["/"] = Route(
+        b'<html><head><link rel="alternate" type="application/rss+xml" href="/rss"></head></html>'
+    )
+    site.routes["/plain"] = Route(b"<html><body>nothing</body></html>")
+    config = load_config(
+        write_config(
+            ingest={"allow_private_addresses": True, "interval_minutes": 0, "retries": 0, "timeout_s": 2},
+            telegram={"api_url": fake.base_url, "admins": [ADMIN], "poll_timeout": 1},
+        )
+    )
+    async with running(config, fake):
+        await fake.message(f"/addsource {site.url('/')}", chat_id=5)  # not an admin
+        await fake.message(f"/addsource {site.url('/plain')}", chat_id=ADMIN)
+        await fake.message(f"/addsource {site.url('/')}", chat_id=ADMIN)
+        await fake.wait_sent(lambda s: s.chat_id == ADMIN and s.text.startswith("Added"))
+        await fake.message("/ingest", chat_id=ADMIN)
+        [done] = await fake.wait_sent(lambda s: s.chat_id == ADMIN and "Notifications:" in s.text)
+        await fake.message("/sources", chat_id=ADMIN)
+        [listed] = await fake.wait_sent(lambda s: s.chat_id == ADMIN and s.text.startswith("<b>Sources</b>"))
+        await fake.message("/removesource 127.0.0.1", chat_id=ADMIN)
+        await fake.message("/removesource selec", chat_id=ADMIN)
+        await fake.wait_sent(lambda s: s.chat_id == ADMIN and "config.yaml" in s.text)
+    admin = [s.text for s in fake.to(ADMIN)]
+    assert "admins only" in fake.to(5)[0].text
+    assert any(t.startswith("Not added:") and "no RSS, Atom or JSON Feed" in t for t in admin)
+    assert "127.0.0.1: 1 added" in done.text
+    assert "<b>127.0.0.1</b> (feed," in listed.text and ", added)" in listed.text
+    assert any(t.startswith("Removed 127.0.0.1") for t in admin)

@@ -196,3 +196,52 @@ def test_health_names_a_broken_index_and_index_repairs_it(
     assert main(["--config", str(config), "ask", "when did SELEC visit CARICC"]) == 0  # repaired first
     captured = capsys.readouterr()
     assert "October 12th, 2018" in captured.out and "rebuilding the whole index" in captured.err
+
+
+def test_sources_added_imported_exported_removed_and_ingested(
+    write_config: Callable[..., Path], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from tests.newsserver import NewsSite, Route, rss, serve
+
+    with serve(NewsSite()) as site:
+        story = (
+            "The port of Varna reopened on Tuesday after a storm closed it for three days, officials said."
+        )
+        site.routes["/rss"] = Route(
+            rss([{"title": "Port reopens", "link": site.url("/p"), "description": story}])
+        )
+        site.routes["/"] = Route(b'<link rel="alternate" type="application/rss+xml" href="/rss">')
+        site.routes["/other"] = Route(
+            rss([{"title": "Bridge", "link": site.url("/b"), "description": story[:60]}])
+        )
+        config = write_config(ingest={"allow_private_addresses": True, "retries": 0, "timeout_s": 2})
+        assert main(["--config", str(config), "sources", "add", site.url("/")]) == 0
+        assert "added 127.0.0.1: feed " + site.url("/rss") in capsys.readouterr().out
+        assert main(["--config", str(config), "sources", "add", site.url("/rss")]) == 1  # the same feed twice
+        assert "is a source already" in capsys.readouterr().err
+        opml = tmp_path / "feeds.opml"
+        opml.write_text(
+            f'<opml version="2.0"><body><outline text="Other desk" xmlUrl="{site.url("/other")}"/>'
+            f'<outline text="dup" xmlUrl="{site.url("/rss")}"/></body></opml>'
+        )
+        assert main(["--config", str(config), "sources", "import", str(opml)]) == 0
+        assert "imported 1 feed(s), skipped 1" in capsys.readouterr().out
+        assert main(["--config", str(config), "sources"]) == 0
+        listing = capsys.readouterr().out
+        assert "selec: textpage" in listing and "(config.yaml)" in listing and listing.count("(added)") == 2
+        assert main(["--config", str(config), "sources", "export"]) == 0
+        exported = capsys.readouterr().out
+        assert exported.startswith("<?xml") and exported.count("<outline") == 2 and "other-desk" in exported
+        assert main(["--config", str(config), "ingest", "--no-index"]) == 0
+        assert main(["--config", str(config), "sources", "remove", "other-desk"]) == 0
+        assert main(["--config", str(config), "sources", "remove", "selec"]) == 2  # config.yaml's
+    from bot.config import load_config
+    from bot.core.services import Newsbot
+
+    app = Newsbot(load_config(config))
+    titles = {a.title for a in app.store.articles()}
+    assert {"Port reopens", "Bridge"} <= titles and [s.name for s in app.all_sources()] == [
+        "selec",
+        "127.0.0.1",
+    ]
+    app.close()

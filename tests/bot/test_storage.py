@@ -74,7 +74,7 @@ def test_within_commits_with_the_articles_or_not_at_all(database_url: str) -> No
 def test_migrations_are_versioned_and_applied_once(database_url: str) -> None:
     with Store(database_url) as store:
         BotState(store)
-        assert store.db.versions() == {"corpus": 1, "bot": 4}
+        assert store.db.versions() == {"corpus": 2, "bot": 4}
     with Store(database_url) as store:
         BotState(store)
         with mock.patch.object(store.db, "transaction", wraps=store.db.transaction) as transaction:
@@ -82,7 +82,7 @@ def test_migrations_are_versioned_and_applied_once(database_url: str) -> None:
         transaction.assert_not_called()
     with Store(database_url) as store:  # a second start checks the database and applies nothing
         assert store.db.migrate("bot", bot_schema.MIGRATIONS) == []
-        assert store.db.versions() == {"corpus": 1, "bot": 4}
+        assert store.db.versions() == {"corpus": 2, "bot": 4}
         extra = [
             *bot_schema.MIGRATIONS,
             Migration(5, "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)"),
@@ -219,7 +219,7 @@ def test_legacy_sqlite_database_is_migrated_in_place(tmp_path: Path) -> None:
     db.close()
     with Store(path) as store:
         outbox, state = Outbox(store), BotState(store)
-        assert store.db.versions() == {"corpus": 1, "bot": 4}
+        assert store.db.versions() == {"corpus": 2, "bot": 4}
         assert store.get("a1").body == "Body text." and state.subscriptions() == [Subscription(5, "")]  # type: ignore[union-attr]
         assert outbox.recover(owner="me") == 1 and [d.chat_id for d in outbox.claim("me")] == [5]
 
@@ -272,7 +272,7 @@ def test_migrate_copies_a_sqlite_database_into_postgresql(
     with fresh_schema() as url:
         assert main(["--config", str(config_path), "migrate", "--to", url]) == 0
         assert (
-            "articles 2, source_state 1, subscriptions 1, replies 0, counters 1, outbox 2"
+            "articles 2, source_state 1, added_sources 0, subscriptions 1, replies 0, counters 1, outbox 2"
             in capsys.readouterr().out
         )
         with Store(url) as copied:

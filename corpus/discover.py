@@ -1,0 +1,93 @@
+"""Finding a site's feed (RSS, Atom or JSON Feed, by its HTML's <link rel="alternate">) and OPML, the
+format feed readers exchange subscription lists in."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from urllib.parse import urljoin
+from xml.sax.saxutils import quoteattr
+
+from corpus.errors import SourceError
+from corpus.fetch import Fetcher, FetchResult
+
+FEED_TYPES = {
+    "application/rss+xml": "feed",
+    "application/atom+xml": "feed",
+    "application/feed+json": "jsonfeed",
+    "application/json": "jsonfeed",
+}
+
+
+class _Alternates(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[tuple[str, str]] = []  # (kind, href)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k.lower(): (v or "") for k, v in attrs}
+        if tag == "link" and "alternate" in a.get("rel", "").lower().split() and a.get("href"):
+            kind = FEED_TYPES.get(a.get("type", "").lower().split(";")[0].strip())
+            if kind:
+                self.found.append((kind, a["href"]))
+
+
+def feed_kind(result: FetchResult) -> str | None:
+    """Return "feed" or "jsonfeed" when a response is a feed itself, else None."""
+    head = result.body[:2048].lstrip().lower()
+    if head.startswith(b"{"):
+        try:
+            version = str(json.loads(result.body).get("version", ""))
+        except (ValueError, AttributeError):
+            return None
+        return "jsonfeed" if version.startswith("https://jsonfeed.org/version/") else None
+    if head.startswith(b"<?xml") or b"<rss" in head or b"<feed" in head or b"<rdf:rdf" in head:
+        return "feed"
+    return None
+
+
+def discover(fetcher: Fetcher, url: str) -> tuple[str, str]:
+    """Return (kind, feed URL) for a feed's URL or a page announcing one; SourceError if neither."""
+    result = fetcher.get(url)
+    kind = feed_kind(result)
+    if kind:
+        return kind, result.url
+    parser = _Alternates()
+    parser.feed(result.body[:1_000_000].decode("utf-8", errors="replace"))
+    for kind, href in parser.found:
+        return kind, urljoin(result.url, href)
+    raise SourceError(f"{url}: no RSS, Atom or JSON Feed there, and the page names none")
+
+
+def read_opml(text: str) -> list[tuple[str, str]]:
+    """Return (title, feed URL) of every outline with an xmlUrl, nested ones included."""
+    try:
+        root = ET.fromstring(text)
+    except ET.ParseError as exc:
+        raise SourceError(f"not an OPML file: {exc}") from exc
+    if root.tag.lower() != "opml":
+        raise SourceError("not an OPML file: its root is not <opml>")
+    return [
+        (o.get("title") or o.get("text") or o.get("xmlUrl", ""), o.get("xmlUrl", ""))
+        for o in root.iter("outline")
+        if o.get("xmlUrl")
+    ]
+
+
+def write_opml(feeds: list[tuple[str, str, str]], *, title: str = "newsbot sources") -> str:
+    """Return an OPML 2.0 document of (name, kind, URL) feeds."""
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<opml version="2.0">',
+        f"  <head><title>{title}</title></head>",
+        "  <body>",
+    ]
+    for name, kind, url in feeds:
+        kind_attr = "rss" if kind == "feed" else "json"
+        lines.append(
+            f"    <outline type={quoteattr(kind_attr)} text={quoteattr(name)} title={quoteattr(name)} "
+            f"xmlUrl={quoteattr(url)}/>"
+        )
+    lines += ["  </body>", "</opml>"]
+    return "\n".join(lines) + "\n"
