@@ -19,6 +19,7 @@ TABLES = (
     "question_log",
     "question_limits",
     "topic_vectors",
+    "stories",
 )
 _V1 = """
 CREATE TABLE IF NOT EXISTS subscriptions (
@@ -78,6 +79,14 @@ CREATE TABLE IF NOT EXISTS topic_vectors (
     PRIMARY KEY (topic, model)
 )
 """
+_V5 = """
+CREATE TABLE IF NOT EXISTS stories (
+    article_id TEXT PRIMARY KEY,
+    story_id TEXT NOT NULL,
+    vector TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS stories_story ON stories(story_id)
+"""
 _SQLITE = {"int": "INTEGER", "serial": "INTEGER PRIMARY KEY AUTOINCREMENT", "real": "REAL"}
 _POSTGRES = {
     "int": "BIGINT",
@@ -89,4 +98,5 @@ MIGRATIONS = [
     Migration(2, _V2.format(**_SQLITE), _V2.format(**_POSTGRES)),  # claims by replica, cross-replica requests
     Migration(3, _V3.format(**_SQLITE), _V3.format(**_POSTGRES)),  # question limits shared by replicas
     Migration(4, _V4, _V4),  # each topic embedded once (at /subscribe), not on every new article
+    Migration(5, _V5, _V5),  # stories: one event from several outlets (bot/core/stories.py)
 ]

@@ -14,6 +14,7 @@ import numpy as np
 from bot.config import AppConfig, check_data_dir
 from bot.core.outbox import Outbox
 from bot.core.state import BotState, Subscription
+from bot.core.stories import Stories
 from bot.core.topics import lead_text, matching, phrases
 from corpus import (
     AddedSources,
@@ -50,6 +51,7 @@ class Newsbot:
         self.store = Store(open_database(config.database_url, pool_size=config.storage.pool_size))
         self.state = BotState(self.store)
         self.added_sources = AddedSources(self.store)
+        self.stories = Stories(self.store)
         self.outbox = Outbox(self.store)
         self.sources = SourceStates(self.store, base_backoff_s=config.ingest.failure_backoff_s)
         self._encoder: Encoder | None = None
@@ -62,6 +64,7 @@ class Newsbot:
         self.leading = False  # this process runs ingestion and broadcasts (one replica at a time)
         # topic matching's vectors for the source being ingested: (topic -> vector, new article id -> vector)
         self._match: tuple[dict[str, np.ndarray], dict[str, np.ndarray]] = ({}, {})
+        self._stories: dict[str, tuple[str, str]] = {}  # new article id -> (story id, packed vector)
 
     @property
     def encoder(self) -> Encoder:
@@ -121,29 +124,30 @@ class Newsbot:
                 self.encoder.name, dict(zip(texts, self.encoder.encode(texts), strict=True))
             )
 
-    def _prepare_matching(self, articles: list[Article]) -> None:
-        """Before a source's write transaction: embed what topic matching needs (topics without a stored
-        vector, the title and lead of each article not stored yet), so the transaction does no model work."""
-        self._match = ({}, {})
-        topics = phrases(self.state.topics())
-        if not topics:
-            return
-        model = self.encoder.name
-        known = self.state.topic_vectors(model, topics)
-        missing = [t for t in topics if t not in known]
-        if missing:
-            made = dict(zip(missing, self.encoder.encode(missing), strict=True))
-            self.state.save_topic_vectors(model, made)
-            known.update(made)
+    def _prepare(self, articles: list[Article]) -> None:
+        """Before a source's write transaction: embed the title and lead of each article not stored yet
+        (for its story and for topics) and any topic without a stored vector, and find each new
+        article's story, so that the transaction does no model work."""
         stored = self.store.known([a.id for a in articles])
         fresh = [a for a in articles if a.id not in stored]
         vectors = self.encoder.encode([lead_text(a) for a in fresh]) if fresh else []
-        self._match = (known, {a.id: v for a, v in zip(fresh, vectors, strict=True)})
+        leads = {a.id: v for a, v in zip(fresh, vectors, strict=True)}
+        self._stories = self.stories.assign(fresh, vectors) if fresh else {}
+        topics = phrases(self.state.topics())
+        known = self.state.topic_vectors(self.encoder.name, topics) if topics else {}
+        missing = [t for t in topics if t not in known]
+        if missing:
+            made = dict(zip(missing, self.encoder.encode(missing), strict=True))
+            self.state.save_topic_vectors(self.encoder.name, made)
+            known.update(made)
+        self._match = (known, leads)
 
     def _queue_deliveries(self, db: Tx, result: UpsertResult, articles: list[Article]) -> None:
-        """Queue a delivery per matching subscriber for each new article (in the ingest transaction)."""
+        """Record the new articles' stories and queue a delivery per matching subscriber for each, one per
+        story and chat (in the ingest transaction)."""
         if not result.added:
             return
+        Stories.record(db, self._stories, result.added)
         rows = db.execute("SELECT chat_id, topic FROM subscriptions").fetchall()
         if not rows:
             return
@@ -154,8 +158,10 @@ class Newsbot:
         for article in articles:
             if article.id in added:
                 vector = lead_vectors.get(article.id)
-                wanted = matching(article, subs, vector, topic_vectors, threshold=threshold)
-                Outbox.enqueue(db, article.id, sorted({s.chat_id for s in wanted}))
+                wanted = {
+                    s.chat_id for s in matching(article, subs, vector, topic_vectors, threshold=threshold)
+                }
+                Outbox.enqueue(db, article.id, sorted(wanted - Stories.told(db, article.id)))
 
     def all_sources(self) -> list[SourceConfig]:
         """Return config.yaml's sources, then those added from the chat or OPML (config names win)."""
@@ -169,7 +175,7 @@ class Newsbot:
             self.store,
             self.fetcher,
             base_dir=self.config.base_dir,
-            prepare=self._prepare_matching,
+            prepare=self._prepare,
             within=self._queue_deliveries,
         )
 

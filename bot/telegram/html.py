@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping, Sequence
 
+from bot.core.stories import Sibling
 from corpus import Article
 from index import Answer, Source
 
@@ -36,9 +38,10 @@ def source_html(source: Source) -> str:
     return f"📰 {link(source.title, source.url)}{date}"
 
 
-def answer_html(answer: Answer) -> str:
+def answer_html(answer: Answer, also: Sequence[Sibling] = ()) -> str:
     """Return a reply: the short answer in bold (or the lead: "Yes —", "Here is what I found:"), the
-    supporting sentence and the source; headlines as a list; small talk as it is."""
+    supporting sentence and the source (and the other outlets of its story); headlines as a list; small
+    talk as it is."""
     if answer.kind in ("smalltalk", "language"):
         return esc(answer.lead or "")
     parts = [f"<i>Read as: {esc(answer.read_as)}</i>"] if answer.read_as else []
@@ -59,6 +62,10 @@ def answer_html(answer: Answer) -> str:
         parts.append(f"<b>{esc(answer.answer)}</b>")
     parts.append(f"“{esc(answer.sentence)}”")
     parts.append(source_html(answer.sources[0]))
+    if also:
+        parts.append(
+            "Also reported by: " + ", ".join(link(s.source, s.url) if s.url else esc(s.source) for s in also)
+        )
     return "\n\n".join(parts)
 
 
@@ -68,12 +75,16 @@ def more_sources_html(sources: list[Source]) -> str:
     return "More sources:\n\n" + "\n\n".join(blocks)
 
 
-def headlines_html(articles: list[Article], heading: str) -> str:
-    """Return a list of headlines with dates and links."""
+def headlines_html(articles: list[Article], heading: str, outlets: Mapping[str, int] | None = None) -> str:
+    """Return a list of headlines with dates and links (and how many other outlets told each story)."""
     lines = [esc(heading)]
     for a in articles:
         date = f" — {a.published.isoformat()}" if a.published else ""
-        lines.append(f"• {link(a.title, a.url)}{date}")
+        more = (outlets or {}).get(a.id, 0)
+        lines.append(
+            f"• {link(a.title, a.url)}{date}"
+            + (f" (+{more} more outlet{'s' if more > 1 else ''})" if more else "")
+        )
     return "\n".join(lines)
 
 

@@ -85,7 +85,10 @@ async def answer_question(update: Update, context: BotContext, question: str) ->
         if more
         else None
     )
-    sent = await send_html(message, answer_html(answer), buttons=buttons)
+    also = []
+    if answer.kind in ("answer", "found", "yes", "unclear") and answer.article_id:
+        also = (await asyncio.to_thread(svc.app.stories.siblings, answer.article_id))[:3]
+    sent = await send_html(message, answer_html(answer, also), buttons=buttons)
     await asyncio.to_thread(svc.state.sent, token, sent.message_id)
 
 

@@ -21,6 +21,7 @@ from tests.fakebot import FakeBotApi
 from tests.newsserver import NewsSite, Route, rss, serve
 
 ADMIN = 777
+USER_CHAT = 4242
 STORY = "On 5 March 2024 the port of Varna reopened after a storm closed it for three days, officials said."
 NEW = "On 9 March 2024 customs officers in Burgas seized 12 tonnes of counterfeit cigarettes from a ship."
 
@@ -233,3 +234,50 @@ async def test_admins_add_and_remove_sources_from_the_chat(
     assert "127.0.0.1: 1 added" in done.text
     assert "<b>127.0.0.1</b> (feed," in listed.text and ", added)" in listed.text
     assert any(t.startswith("Removed 127.0.0.1") for t in admin)
+
+
+async def test_one_story_from_two_outlets_is_one_alert_and_answers_name_the_other(
+    fake: FakeBotApi, write_config: Callable[..., Path], tmp_path: Path
+) -> None:
+    desk, wire = tmp_path / "desk", tmp_path / "wire"
+    desk.mkdir()
+    wire.mkdir()
+    config = load_config(
+        write_config(
+            sources=[
+                {"name": "desk", "type": "markdown", "path": str(desk)},
+                {"name": "wire", "type": "markdown", "path": str(wire)},
+            ],
+            ingest={"interval_minutes": 0},
+            telegram={"api_url": fake.base_url, "admins": [ADMIN], "poll_timeout": 1},
+        )
+    )
+    seizure = (
+        "On 9 March 2024 customs officers in Burgas seized 12 tonnes of counterfeit cigarettes from a ship "
+        "arriving from Egypt, the customs agency said on Saturday."
+    )
+    async with running(config, fake):
+        await fake.message("/subscribe", chat_id=USER_CHAT)
+        await fake.wait_sent(lambda s: s.chat_id == USER_CHAT)
+        (desk / "a.md").write_text(
+            f"---\ntitle: Customs seize cigarettes in Burgas\ndate: 2024-03-09\nurl: https://desk.test/a\n---\n{seizure}\n"
+        )
+        (wire / "b.md").write_text(
+            "---\ntitle: Burgas customs seize cigarettes\ndate: 2024-03-10\nurl: https://wire.test/b\n---\n"
+            f"{seizure.replace('the customs agency said', 'officials said')}\n"
+        )
+        (wire / "c.md").write_text(
+            f"---\ntitle: Port reopens\ndate: 2024-03-10\nurl: https://wire.test/c\n---\n{STORY}\n"
+        )
+        await fake.message("/ingest", chat_id=ADMIN)
+        await fake.wait_sent(lambda s: s.chat_id == ADMIN and "Notifications:" in s.text)
+        await fake.message("/latest", chat_id=USER_CHAT)
+        [latest] = await fake.wait_sent(
+            lambda s: s.chat_id == USER_CHAT and s.text.startswith("The latest stories")
+        )
+        asked = await fake.message("How many tonnes of cigarettes were seized in Burgas?", chat_id=USER_CHAT)
+        [reply] = await fake.wait_sent(lambda s: s.chat_id == USER_CHAT and s.reply_to == asked)
+    alerts = [s.text for s in fake.to(USER_CHAT) if s.text.startswith("🆕")]
+    assert len(alerts) == 2 and sum("cigarettes" in a for a in alerts) == 1  # one alert for the story
+    assert latest.text.count("•") == 2 and "(+1 more outlet)" in latest.text
+    assert "12 tonnes" in reply.text and "Also reported by:" in reply.text
