@@ -122,6 +122,7 @@ class Sent:
     reply_to: int | None
     at: float = field(default_factory=time.monotonic)
     edits: list[str] = field(default_factory=list)
+    preview: bool = True  # link previews shown (link_preview_options.is_disabled not set)
 
     def buttons(self) -> list[tuple[str, str]]:
         """Return (label, callback_data) of each inline button."""
@@ -440,6 +441,9 @@ class FakeBotApi:
                 json.loads(markup) if isinstance(markup, str) else markup,
                 reply_to,
             )
+            options = params.get("link_preview_options")
+            options = json.loads(options) if isinstance(options, str) else options or {}
+            sent.preview = not options.get("is_disabled", False)
             self.sent.append(sent)
             self._changed.notify_all()
         return self._message_json(sent)

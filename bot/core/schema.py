@@ -87,6 +87,11 @@ CREATE TABLE IF NOT EXISTS stories (
 );
 CREATE INDEX IF NOT EXISTS stories_story ON stories(story_id)
 """
+_V6 = """
+ALTER TABLE chat_settings ADD COLUMN tz TEXT NOT NULL DEFAULT 'UTC';
+ALTER TABLE chat_settings ADD COLUMN previews INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE chat_settings ADD COLUMN digest_hour INTEGER
+"""
 _SQLITE = {"int": "INTEGER", "serial": "INTEGER PRIMARY KEY AUTOINCREMENT", "real": "REAL"}
 _POSTGRES = {
     "int": "BIGINT",
@@ -99,4 +104,5 @@ MIGRATIONS = [
     Migration(3, _V3.format(**_SQLITE), _V3.format(**_POSTGRES)),  # question limits shared by replicas
     Migration(4, _V4, _V4),  # each topic embedded once (at /subscribe), not on every new article
     Migration(5, _V5, _V5),  # stories: one event from several outlets (bot/core/stories.py)
+    Migration(6, _V6, _V6),  # /settings: time zone, link previews, digest hour per chat
 ]

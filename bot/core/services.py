@@ -13,6 +13,7 @@ import numpy as np
 
 from bot.config import AppConfig, check_data_dir
 from bot.core.outbox import Outbox
+from bot.core.settings import Settings
 from bot.core.state import BotState, Subscription
 from bot.core.stories import Stories
 from bot.core.topics import lead_text, matching, phrases
@@ -52,6 +53,7 @@ class Newsbot:
         self.state = BotState(self.store)
         self.added_sources = AddedSources(self.store)
         self.stories = Stories(self.store)
+        self.settings = Settings(self.store)
         self.outbox = Outbox(self.store)
         self.sources = SourceStates(self.store, base_backoff_s=config.ingest.failure_backoff_s)
         self._encoder: Encoder | None = None

@@ -137,9 +137,9 @@ def build_application(config: AppConfig, token: str, *, handle_signals: bool = F
             if config.ingest.interval_minutes > 0:
                 every = config.ingest.interval_minutes * 60
                 queue.run_repeating(jobs.ingest_job, interval=every, first=every, name="ingest")
-            queue.run_daily(
-                jobs.digest_job, time=dt.time(hour=config.telegram.digest_hour, tzinfo=dt.UTC), name="digest"
-            )
+            now = dt.datetime.now(dt.UTC)
+            next_hour = (now + dt.timedelta(hours=1)).replace(minute=0, second=5, microsecond=0)
+            queue.run_repeating(jobs.digest_job, interval=3600, first=next_hour, name="digest")  # local hours
 
     async def post_stop(application: Application) -> None:
         svc = services_of(application)

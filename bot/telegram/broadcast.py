@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -41,7 +42,10 @@ async def _send_one(bot: Bot, app: Newsbot, delivery: Delivery, articles: dict[s
     chat_id = delivery.chat_id
     for _ in range(3):  # a migration moves the chat, then the message is sent again
         try:
-            message = await bot.send_message(chat_id, text, parse_mode="HTML", disable_web_page_preview=True)
+            chat = await asyncio.to_thread(app.settings.get, chat_id)
+            message = await bot.send_message(
+                chat_id, text, parse_mode="HTML", disable_web_page_preview=not chat.previews
+            )
         except ChatMigrated as exc:
             log.info("chat %s migrated to %s", chat_id, exc.new_chat_id)
             await asyncio.to_thread(app.state.move_chat, chat_id, exc.new_chat_id)
@@ -93,10 +97,18 @@ async def deliver_pending(bot: Bot, app: Newsbot, *, workers: int = WORKERS) -> 
     )
 
 
-async def send_digests(bot: Bot, app: Newsbot) -> int:
-    """Send each digest chat one message listing its waiting articles; return messages sent."""
+async def send_digests(bot: Bot, app: Newsbot, now: dt.datetime | None = None) -> int:
+    """Send each digest chat whose local digest hour is now one message listing its waiting articles
+    (every digest chat when now is None); return messages sent."""
     sent = 0
-    for chat_id, rows in (await asyncio.to_thread(app.outbox.digests)).items():
+    waiting = await asyncio.to_thread(app.outbox.digests)
+    due = set(waiting)
+    if now is not None:
+        default = app.config.telegram.digest_hour
+        due = set(await asyncio.to_thread(app.settings.due, sorted(waiting), now, default))
+    for chat_id, rows in waiting.items():
+        if chat_id not in due:
+            continue
         lines = ["🗞 <b>Your daily news digest</b>"]
         for row in rows:
             article = await asyncio.to_thread(app.store.get, row.article_id)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from telegram import BotCommand, Message, Update
 from telegram.ext import Application, CommandHandler, filters
 
-from bot.telegram import admin, chat, questions, sources
+from bot.telegram import admin, chat, questions, settings, sources
 from bot.telegram.context import NOT_ALLOWED, BotContext, is_admin
 
 Handler = Callable[[Update, BotContext, Message], Awaitable[None]]
@@ -71,6 +71,12 @@ COMMANDS: tuple[Command, ...] = (
         name="unsubscribe", handler=chat.on_unsubscribe, usage="[topic]", help="stop new-article messages"
     ),
     Command(name="subscriptions", handler=chat.on_subscriptions, usage="", help="what you get"),
+    Command(
+        name="settings",
+        handler=settings.on_settings,
+        usage="[tz ZONE]",
+        help="this chat's time zone, link previews and digest hour",
+    ),
     Command(
         name="digest",
         handler=chat.on_digest,

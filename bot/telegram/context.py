@@ -58,13 +58,19 @@ def is_admin(update: Update, context: BotContext) -> bool:
     return user is not None and user.id in context.services.config.telegram.admins
 
 
-async def send_html(message: Message, markup: str, *, buttons: InlineKeyboardMarkup | None = None) -> Message:
-    """Reply with HTML split into Telegram-sized messages; buttons go on the last one."""
+async def send_html(
+    message: Message, markup: str, *, buttons: InlineKeyboardMarkup | None = None, previews: bool = False
+) -> Message:
+    """Reply with HTML split into Telegram-sized messages; buttons go on the last one; link previews only
+    where the chat turned them on (/settings)."""
     chunks = split_html(markup)
     sent = message
     for i, chunk in enumerate(chunks):
         last = i == len(chunks) - 1
         sent = await message.reply_html(
-            chunk, reply_markup=buttons if last else None, do_quote=i == 0, disable_web_page_preview=True
+            chunk,
+            reply_markup=buttons if last else None,
+            do_quote=i == 0,
+            disable_web_page_preview=not previews,
         )
     return sent

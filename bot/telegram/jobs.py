@@ -4,6 +4,7 @@ delivery retries and daily digests."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 
 from bot.telegram.admin import edit_status, ingest_and_deliver, run_index_update
@@ -81,9 +82,9 @@ async def deliver_job(context: BotContext) -> None:
 
 
 async def digest_job(context: BotContext) -> None:
-    """Send the daily digests (the leader does)."""
+    """Send the daily digests of the chats whose local digest hour it is (hourly; the leader does)."""
     app = context.services.app
     if not await asyncio.to_thread(app.lead):
         return
-    sent = await send_digests(context.bot, app)
+    sent = await send_digests(context.bot, app, dt.datetime.now(dt.UTC))
     log.info("sent %d digest(s)", sent)

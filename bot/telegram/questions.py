@@ -10,6 +10,7 @@ import time
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatAction
 
+from bot.telegram import settings
 from bot.telegram.context import BotContext, send_html
 from bot.telegram.html import answer_html, declined_html, more_sources_html
 from index import IndexUnavailableError, QuestionError, is_follow_up
@@ -88,7 +89,8 @@ async def answer_question(update: Update, context: BotContext, question: str) ->
     also = []
     if answer.kind in ("answer", "found", "yes", "unclear") and answer.article_id:
         also = (await asyncio.to_thread(svc.app.stories.siblings, answer.article_id))[:3]
-    sent = await send_html(message, answer_html(answer, also), buttons=buttons)
+    chat = await asyncio.to_thread(svc.app.settings.get, message.chat_id)
+    sent = await send_html(message, answer_html(answer, also), buttons=buttons, previews=chat.previews)
     await asyncio.to_thread(svc.state.sent, token, sent.message_id)
 
 
@@ -127,6 +129,9 @@ async def on_callback(update: Update, context: BotContext) -> None:
     if 0 <= example < len(svc.config.telegram.examples):
         await query.answer()
         await answer_question(update, context, svc.config.telegram.examples[example])
+        return
+    if kind == "st":
+        await settings.on_press(update, context, value)
         return
     if kind == "more":
         more = await asyncio.to_thread(svc.state.more_sources, value, query.message.chat.id)

@@ -1,0 +1,89 @@
+"""Per-chat settings (/settings): time zone, link previews, and the hour of the daily digest."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from typing import NamedTuple
+
+from corpus import Store
+
+
+class ChatSettings(NamedTuple):
+    """One chat's choices (defaults where it made none)."""
+
+    digest: bool = False
+    tz: str = "UTC"
+    previews: bool = False
+    digest_hour: int | None = None  # local hour; None: telegram.digest_hour
+
+
+def zone(name: str) -> zoneinfo.ZoneInfo:
+    """Return the IANA time zone called name; ValueError names it when it is unknown."""
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {name!r} (an IANA name such as Europe/Sofia)") from exc
+
+
+class Settings:
+    """The chat_settings table."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def get(self, chat_id: int) -> ChatSettings:
+        """Return a chat's settings."""
+        with self.store.transaction() as tx:
+            row = tx.execute(
+                "SELECT digest, tz, previews, digest_hour FROM chat_settings WHERE chat_id=?", (chat_id,)
+            ).fetchone()
+        return ChatSettings(bool(row[0]), row[1], bool(row[2]), row[3]) if row else ChatSettings()
+
+    def update(
+        self,
+        chat_id: int,
+        *,
+        tz: str | None = None,
+        previews: bool | None = None,
+        digest_hour: int | None = None,
+    ) -> ChatSettings:
+        """Change some of a chat's settings (the digest switch is Outbox.set_digest's); return them all."""
+        if tz is not None:
+            zone(tz)
+        if digest_hour is not None and not 0 <= digest_hour <= 23:
+            raise ValueError("the digest hour is between 0 and 23")
+        with self.store.transaction() as tx:
+            tx.execute("INSERT INTO chat_settings (chat_id) VALUES (?) ON CONFLICT DO NOTHING", (chat_id,))
+            for column, value in (("tz", tz), ("previews", previews), ("digest_hour", digest_hour)):
+                if value is not None:
+                    tx.execute(
+                        f"UPDATE chat_settings SET {column}=? WHERE chat_id=?",
+                        (int(value) if isinstance(value, bool) else value, chat_id),
+                    )
+        return self.get(chat_id)
+
+    def shift_hour(self, chat_id: int, delta: int, default_hour: int) -> None:
+        """Move a chat's digest hour by delta, wrapping around midnight (one statement: presses in a row add up)."""
+        with self.store.transaction() as tx:
+            tx.execute("INSERT INTO chat_settings (chat_id) VALUES (?) ON CONFLICT DO NOTHING", (chat_id,))
+            tx.execute(
+                "UPDATE chat_settings SET digest_hour = (COALESCE(digest_hour, ?) + ? + 24) % 24 WHERE chat_id=?",
+                (default_hour, delta, chat_id),
+            )
+
+    def toggle_previews(self, chat_id: int) -> None:
+        """Turn a chat's link previews on or off (one statement)."""
+        with self.store.transaction() as tx:
+            tx.execute("INSERT INTO chat_settings (chat_id) VALUES (?) ON CONFLICT DO NOTHING", (chat_id,))
+            tx.execute("UPDATE chat_settings SET previews = 1 - previews WHERE chat_id=?", (chat_id,))
+
+    def due(self, chats: list[int], now: dt.datetime, default_hour: int) -> list[int]:
+        """Return those chats whose local digest hour is now's hour in their time zone."""
+        out = []
+        for chat_id in chats:
+            s = self.get(chat_id)
+            local = now.astimezone(zone(s.tz))
+            if local.hour == (default_hour if s.digest_hour is None else s.digest_hour):
+                out.append(chat_id)
+        return out
