@@ -43,7 +43,7 @@ async def run_index_update(context: BotContext, status_message, *, rebuild: bool
 
     report = await asyncio.to_thread(svc.app.update_index, rebuild=rebuild, progress=progress)
     if report.version is None:
-        return "The index is already up to date."
+        return "The index is already up to date (/reindex full rebuilds it from scratch)."
     return (
         f"Reindex done in {report.seconds:.1f}s: {report.added} added, {report.changed} changed, "
         f"{report.removed} removed; {report.passages} passages."

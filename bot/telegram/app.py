@@ -182,6 +182,10 @@ def build_application(config: AppConfig, token: str, *, handle_signals: bool = F
         | filters.Document.ALL
     )
     application.add_handler(MessageHandler(media & private, with_message(chat.on_other)))
+    # after the command table's handlers: a command none of them took
+    application.add_handler(
+        MessageHandler(filters.COMMAND & messages & private, with_message(chat.on_unknown_command))
+    )
     application.add_error_handler(on_error)
     return application
 

@@ -109,3 +109,9 @@ async def on_digest(update: Update, context: BotContext, message: Message) -> No
         else "You'll get a message for each new article."
     )
     await message.reply_text(text)
+
+
+async def on_unknown_command(update: Update, context: BotContext, message: Message) -> None:
+    """Say that a command is unknown, and where the known ones are."""
+    word = (message.text or "").split()[0].split("@")[0][:40] if message.text else "that"
+    await message.reply_text(f"I don't know {word} — /help lists what I do.")

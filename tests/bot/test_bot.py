@@ -444,3 +444,23 @@ def test_file_url_changes_only_the_last_part_of_the_path() -> None:
     assert file_url("https://api.telegram.org/bot") == "https://api.telegram.org/file/bot"
     assert file_url("https://bot.example.com/bot") == "https://bot.example.com/file/bot"
     assert file_url("http://127.0.0.1:8081/tg/bot/") == "http://127.0.0.1:8081/tg/file/bot"
+
+
+async def test_unknown_commands_and_a_current_index_say_what_to_do(
+    fake: FakeBotApi, bot_config: Callable[..., AppConfig]
+) -> None:
+    async with running(bot_config(), fake):
+        await fake.message("/frobnicate now", chat_id=USER)
+        [unknown] = await fake.wait_sent(_from(USER))
+        await fake.message(
+            "/frobnicate", chat_id=-500, user_id=USER, chat_type="group"
+        )  # other bots' business
+        await fake.message("/reindex", chat_id=ADMIN)
+        [status] = await fake.wait_sent(lambda s: s.chat_id == ADMIN and "up to date" in s.text)
+        await fake.message("/help", chat_id=USER)
+        [help_text] = await fake.wait_sent(lambda s: s.chat_id == USER and "/latest" in s.text)
+        await asyncio.sleep(0.5)
+    assert unknown.text == "I don't know /frobnicate — /help lists what I do."
+    assert fake.to(-500) == []
+    assert "/reindex full rebuilds it from scratch" in status.text
+    assert "/reindex [full]" in help_text.text
