@@ -147,6 +147,7 @@ class FakeBotApi:
         self.sent: list[Sent] = []
         self.actions: list[tuple[int, str]] = []
         self.callback_answers: list[dict[str, Any]] = []
+        self.inline_answers: dict[str, list[dict[str, Any]]] = {}  # inline query id -> its results
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.blocked: set[int] = set()
         self.migrated: dict[int, int] = {}
@@ -469,6 +470,33 @@ class FakeBotApi:
     async def api_sendChatAction(self, params: dict[str, Any]) -> bool:
         self.actions.append((int(params["chat_id"]), str(params["action"])))
         return True
+
+    async def api_answerInlineQuery(self, params: dict[str, Any]) -> bool:
+        results = params.get("results", "[]")
+        results = json.loads(results) if isinstance(results, str) else results
+        if len(results) > 50:
+            raise ApiError(400, "Bad Request: RESULTS_TOO_MUCH")
+        async with self._changed:
+            self.inline_answers[str(params["inline_query_id"])] = results
+            self._changed.notify_all()
+        return True
+
+    async def inline(self, query: str, *, user_id: int = 1001, timeout: float = 20.0) -> list[dict[str, Any]]:
+        """Send an inline query (@bot query) and return the results the bot answers it with."""
+        query_id = str(time.monotonic_ns())
+        await self.push(
+            {
+                "inline_query": {
+                    "id": query_id,
+                    "from": {"id": user_id, "is_bot": False, "first_name": "U"},
+                    "query": query,
+                    "offset": "",
+                }
+            }
+        )
+        async with self._changed:
+            await asyncio.wait_for(self._changed.wait_for(lambda: query_id in self.inline_answers), timeout)
+        return self.inline_answers[query_id]
 
     async def api_answerCallbackQuery(self, params: dict[str, Any]) -> bool:
         self.callback_answers.append(params)

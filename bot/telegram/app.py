@@ -21,6 +21,7 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
+    InlineQueryHandler,
     MessageHandler,
     filters,
 )
@@ -170,6 +171,7 @@ def build_application(config: AppConfig, token: str, *, handle_signals: bool = F
     messages = filters.UpdateType.MESSAGE  # edited messages are not questions
     commands.register(application)
     application.add_handler(CallbackQueryHandler(questions.on_callback))
+    application.add_handler(InlineQueryHandler(questions.on_inline))
     text = filters.TEXT & ~filters.COMMAND & messages
     application.add_handler(MessageHandler(text & private, with_message(questions.on_text)))
     application.add_handler(MessageHandler(text & groups, with_message(questions.on_group_text)))

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import re
 import time
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+    LinkPreviewOptions,
+    Message,
+    Update,
+)
 from telegram.constants import ChatAction
 
 from bot.telegram import settings
@@ -140,3 +149,37 @@ async def on_callback(update: Update, context: BotContext) -> None:
             await send_html(query.message, more_sources_html(more))  # type: ignore[arg-type]
             return
     await query.answer("That button has expired.", show_alert=False)
+
+
+async def on_inline(update: Update, context: BotContext) -> None:
+    """Answer `@bot question` in any chat with the answer as an inline result (same rate limit)."""
+    query = update.inline_query
+    if query is None:
+        return
+    text = query.query.strip()
+    if not text:
+        await query.answer([], cache_time=5)
+        return
+    svc = context.services
+    verdict = await asyncio.to_thread(svc.limiter.check, query.from_user.id)
+    if not verdict.allowed:
+        await query.answer([], cache_time=0, is_personal=True)
+        return
+    try:
+        answer = await asyncio.to_thread(svc.app.engine.ask, text)
+    except (QuestionError, IndexUnavailableError):
+        await query.answer([], cache_time=0)
+        return
+    if not answer.answered or answer.kind in ("smalltalk", "language"):
+        await query.answer([], cache_time=30)
+        return
+    title = answer.answer or (answer.lead if answer.kind == "headlines" else "Here is what I found")
+    result = InlineQueryResultArticle(
+        id=hashlib.sha1(text.encode()).hexdigest()[:32],
+        title=(title or "Answer")[:100],
+        description=(answer.sentence or (answer.sources[0].title if answer.sources else ""))[:200],
+        input_message_content=InputTextMessageContent(
+            answer_html(answer), parse_mode="HTML", link_preview_options=LinkPreviewOptions(is_disabled=True)
+        ),
+    )
+    await query.answer([result], cache_time=60)

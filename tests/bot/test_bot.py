@@ -464,3 +464,17 @@ async def test_unknown_commands_and_a_current_index_say_what_to_do(
     assert fake.to(-500) == []
     assert "/reindex full rebuilds it from scratch" in status.text
     assert "/reindex [full]" in help_text.text
+
+
+async def test_inline_mode_answers_in_any_chat_within_the_rate_limit(
+    fake: FakeBotApi, bot_config: Callable[..., AppConfig]
+) -> None:
+    async with running(bot_config(questions_per_minute=2), fake):
+        [result] = await fake.inline("When did SELEC visit CARICC?", user_id=7070)
+        nothing = await fake.inline("What is the weather on Mars today?", user_id=7071)
+        await fake.inline("When did SELEC visit CARICC?", user_id=7070)
+        limited = await fake.inline("When did SELEC visit CARICC?", user_id=7070)  # the third in a minute
+    assert result["type"] == "article" and result["title"] == "October 12th, 2018"
+    content = result["input_message_content"]
+    assert content["parse_mode"] == "HTML" and "<b>October 12th, 2018</b>" in content["message_text"]
+    assert "CARICC" in content["message_text"] and nothing == [] and limited == []
