@@ -165,6 +165,26 @@ class Newsbot:
                 }
                 Outbox.enqueue(db, article.id, sorted(wanted - Stories.told(db, article.id)))
 
+    def examples(self) -> list[str]:
+        """Return /start's example questions: the configured ones the current index answers, else (a feed-only
+        deployment, say) questions drawn from the news itself; computed once per index version."""
+        return list(self.engine.data.derived("examples", lambda _data: self._examples()))
+
+    def _examples(self) -> tuple[str, ...]:
+        kept = [
+            q for q in self.config.telegram.examples if self.engine.ask(q).kind in ("answer", "found", "yes")
+        ]
+        if len(kept) >= 2:
+            return tuple(kept)
+        drawn = ["latest news"]
+        for article in self.store.latest(3):
+            names = [w.strip(".,:;!?\"'()") for w in article.title.split()[1:] if w[:1].isupper()]
+            words = [w for w in names if len(w) > 2] or sorted(article.title.split(), key=len)[-1:]
+            if words:
+                drawn.append(f"news about {words[0]}")
+                break
+        return tuple([*kept, *drawn][:3])
+
     def all_sources(self) -> list[SourceConfig]:
         """Return config.yaml's sources, then those added from the chat or OPML (config names win)."""
         configured = {s.name for s in self.config.sources}

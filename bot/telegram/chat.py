@@ -17,7 +17,7 @@ from bot.telegram.html import esc, headlines_html
 async def on_start(update: Update, context: BotContext, message: Message) -> None:
     """Say what the bot does, with example questions as buttons."""
     svc = context.services
-    examples = svc.config.telegram.examples
+    examples = await asyncio.to_thread(svc.app.examples)
     rows = [[InlineKeyboardButton(q, callback_data=f"ex:{i}")] for i, q in enumerate(examples)]
     count = await asyncio.to_thread(svc.app.store.count)
     text = (

@@ -135,9 +135,10 @@ async def on_callback(update: Update, context: BotContext) -> None:
     svc = context.services
     kind, _, value = (query.data or "").partition(":")
     example = int(value) if kind == "ex" and EXAMPLE_INDEX.fullmatch(value) else -1
-    if 0 <= example < len(svc.config.telegram.examples):
+    examples = await asyncio.to_thread(svc.app.examples) if example >= 0 else []
+    if 0 <= example < len(examples):
         await query.answer()
-        await answer_question(update, context, svc.config.telegram.examples[example])
+        await answer_question(update, context, examples[example])
         return
     if kind == "st":
         await settings.on_press(update, context, value)

@@ -281,3 +281,29 @@ async def test_one_story_from_two_outlets_is_one_alert_and_answers_name_the_othe
     assert len(alerts) == 2 and sum("cigarettes" in a for a in alerts) == 1  # one alert for the story
     assert latest.text.count("•") == 2 and "(+1 more outlet)" in latest.text
     assert "12 tonnes" in reply.text and "Also reported by:" in reply.text
+
+
+async def test_start_offers_questions_the_loaded_news_answers(
+    fake: FakeBotApi, write_config: Callable[..., Path], tmp_path: Path
+) -> None:
+    news = tmp_path / "news"
+    news.mkdir()
+    (news / "a.md").write_text(
+        f"---\ntitle: Storm closes the port of Varna\ndate: 2024-03-05\n---\n{STORY}\n"
+    )
+    config = load_config(
+        write_config(
+            sources=[{"name": "desk", "type": "markdown", "path": str(news)}],
+            telegram={"api_url": fake.base_url, "poll_timeout": 1},
+        )
+    )
+    async with running(config, fake):
+        await fake.message("/start", chat_id=USER_CHAT)
+        [hello] = await fake.wait_sent(lambda s: s.chat_id == USER_CHAT)
+        buttons = hello.buttons()
+        await fake.press(hello, buttons[-1][1])
+        answer = (await fake.wait_sent(lambda s: s.chat_id == USER_CHAT, count=2))[-1]
+    labels = [label for label, _ in buttons]
+    assert not any("SELEC" in label for label in labels)  # a feed-only deployment offers no SELEC questions
+    assert labels == ["latest news", "news about Varna"]
+    assert "Storm closes the port of Varna" in answer.text
