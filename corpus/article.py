@@ -54,6 +54,7 @@ class Article:
     url: str = ""
     published: dt.date | None = None
     hash: str = field(default="")
+    image: str = ""  # the lead image's URL (feed enclosure, og:image), shown with alerts; not in the hash
 
     def __post_init__(self) -> None:
         if not self.hash:
@@ -73,6 +74,7 @@ def make_article(
     url: str = "",
     published: dt.date | None = None,
     key: str | None = None,
+    image: str = "",
 ) -> Article:
     """Build an Article with normalised text and an id derived from its URL (or title); a date outside
     1900 – a year from now is dropped."""
@@ -92,4 +94,5 @@ def make_article(
         source=source,
         url=url,
         published=sane_date(published),
+        image=image if image.startswith(("https://", "http://")) else "",
     )

@@ -73,6 +73,7 @@ class Extracted(NamedTuple):
     text: str
     date: object
     url: str
+    image: str = ""  # og:image, when the page names one
 
 
 def extract_article(markup: str, url: str) -> Extracted | None:
@@ -90,7 +91,10 @@ def extract_article(markup: str, url: str) -> Extracted | None:
     lines = text.split("\n")
     if lines and lines[0].strip() == title:  # trafilatura repeats the headline as the first line
         text = "\n".join(lines[1:]).strip()
-    return Extracted(title, text.replace("\n", "\n\n"), parse_date(data.get("date")), data.get("url") or url)
+    image = str(data.get("image") or "")
+    return Extracted(
+        title, text.replace("\n", "\n\n"), parse_date(data.get("date")), data.get("url") or url, image
+    )
 
 
 class _Links(HTMLParser):

@@ -50,4 +50,5 @@ MIGRATIONS = [
         )
         """,
     ),  # sources added from the chat (/addsource) or an OPML file, beside those in config.yaml
+    Migration(3, "ALTER TABLE articles ADD COLUMN image TEXT NOT NULL DEFAULT ''"),  # lead images for alerts
 ]

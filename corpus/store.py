@@ -14,7 +14,7 @@ from corpus.article import Article
 from corpus.database import Database, Tx, now_iso, open_database
 from corpus.database.sqlite import SqliteDatabase
 
-_COLUMNS = "id, title, body, source, url, published, hash"
+_COLUMNS = "id, title, body, source, url, published, hash, image"
 
 
 class UpsertResult(NamedTuple):
@@ -33,9 +33,11 @@ def body_hash(body: str) -> str:
 
 
 def _row_to_article(row: tuple) -> Article:
-    id_, title, body, source, url, published, hash_ = row
+    id_, title, body, source, url, published, hash_, image = row
     day = dt.date.fromisoformat(published) if published else None
-    return Article(id=id_, title=title, body=body, source=source, url=url, published=day, hash=hash_)
+    return Article(
+        id=id_, title=title, body=body, source=source, url=url, published=day, hash=hash_, image=image
+    )
 
 
 class Store:
@@ -114,6 +116,7 @@ class Store:
                     art.url,
                     art.published.isoformat() if art.published else None,
                     art.hash,
+                    art.image,
                     digest,
                 )
                 if row is None:
@@ -126,7 +129,7 @@ class Store:
                         continue
                     db.execute(
                         f"INSERT INTO articles ({_COLUMNS}, body_hash, first_seen, updated) "
-                        "VALUES (?,?,?,?,?,?,?,?,?,?)",
+                        "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                         (art.id, *values, now, now),
                     )
                     result.added.append(art.id)
@@ -137,7 +140,7 @@ class Store:
                 elif row[0] != art.hash:
                     db.execute(
                         "UPDATE articles SET title=?, body=?, source=?, url=?, published=?, "
-                        "hash=?, body_hash=?, updated=? WHERE id=?",
+                        "hash=?, image=?, body_hash=?, updated=? WHERE id=?",
                         (*values, now, art.id),
                     )
                     result.changed.append(art.id)

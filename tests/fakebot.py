@@ -123,6 +123,7 @@ class Sent:
     at: float = field(default_factory=time.monotonic)
     edits: list[str] = field(default_factory=list)
     preview: bool = True  # link previews shown (link_preview_options.is_disabled not set)
+    photo: str | None = None  # sendPhoto: the photo's URL (text is then the caption)
 
     def buttons(self) -> list[tuple[str, str]]:
         """Return (label, callback_data) of each inline button."""
@@ -448,6 +449,32 @@ class FakeBotApi:
             self.sent.append(sent)
             self._changed.notify_all()
         return self._message_json(sent)
+
+    async def api_sendPhoto(self, params: dict[str, Any]) -> dict[str, Any]:
+        photo = str(params.get("photo", ""))
+        if "unreachable" in photo:  # what Telegram answers when it cannot fetch the URL
+            raise ApiError(400, "Bad Request: wrong type of the web page content")
+        caption = {**params, "text": params.get("caption", "")}
+        text = self._check_text(caption)
+        if html_text_length(text) > 1024:
+            raise ApiError(400, "Bad Request: message caption is too long")
+        chat_id = int(params["chat_id"])
+        async with self._changed:
+            sent = Sent(
+                chat_id,
+                self._new_message_id(chat_id),
+                text,
+                params.get("parse_mode"),
+                None,
+                None,
+                photo=photo,
+            )
+            self.sent.append(sent)
+            self._changed.notify_all()
+        message = self._message_json(sent)
+        message["caption"] = message.pop("text")
+        message["photo"] = [{"file_id": "p1", "file_unique_id": "u1", "width": 1, "height": 1}]
+        return message
 
     async def api_editMessageText(self, params: dict[str, Any]) -> dict[str, Any]:
         text = self._check_text(params)

@@ -95,7 +95,13 @@ def rss(items: list[dict[str, str]], title: str = "Desk news") -> bytes:
     """Return an RSS 2.0 document with the given items (title, link, description, pubDate)."""
     entries = "".join(
         f"<item><title>{i['title']}</title><link>{escape(i['link'])}</link><guid>{escape(i['link'])}</guid>"
-        f"<description><![CDATA[{i['description']}]]></description><pubDate>{i.get('pubDate', 'Tue, 05 Mar 2024 10:00:00 GMT')}</pubDate></item>"
+        f"<description><![CDATA[{i['description']}]]></description><pubDate>{i.get('pubDate', 'Tue, 05 Mar 2024 10:00:00 GMT')}</pubDate>"
+        + (
+            f'<enclosure url="{escape(i["image"])}" type="image/jpeg" length="1000"/>'
+            if i.get("image")
+            else ""
+        )
+        + "</item>"
         for i in items
     )
     return (

@@ -7,7 +7,7 @@ import datetime as dt
 import logging
 from typing import TYPE_CHECKING, NamedTuple
 
-from telegram import Bot
+from telegram import Bot, Message
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.core.outbox import Delivery
@@ -31,6 +31,22 @@ class BroadcastReport(NamedTuple):
     retry_later: int
 
 
+CAPTION_CHARS = 1024  # Telegram's limit on a photo's caption
+
+
+async def _send_alert(bot: Bot, chat_id: int, article: Article, text: str, *, previews: bool) -> Message:
+    """Send an alert: with the article's lead image as a photo when it has one (a shorter caption), else
+    as text; a photo Telegram cannot fetch falls back to the text."""
+    if article.image:
+        caption = notification_html(article, lead(article, sentences=1)[:500])
+        if len(caption) <= CAPTION_CHARS:
+            try:
+                return await bot.send_photo(chat_id, article.image, caption=caption, parse_mode="HTML")
+            except BadRequest as exc:  # the URL, its content or the image refused: the text still goes
+                log.info("alert photo %s refused (%s): sending text", article.image, exc.message)
+    return await bot.send_message(chat_id, text, parse_mode="HTML", disable_web_page_preview=not previews)
+
+
 async def _send_one(bot: Bot, app: Newsbot, delivery: Delivery, articles: dict[str, Article | None]) -> str:
     if delivery.article_id not in articles:  # one read per article and round, not per subscriber
         articles[delivery.article_id] = await asyncio.to_thread(app.store.get, delivery.article_id)
@@ -43,9 +59,7 @@ async def _send_one(bot: Bot, app: Newsbot, delivery: Delivery, articles: dict[s
     for _ in range(3):  # a migration moves the chat, then the message is sent again
         try:
             chat = await asyncio.to_thread(app.settings.get, chat_id)
-            message = await bot.send_message(
-                chat_id, text, parse_mode="HTML", disable_web_page_preview=not chat.previews
-            )
+            message = await _send_alert(bot, chat_id, article, text, previews=chat.previews)
         except ChatMigrated as exc:
             log.info("chat %s migrated to %s", chat_id, exc.new_chat_id)
             await asyncio.to_thread(app.state.move_chat, chat_id, exc.new_chat_id)

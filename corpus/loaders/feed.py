@@ -57,10 +57,27 @@ def parse_feed(body: bytes, *, source: str, max_articles: int) -> list[Article]:
         if not title or not body:
             continue
         key = link or entry.get("id") or title
+        image = _image_of(entry)
         articles.append(
-            make_article(title=title, body=body, source=source, url=link, published=published, key=key)
+            make_article(
+                title=title, body=body, source=source, url=link, published=published, key=key, image=image
+            )
         )
     return articles
+
+
+def _image_of(entry: dict) -> str:
+    """Return an entry's image: an image enclosure, media:content or media:thumbnail."""
+    for enclosure in entry.get("enclosures") or []:
+        if str(enclosure.get("type", "")).startswith("image/") and enclosure.get("href"):
+            return str(enclosure["href"])
+    for key in ("media_content", "media_thumbnail"):
+        for media in entry.get(key) or []:
+            if media.get("url") and (
+                key == "media_thumbnail" or str(media.get("medium", "image")) == "image"
+            ):
+                return str(media["url"])
+    return ""
 
 
 def load(config: SourceConfig, context: Context) -> list[Article]:
@@ -97,6 +114,7 @@ def _full_text(fetcher: Fetcher, article: Article) -> Article:
         url=article.url,
         published=article.published or page.published,
         key=article.url,
+        image=article.image or page.image,
     )
 
 

@@ -53,7 +53,15 @@ def parse_json_feed(body: bytes, *, source: str, max_articles: int) -> list[Arti
         published = parse_date(item.get("date_published")) or first_full_date(body)
         key = link or str(item.get("id") or title)
         articles.append(
-            make_article(title=title, body=body, source=source, url=link, published=published, key=key)
+            make_article(
+                title=title,
+                body=body,
+                source=source,
+                url=link,
+                published=published,
+                key=key,
+                image=str(item.get("image") or item.get("banner_image") or ""),
+            )
         )
     return articles
 

@@ -53,7 +53,13 @@ def article_in(result: FetchResult, *, source: str) -> Article | None:
     link = canonical_url(found.url or result.url)
     published = found.date if isinstance(found.date, dt.date) else first_full_date(found.text)
     return make_article(
-        title=found.title, body=found.text, source=source, url=link, published=published, key=link
+        title=found.title,
+        body=found.text,
+        source=source,
+        url=link,
+        published=published,
+        key=link,
+        image=found.image,
     )
 
 

@@ -307,3 +307,50 @@ async def test_start_offers_questions_the_loaded_news_answers(
     assert not any("SELEC" in label for label in labels)  # a feed-only deployment offers no SELEC questions
     assert labels == ["latest news", "news about Varna"]
     assert "Storm closes the port of Varna" in answer.text
+
+
+async def test_alerts_carry_the_lead_image_and_fall_back_to_text(
+    fake: FakeBotApi, site: NewsSite, write_config: Callable[..., Path]
+) -> None:
+    site.routes["/rss"] = Route(rss([]))
+    config = load_config(
+        write_config(
+            sources=[{"name": "desk", "type": "feed", "url": site.url("/rss")}],
+            ingest={"allow_private_addresses": True, "interval_minutes": 0},
+            telegram={"api_url": fake.base_url, "admins": [ADMIN], "poll_timeout": 1},
+        )
+    )
+    async with running(config, fake):
+        await fake.message("/subscribe", chat_id=USER_CHAT)
+        await fake.wait_sent(lambda s: s.chat_id == USER_CHAT)
+        site.routes["/rss"] = Route(
+            rss(
+                [
+                    {
+                        "title": "Port reopens",
+                        "link": site.url("/p"),
+                        "description": STORY,
+                        "image": "https://img.test/port.jpg",
+                    },
+                    {
+                        "title": "Cigarettes seized",
+                        "link": site.url("/c"),
+                        "description": NEW,
+                        "image": "https://unreachable.test/c.jpg",
+                    },
+                    {
+                        "title": "Harvest",
+                        "link": site.url("/h"),
+                        "description": "Farmers harvested a record crop of grapes.",
+                    },
+                ]
+            )
+        )
+        await fake.message("/ingest", chat_id=ADMIN)
+        await fake.wait_sent(lambda s: s.chat_id == ADMIN and "Notifications: 3 sent" in s.text)
+    alerts = {s.text.split("</b>")[0]: s for s in fake.to(USER_CHAT) if s.text.startswith("🆕")}
+    port, cigarettes, harvest = (
+        alerts[f"🆕 <b>{t}"] for t in ("Port reopens", "Cigarettes seized", "Harvest")
+    )
+    assert port.photo == "https://img.test/port.jpg" and "Reply to this message" in port.text
+    assert cigarettes.photo is None and harvest.photo is None  # Telegram could not fetch it: text instead

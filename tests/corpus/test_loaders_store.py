@@ -74,3 +74,31 @@ def test_local_files_over_the_size_limit_are_refused_without_reading_them_whole(
     page.write_text("Port reopens\n\n" + "The port reopened. " * 100_000)
     with pytest.raises(SourceError, match=r"page\.txt is \d+ bytes, over the 1000000-byte limit"):
         load_source(SourceConfig(name="p", type="textpage", path=str(page)), limited)
+
+
+def test_lead_images_come_from_enclosures_media_tags_and_json_feeds(tmp_path: Path) -> None:
+    from corpus.loaders.feed import parse_feed
+    from corpus.loaders.jsonfeed import parse_json_feed
+
+    rss = (
+        b'<?xml version="1.0"?><rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><title>d</title>'
+        b"<item><title>A</title><link>https://n.test/a</link><description>Alpha text.</description>"
+        b'<media:thumbnail url="https://img.test/a.jpg"/></item>'
+        b"<item><title>B</title><link>https://n.test/b</link><description>Beta text.</description>"
+        b'<enclosure url="https://img.test/b.mp3" type="audio/mpeg" length="1"/></item>'
+        b"</channel></rss>"
+    )
+    a, b = parse_feed(rss, source="s", max_articles=5)
+    assert (a.image, b.image) == ("https://img.test/a.jpg", "")  # audio is no image
+    feed = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "items": [
+            {"id": "1", "title": "C", "content_text": "Gamma text.", "image": "https://img.test/c.png"},
+            {"id": "2", "title": "D", "content_text": "Delta text.", "image": "javascript:alert(1)"},
+        ],
+    }
+    c, d = parse_json_feed(json.dumps(feed).encode(), source="s", max_articles=5)
+    assert (c.image, d.image) == ("https://img.test/c.png", "")
+    with Store(tmp_path / "db.sqlite3") as store:
+        store.upsert([a, c])
+        assert {x.image for x in store.articles()} == {"https://img.test/a.jpg", "https://img.test/c.png"}
