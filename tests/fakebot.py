@@ -149,6 +149,7 @@ class FakeBotApi:
         self.actions: list[tuple[int, str]] = []
         self.callback_answers: list[dict[str, Any]] = []
         self.inline_answers: dict[str, list[dict[str, Any]]] = {}  # inline query id -> its results
+        self.channels: dict[str, tuple[int, str]] = {}  # "@name" -> (chat id, the bot's status there)
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.blocked: set[int] = set()
         self.migrated: dict[int, int] = {}
@@ -350,7 +351,7 @@ class FakeBotApi:
 
     def _maybe_fail(self, method: str, params: dict[str, Any]) -> None:
         chat = params.get("chat_id")
-        chat_id = int(chat) if chat not in (None, "") else None
+        chat_id = int(chat) if chat not in (None, "") and str(chat).lstrip("-").isdigit() else None
         if chat_id is not None and method.startswith("send"):
             if chat_id in self.blocked:
                 raise ApiError(403, "Forbidden: bot was blocked by the user")
@@ -375,6 +376,64 @@ class FakeBotApi:
             "can_read_all_group_messages": False,
             "supports_inline_queries": False,
         }
+
+    def _channel(self, chat: object) -> tuple[str, int, str]:
+        for name, (chat_id, status) in self.channels.items():
+            if str(chat) in (name, str(chat_id)):
+                return name, chat_id, status
+        raise ApiError(400, "Bad Request: chat not found")
+
+    async def api_getChat(self, params: dict[str, Any]) -> dict[str, Any]:
+        name, chat_id, _ = self._channel(params["chat_id"])
+        return {
+            "id": chat_id,
+            "type": "channel",
+            "title": name.lstrip("@").title(),
+            "username": name.lstrip("@"),
+            "accent_color_id": 0,
+            "max_reaction_count": 11,
+        }
+
+    async def api_getChatMember(self, params: dict[str, Any]) -> dict[str, Any]:
+        _, _, status = self._channel(params["chat_id"])
+        user = {"id": int(params["user_id"]), "is_bot": True, "first_name": "News", "username": BOT_USERNAME}
+        if status == "administrator":
+            rights = dict.fromkeys(
+                [
+                    "can_be_edited",
+                    "is_anonymous",
+                    "can_manage_chat",
+                    "can_delete_messages",
+                    "can_manage_video_chats",
+                    "can_restrict_members",
+                    "can_promote_members",
+                    "can_change_info",
+                    "can_invite_users",
+                    "can_post_stories",
+                    "can_edit_stories",
+                    "can_delete_stories",
+                ],
+                False,
+            )
+            return {"status": "administrator", "user": user, **rights, "can_post_messages": True}
+        return {"status": status, "user": user}
+
+    async def channel_post(
+        self, text: str, *, chat_id: int, forward_from: dict[str, Any] | None = None
+    ) -> int:
+        """Queue a post in a channel where the bot is (an administrator); return its message_id."""
+        message_id = self._new_message_id(chat_id)
+        post: dict[str, Any] = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "text": text,
+            "chat": {"id": chat_id, "type": "channel", "title": "Channel"},
+            "sender_chat": {"id": chat_id, "type": "channel", "title": "Channel"},
+        }
+        if text.startswith("/"):
+            post["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        await self.push({"channel_post": post})
+        return message_id
 
     async def api_deleteWebhook(self, params: dict[str, Any]) -> bool:
         self.webhook = None

@@ -10,6 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from bot.core.state import MAX_TOPIC_CHARS, MAX_TOPICS_PER_CHAT
 from bot.core.stories import newest_stories
 from bot.core.topics import parse_topic
+from bot.telegram import channels
 from bot.telegram.context import BotContext, send_html
 from bot.telegram.html import esc, headlines_html
 
@@ -49,13 +50,16 @@ async def on_other(update: Update, context: BotContext, message: Message) -> Non
     await message.reply_text("I can only read text. Please type your question about the news.")
 
 
-def _topic(context: BotContext) -> str:
-    return " ".join(context.args or []).strip().lower()[:MAX_TOPIC_CHARS]
+def _topic(args: list[str]) -> str:
+    return " ".join(args).strip().lower()[:MAX_TOPIC_CHARS]
 
 
 async def on_subscribe(update: Update, context: BotContext, message: Message) -> None:
-    """Subscribe this chat to all new articles or a topic: /subscribe [words, other words -excluded]."""
-    svc, chat_id, topic = context.services, message.chat_id, _topic(context)
+    """Subscribe this chat (or a channel: @name) to all new articles or a topic: /subscribe [words, -word]."""
+    found = await channels.target(update, context, message)
+    if found is None:
+        return
+    svc, chat_id, topic = context.services, found.chat_id, _topic(found.args)
     outcome = await asyncio.to_thread(svc.state.subscribe, chat_id, topic)
     if outcome == "full":
         await message.reply_text(
@@ -66,13 +70,17 @@ async def on_subscribe(update: Update, context: BotContext, message: Message) ->
     if outcome == "added" and topic:
         await asyncio.to_thread(svc.app.remember_topic, topic)  # embedded once, here, not per new article
     what = f"new articles about <b>{esc(parse_topic(topic).describe())}</b>" if topic else "every new article"
-    text = f"Subscribed: you'll get {what}." if outcome == "added" else f"You already get {what}."
+    who = f"{esc(found.label)} gets" if found.label else "you'll get"
+    text = f"Subscribed: {who} {what}." if outcome == "added" else f"Already subscribed: {what}."
     await message.reply_html(text)
 
 
 async def on_unsubscribe(update: Update, context: BotContext, message: Message) -> None:
-    """Stop new-article messages: /unsubscribe [topic] (no topic: all of them)."""
-    svc, chat_id, topic = context.services, message.chat_id, _topic(context)
+    """Stop new-article messages: /unsubscribe [@channel] [topic] (no topic: all of them)."""
+    found = await channels.target(update, context, message)
+    if found is None:
+        return
+    svc, chat_id, topic = context.services, found.chat_id, _topic(found.args)
     removed = await asyncio.to_thread(svc.state.unsubscribe, chat_id, topic or None)
     text = (
         f"Unsubscribed ({removed} subscription{'s' if removed != 1 else ''} removed)."
@@ -83,13 +91,18 @@ async def on_unsubscribe(update: Update, context: BotContext, message: Message) 
 
 
 async def on_subscriptions(update: Update, context: BotContext, message: Message) -> None:
-    """List this chat's subscriptions."""
+    """List this chat's (or a channel's: /subscriptions @channel) subscriptions."""
+    found = await channels.target(update, context, message)
+    if found is None:
+        return
     svc = context.services
-    subs = await asyncio.to_thread(svc.state.subscriptions, message.chat_id)
+    subs = await asyncio.to_thread(svc.state.subscriptions, found.chat_id)
     if not subs:
         await message.reply_text("No subscriptions. /subscribe to get new articles.")
         return
-    lines = ["You get:"] + [f"• {esc(parse_topic(s.topic).describe())}" for s in subs]
+    lines = [f"{found.label} gets:" if found.label else "You get:"] + [
+        f"• {esc(parse_topic(s.topic).describe())}" for s in subs
+    ]
     await send_html(message, "\n".join(lines))  # split at Telegram's length limit if it must
 
 

@@ -34,6 +34,7 @@ class Command:
         None  # the request the leader runs, when this replica does not lead
     )
     menu: bool = True  # listed in the client's command menu
+    channel: bool = False  # also taken from posts in a channel where the bot is an administrator
 
 
 def help_text() -> str:
@@ -64,13 +65,24 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         name="subscribe",
         handler=chat.on_subscribe,
-        usage="[topic, other -word]",
+        usage="[@channel] [topic, other -word]",
         help="get new articles (all, or about a topic: commas for alternatives, -word to leave out)",
+        channel=True,
     ),
     Command(
-        name="unsubscribe", handler=chat.on_unsubscribe, usage="[topic]", help="stop new-article messages"
+        name="unsubscribe",
+        handler=chat.on_unsubscribe,
+        usage="[@channel] [topic]",
+        help="stop new-article messages",
+        channel=True,
     ),
-    Command(name="subscriptions", handler=chat.on_subscriptions, usage="", help="what you get"),
+    Command(
+        name="subscriptions",
+        handler=chat.on_subscriptions,
+        usage="[@channel]",
+        help="what you get",
+        channel=True,
+    ),
     Command(
         name="settings",
         handler=settings.on_settings,
@@ -170,3 +182,7 @@ def register(application: Application) -> None:
             await guarded(command, update, context)
 
         application.add_handler(CommandHandler(command.name, callback, filters=messages))
+        if command.channel:  # a channel's own post: only its administrators can write one
+            application.add_handler(
+                CommandHandler(command.name, callback, filters=filters.UpdateType.CHANNEL_POST)
+            )
