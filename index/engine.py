@@ -155,11 +155,11 @@ class Engine:
 
     # -- answering -----------------------------------------------------------------------------
 
-    def ask(self, question: str, *, article_id: str | None = None) -> Answer:
+    def ask(self, question: str, *, article_id: str | None = None, today: dt.date | None = None) -> Answer:
         """Reply to one message: a fact, headlines, a summary, small talk (about one article first, for
-        follow-ups)."""
+        follow-ups); `today` is the asker's date ("last week" is read from it), by default the engine's."""
         text = clean_question(question, limit=self.config.max_question_chars)
-        return respond(self, text, article_id=article_id, today=self.today())
+        return respond(self, text, article_id=article_id, today=today or self.today())
 
     def answer(self, data: IndexData, question: str, *, article_id: str | None = None) -> Answer:
         """Return the extractive answer to a question of fact."""

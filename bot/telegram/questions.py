@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import hashlib
 import logging
 import re
@@ -19,6 +20,7 @@ from telegram import (
 )
 from telegram.constants import ChatAction
 
+from bot.core.settings import zone
 from bot.telegram import settings
 from bot.telegram.context import BotContext, send_html
 from bot.telegram.html import answer_html, declined_html, more_sources_html
@@ -68,7 +70,11 @@ async def answer_question(update: Update, context: BotContext, question: str) ->
     elif is_follow_up(question):  # "and when was that?": the chat's last answer is the context
         article_id = await asyncio.to_thread(svc.state.last_article, message.chat_id, within_s=FOLLOW_UP_S)
     started = time.perf_counter()
-    work = asyncio.ensure_future(asyncio.to_thread(svc.app.engine.ask, question, article_id=article_id))
+    chat = await asyncio.to_thread(svc.app.settings.get, message.chat_id)
+    today = dt.datetime.now(zone(chat.tz)).date()  # "last week" in the chat's time zone
+    work = asyncio.ensure_future(
+        asyncio.to_thread(svc.app.engine.ask, question, article_id=article_id, today=today)
+    )
     done, _ = await asyncio.wait({work}, timeout=TYPING_AFTER_S)
     if not done:  # only a slow answer is worth a "typing…" (one request less for most questions)
         await context.bot.send_chat_action(message.chat_id, ChatAction.TYPING)
@@ -98,7 +104,6 @@ async def answer_question(update: Update, context: BotContext, question: str) ->
     also = []
     if answer.kind in ("answer", "found", "yes", "unclear") and answer.article_id:
         also = (await asyncio.to_thread(svc.app.stories.siblings, answer.article_id))[:3]
-    chat = await asyncio.to_thread(svc.app.settings.get, message.chat_id)
     sent = await send_html(message, answer_html(answer, also), buttons=buttons, previews=chat.previews)
     await asyncio.to_thread(svc.state.sent, token, sent.message_id)
 

@@ -94,6 +94,8 @@ def test_last_week_is_relative_to_today_and_says_when_empty(engine: Engine) -> N
         engine.today = lambda: dt.date(2018, 10, 15)
     assert later.kind == "headlines" and "no news last week" in (later.lead or "")
     assert later.sources[0].date == "2018-10-12"  # the latest it has instead
+    asker = engine.ask("what happened last week", today=dt.date(2026, 11, 29))  # the asker's own date
+    assert "no news last week" in (asker.lead or "") and engine.today() == dt.date(2018, 10, 15)
 
 
 def test_news_about_a_topic_lists_articles_that_mention_it(engine: Engine) -> None:
