@@ -71,7 +71,8 @@ async def on_subscribe(update: Update, context: BotContext, message: Message) ->
         await asyncio.to_thread(svc.app.remember_topic, topic)  # embedded once, here, not per new article
     what = f"new articles about <b>{esc(parse_topic(topic).describe())}</b>" if topic else "every new article"
     who = f"{esc(found.label)} gets" if found.label else "you'll get"
-    text = f"Subscribed: {who} {what}." if outcome == "added" else f"Already subscribed: {what}."
+    already = f"{esc(found.label)} already gets" if found.label else "You already get"
+    text = f"Subscribed: {who} {what}." if outcome == "added" else f"{already} {what}."
     await message.reply_html(text)
 
 
