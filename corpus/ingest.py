@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NamedTuple
+from urllib.parse import urlsplit
 
 from corpus.article import Article
 from corpus.database import Tx
@@ -64,6 +65,7 @@ def ingest_sources(
     goes there), `within(db, result, articles)` inside it (with the articles it commits)."""
     states = SourceStates(store)
     priority = {s.name: s.priority for s in sources}
+    sites = {s.name: urlsplit(s.url).hostname or "" for s in sources if s.url}
     reports = []
     for source in sources:
         waiting = states.backing_off(source.name, now())
@@ -95,7 +97,7 @@ def ingest_sources(
         if prepare is not None:
             prepare(articles)
         hook = (lambda db, result, arts=articles: within(db, result, arts)) if within else None
-        result = store.upsert(articles, prune_source=prune, within=hook, priority=priority)
+        result = store.upsert(articles, prune_source=prune, within=hook, priority=priority, sites=sites)
         states.succeeded(source.name, now())
         counts = (result.added, result.changed, result.removed, result.unchanged, result.duplicates)
         reports.append(SourceReport(source.name, *map(len, counts)))

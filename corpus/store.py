@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import NamedTuple
+from urllib.parse import urlsplit
 
 from corpus import schema
 from corpus.article import Article
@@ -81,12 +82,15 @@ class Store:
         prune_source: str | None = None,
         within: Callable[[Tx, UpsertResult], None] | None = None,
         priority: Mapping[str, int] | None = None,
+        sites: Mapping[str, str] | None = None,
     ) -> UpsertResult:
         """Insert new articles and update changed ones in one transaction.
 
         A new article whose text is already stored (another URL, a second source) is skipped as a
         duplicate. A stored article belongs to the source that stored it: another source rewrites it
-        only with a higher `priority` (source name → rank, default 0); otherwise it counts as a duplicate.
+        only with a higher `priority` (source name → rank, default 0), or at equal priority when it speaks
+        for the article's own site (`sites`: source name → host, the article URL's host) with a text at
+        least half again as long (a site's listing after its feed of summaries); otherwise it is a duplicate.
         Stored text never gets worse: an update whose body is under half the stored one (a feed summary
         after the full page) is ignored. With `prune_source`, articles of that source missing from `articles` are deleted (a
         local folder or page is a full snapshot of its source). `within(db, result)` runs inside the same
@@ -96,8 +100,18 @@ class Store:
         now = now_iso()
         ranks = priority or {}
 
+        hosts = sites or {}
+
         def rank(source: str) -> int:
             return ranks.get(source, 0)
+
+        def outranks(art: Article, row: tuple) -> bool:
+            if rank(art.source) != rank(row[1]):
+                return rank(art.source) > rank(row[1])
+            own_site = (
+                bool(hosts.get(art.source)) and hosts.get(art.source) == urlsplit(row[3] or "").hostname
+            )
+            return own_site and len(art.body) * 2 >= row[2] * 3
 
         with self.transaction() as db:
             seen: set[str] = set()
@@ -106,7 +120,7 @@ class Store:
                     continue
                 seen.add(art.id)
                 row = db.execute(
-                    "SELECT hash, source, length(body) FROM articles WHERE id=?", (art.id,)
+                    "SELECT hash, source, length(body), url FROM articles WHERE id=?", (art.id,)
                 ).fetchone()
                 digest = body_hash(art.body)
                 values = (
@@ -133,7 +147,7 @@ class Store:
                         (art.id, *values, now, now),
                     )
                     result.added.append(art.id)
-                elif row[1] != art.source and rank(art.source) <= rank(row[1]):
+                elif row[1] != art.source and not outranks(art, row):
                     result.duplicates.append(art.id)  # another source's article: never rewritten by this one
                 elif row[0] != art.hash and len(art.body) * 2 < row[2]:
                     result.unchanged.append(art.id)  # a summary does not replace the fuller text

@@ -429,3 +429,31 @@ def test_a_slow_listing_stops_at_its_budget_and_the_next_source_still_runs(
     assert time.monotonic() - started < 2.5  # 6 pages of 0.5 s would take 3 s
     assert 1 <= reports["slow"].added < 6 and reports["next"].added == 1
     app.close()
+
+
+def test_a_sites_feed_then_its_listing_keeps_the_full_text_and_settles(
+    site: NewsSite, tmp_path: Path
+) -> None:
+    paras = [
+        STORY,
+        "Harbour officials expect the backlog of ships to clear by the end of the week, they added.",
+    ]
+    site.routes["/news/"] = Route(b"<html><body><a href='/news/a1'>One</a></body></html>")
+    site.routes["/news/a1"] = Route(article_page("Port reopens", "2024-03-05", paras))
+    summary = {"title": "Port reopens", "link": site.url("/news/a1"), "description": "The port reopened."}
+    site.routes["/rss"] = Route(rss([summary]), "application/rss+xml")
+    app = _app(
+        tmp_path,
+        [
+            {"name": "site-rss", "type": "feed", "url": site.url("/rss")},  # the summaries come first
+            {"name": "site", "type": "listing", "url": site.url("/news/")},
+        ],
+    )
+    first = {r.source: r for r in app.ingest()}
+    assert first["site-rss"].added == 1 and first["site"].changed == 1  # the site's own fuller text wins
+    [stored] = app.store.articles()
+    assert "backlog of ships" in stored.body
+    second = app.ingest()
+    assert all(r.changed == 0 and r.added == 0 for r in second)
+    assert "backlog of ships" in app.store.articles()[0].body
+    app.close()
