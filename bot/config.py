@@ -40,11 +40,22 @@ class TelegramConfig:
     topic_threshold: float = 0.35  # cosine an article needs to match a /subscribe TOPIC
     digest_hour: int = 8  # UTC hour of the daily digest for chats that chose /digest on
     examples: tuple[str, ...] = ("when did SELEC visit CARICC", "who coordinates the anti-fraud task force")
+    metrics: bool = (
+        False  # Prometheus /metrics: on the webhook's port, or (polling) on metrics_listen:metrics_port
+    )
+    metrics_listen: str = "127.0.0.1"
+    metrics_port: int = 9108
 
     def __post_init__(self) -> None:
         at_least(self, questions_per_minute=1, poll_timeout=0, latest_count=1)
         above(self, max_messages_per_second=0)
-        within(self, webhook_port=(1, 65535), digest_hour=(0, 23), topic_threshold=(0.0, 1.0))
+        within(
+            self,
+            webhook_port=(1, 65535),
+            metrics_port=(1, 65535),
+            digest_hour=(0, 23),
+            topic_threshold=(0.0, 1.0),
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

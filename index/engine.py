@@ -98,6 +98,11 @@ class Engine:
         assert self._data is not None
         return self._data
 
+    @property
+    def loaded(self) -> IndexData | None:
+        """Return the version in memory, or None before the first load (no loading here)."""
+        return self._data
+
     def reload(self) -> bool:
         """Load CURRENT if it is not the version in memory; return True if it changed."""
         with self._lock:

@@ -14,9 +14,11 @@ from tests.fakebot import FakeBotApi
 
 
 @asynccontextmanager
-async def running(config: AppConfig, fake: FakeBotApi) -> AsyncIterator[Application]:
+async def running(
+    config: AppConfig, fake: FakeBotApi, *, serve_metrics: bool = False
+) -> AsyncIterator[Application]:
     """Run the bot with long polling against the fake until the block ends."""
-    application = build_application(config, fake.token)
+    application = build_application(config, fake.token, serve_metrics=serve_metrics)
     await application.initialize()
     assert application.post_init is not None
     await application.post_init(application)

@@ -12,6 +12,7 @@ from collections.abc import Callable
 import numpy as np
 
 from bot.config import AppConfig, check_data_dir
+from bot.core.metrics import Metrics
 from bot.core.outbox import Outbox
 from bot.core.settings import Settings
 from bot.core.state import BotState, Subscription
@@ -54,6 +55,7 @@ class Newsbot:
         self.added_sources = AddedSources(self.store)
         self.stories = Stories(self.store)
         self.settings = Settings(self.store)
+        self.metrics = Metrics(self)
         self.outbox = Outbox(self.store)
         self.sources = SourceStates(self.store, base_backoff_s=config.ingest.failure_backoff_s)
         self._encoder: Encoder | None = None
@@ -165,6 +167,11 @@ class Newsbot:
                 }
                 Outbox.enqueue(db, article.id, sorted(wanted - Stories.told(db, article.id)))
 
+    def served_passages(self) -> int:
+        """Return how many passages the index in memory holds (0 before it is loaded)."""
+        data = self._engine.loaded if self._engine is not None else None
+        return data.manifest.passages if data is not None else 0
+
     def examples(self) -> list[str]:
         """Return /start's example questions: the configured ones the current index answers, else (a feed-only
         deployment, say) questions drawn from the news itself; computed once per index version."""
@@ -192,6 +199,14 @@ class Newsbot:
 
     def ingest(self) -> list[SourceReport]:
         """Load every source into the store, queueing deliveries of new articles with them."""
+        with self.metrics.ingest_seconds.time():
+            reports = self._ingest()
+        for report in reports:
+            if report.error and not report.backing_off_until:
+                self.metrics.source_failures.labels(report.source).inc()
+        return reports
+
+    def _ingest(self) -> list[SourceReport]:
         return ingest_sources(
             self.all_sources(),
             self.store,

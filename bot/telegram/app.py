@@ -103,7 +103,9 @@ async def on_error(update: object, context: BotContext) -> None:
             log.warning("could not report the error to admin %s", admin_id)
 
 
-def build_application(config: AppConfig, token: str, *, handle_signals: bool = False) -> Application:
+def build_application(
+    config: AppConfig, token: str, *, handle_signals: bool = False, serve_metrics: bool = False
+) -> Application:
     """Return the bot with every handler registered; services are made in post_init."""
 
     async def post_init(application: Application) -> None:
@@ -124,6 +126,20 @@ def build_application(config: AppConfig, token: str, *, handle_signals: bool = F
         for sig in (signal.SIGTERM, signal.SIGINT) if handle_signals else ():
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(sig, shutdown)
+        if config.telegram.metrics and serve_metrics:  # webhook mode: a route of its server
+            from prometheus_client import start_http_server
+
+            server, _ = start_http_server(
+                config.telegram.metrics_port,
+                addr=config.telegram.metrics_listen,
+                registry=app.metrics.registry,
+            )
+            application.bot_data["metrics_server"] = server
+            log.info(
+                "metrics on http://%s:%d/metrics",
+                config.telegram.metrics_listen,
+                config.telegram.metrics_port,
+            )
         await application.bot.set_my_commands(commands.menu())
         queue = application.job_queue
         if queue is not None:
@@ -148,6 +164,9 @@ def build_application(config: AppConfig, token: str, *, handle_signals: bool = F
             svc.app.stopping.set()
 
     async def post_shutdown(application: Application) -> None:
+        server = application.bot_data.pop("metrics_server", None)
+        if server is not None:
+            server.shutdown()
         svc = services_of(application)
         if svc is not None:
             svc.app.close()
@@ -227,10 +246,11 @@ def _run(config: AppConfig, *, webhook: bool | None, port: int | None) -> None:
                 url_path="telegram",
                 webhook_url=tg.webhook_url,
                 secret=webhook_secret(token),
+                metrics=tg.metrics,
             )
         )
     else:
         log.info("starting long polling against %s", tg.api_url)
-        build_application(config, token, handle_signals=True).run_polling(
+        build_application(config, token, handle_signals=True, serve_metrics=True).run_polling(
             allowed_updates=Update.ALL_TYPES, timeout=tg.poll_timeout, bootstrap_retries=5
         )

@@ -87,7 +87,10 @@ async def answer_question(update: Update, context: BotContext, question: str) ->
         log.exception("index unavailable")
         await message.reply_text("My news index is not ready right now; please try again in a minute.")
         return
-    log.info("answered in %.0f ms (answered=%s)", (time.perf_counter() - started) * 1000, answer.answered)
+    elapsed = time.perf_counter() - started
+    svc.app.metrics.question_seconds.observe(elapsed)
+    svc.app.metrics.replies.labels(answer.kind).inc()
+    log.info("answered in %.0f ms (answered=%s)", elapsed * 1000, answer.answered)
     if not answer.answered:
         await asyncio.to_thread(svc.state.count, "declined")
         latest = await asyncio.to_thread(svc.app.store.latest, svc.config.telegram.latest_count)

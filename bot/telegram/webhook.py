@@ -23,6 +23,8 @@ import tornado.web
 from telegram import Update
 from telegram.ext import Application
 
+from bot.core.metrics import CONTENT_TYPE
+
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_CONNECTIONS = 100  # Telegram's ceiling for concurrent webhook deliveries
@@ -55,8 +57,30 @@ class UpdateHandler(tornado.web.RequestHandler):
         self.set_status(HTTPStatus.OK)
 
 
+class MetricsHandler(tornado.web.RequestHandler):
+    """GET /metrics: the Prometheus text format (with telegram.metrics)."""
+
+    def initialize(self, ptb: Application) -> None:
+        self.ptb = ptb
+
+    def get(self) -> None:
+        services = self.ptb.bot_data.get("services")
+        if services is None:
+            self.set_status(HTTPStatus.SERVICE_UNAVAILABLE)
+            return
+        self.set_header("Content-Type", CONTENT_TYPE)
+        self.write(services.app.metrics.render())
+
+
 async def serve(
-    application: Application, *, listen: str, port: int, url_path: str, webhook_url: str, secret: str
+    application: Application,
+    *,
+    listen: str,
+    port: int,
+    url_path: str,
+    webhook_url: str,
+    secret: str,
+    metrics: bool = False,
 ) -> None:
     """Run the bot behind its own webhook server until SIGTERM/SIGINT."""
     stop = asyncio.Event()
@@ -83,6 +107,8 @@ async def serve(
         )
         await application.start()
         routes = [(rf"/{url_path}/?", UpdateHandler, {"ptb": application, "secret": secret})]
+        if metrics:
+            routes.append((r"/metrics", MetricsHandler, {"ptb": application}))
         server = tornado.httpserver.HTTPServer(tornado.web.Application(routes))
         server.listen(port, listen)
         log.info("webhook listening on %s:%d/%s", listen, port, url_path)

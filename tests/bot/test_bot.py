@@ -368,6 +368,7 @@ async def test_webhook_checks_the_secret_and_answers_before_acknowledging(
             url_path="telegram",
             webhook_url="https://bot.example/telegram",
             secret="s3cret",
+            metrics=True,
         )
     )
     update = {
@@ -407,6 +408,8 @@ async def test_webhook_checks_the_secret_and_answers_before_acknowledging(
             assert accepted.status_code == 200
             # acknowledged only once handled: the answer is already at Telegram when the 200 arrives
             assert any("October 12th, 2018" in s.text for s in fake.to(USER))
+            metrics = await client.get(f"http://127.0.0.1:{port}/metrics")  # on the webhook's own port
+            assert metrics.status_code == 200 and 'newsbot_replies_total{kind="answer"} 1.0' in metrics.text
     finally:
         signal.raise_signal(signal.SIGTERM)  # serve() stops on SIGTERM like `newsbot run --webhook`
         await asyncio.wait_for(server, 30)
@@ -478,3 +481,32 @@ async def test_inline_mode_answers_in_any_chat_within_the_rate_limit(
     content = result["input_message_content"]
     assert content["parse_mode"] == "HTML" and "<b>October 12th, 2018</b>" in content["message_text"]
     assert "CARICC" in content["message_text"] and nothing == [] and limited == []
+
+
+async def test_metrics_in_polling_mode_count_questions_ingests_and_the_outbox(
+    fake: FakeBotApi, bot_config: Callable[..., AppConfig]
+) -> None:
+    import socket
+
+    import httpx
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = bot_config(metrics=True, metrics_port=port)
+    async with running(config, fake, serve_metrics=True):
+        await fake.message("When did SELEC visit CARICC?")
+        await fake.message("What is the weather on Mars today?")
+        await fake.wait_sent(_from(USER), count=2)
+        async with httpx.AsyncClient(timeout=10) as client:
+            text = (await client.get(f"http://127.0.0.1:{port}/metrics")).text
+    assert "newsbot_question_seconds_count 2.0" in text
+    assert (
+        'newsbot_replies_total{kind="answer"} 1.0' in text
+        and 'newsbot_replies_total{kind="declined"} 1.0' in text
+    )
+    assert "newsbot_ingest_pass_seconds_count 1.0" in text  # the first start ingested the empty store
+    assert "newsbot_articles 16.0" in text and "newsbot_index_passages 4" in text
+    async with httpx.AsyncClient(timeout=2) as client:  # stopped with the bot
+        with pytest.raises(httpx.ConnectError):
+            await client.get(f"http://127.0.0.1:{port}/metrics")
