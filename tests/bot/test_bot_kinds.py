@@ -39,9 +39,9 @@ async def test_a_follow_up_without_a_reply_uses_the_chats_last_answer(
         seen: list[str | None] = []
         real = engine.ask
 
-        def spy(question: str, *, article_id: str | None = None):  # type: ignore[no-untyped-def]
+        def spy(question: str, *, article_id: str | None = None, **kw: object):  # type: ignore[no-untyped-def]
             seen.append(article_id)
-            return real(question, article_id=article_id)
+            return real(question, article_id=article_id, **kw)  # type: ignore[arg-type]
 
         engine.ask = spy  # type: ignore[method-assign]
         await fake.message("when did SELEC visit CARICC")
