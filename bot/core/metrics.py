@@ -3,39 +3,44 @@ sources, and — read at each scrape — the outbox by status, the articles stor
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
+from typing import NamedTuple
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
-if TYPE_CHECKING:
-    from bot.core.services import Newsbot
-
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+
+
+class State(NamedTuple):
+    """How to read, at each scrape, what is not counted as it happens."""
+
+    outbox: Callable[[], dict[str, int]]  # deliveries by status
+    articles: Callable[[], int]
+    passages: Callable[[], int]  # in the index being served
 
 
 class _State(Collector):
     """What the database and the index say now."""
 
-    def __init__(self, app: Newsbot) -> None:
-        self.app = app
+    def __init__(self, read: State) -> None:
+        self.read = read
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         outbox = GaugeMetricFamily("newsbot_outbox", "Deliveries by status", labels=["status"])
-        for status, count in sorted(self.app.outbox.counts().items()):
+        for status, count in sorted(self.read.outbox().items()):
             outbox.add_metric([status], count)
         yield outbox
-        yield GaugeMetricFamily("newsbot_articles", "Articles stored", value=self.app.store.count())
-        served = self.app.served_passages()
+        yield GaugeMetricFamily("newsbot_articles", "Articles stored", value=self.read.articles())
+        served = self.read.passages()
         yield GaugeMetricFamily("newsbot_index_passages", "Passages in the index being served", value=served)
 
 
 class Metrics:
     """One registry per app (tests run several apps in one process)."""
 
-    def __init__(self, app: Newsbot) -> None:
+    def __init__(self, read: State) -> None:
         self.registry = CollectorRegistry()
         self.question_seconds = Histogram(
             "newsbot_question_seconds",
@@ -55,7 +60,7 @@ class Metrics:
             ["source"],
             registry=self.registry,
         )
-        self.registry.register(_State(app))
+        self.registry.register(_State(read))
 
     def render(self) -> bytes:
         """Return the metrics in Prometheus's text format."""

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import numpy as np
 
 from bot.config import AppConfig, check_data_dir
-from bot.core.metrics import Metrics
+from bot.core.metrics import Metrics, State
 from bot.core.outbox import Outbox
 from bot.core.settings import Settings
 from bot.core.state import BotState, Subscription
@@ -55,7 +55,11 @@ class Newsbot:
         self.added_sources = AddedSources(self.store)
         self.stories = Stories(self.store)
         self.settings = Settings(self.store)
-        self.metrics = Metrics(self)
+        self.metrics = Metrics(
+            State(
+                outbox=lambda: self.outbox.counts(), articles=self.store.count, passages=self.served_passages
+            )
+        )
         self.outbox = Outbox(self.store)
         self.sources = SourceStates(self.store, base_backoff_s=config.ingest.failure_backoff_s)
         self._encoder: Encoder | None = None
