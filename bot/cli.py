@@ -211,7 +211,7 @@ def cmd_health(app: Newsbot, args: argparse.Namespace) -> int:
         print(f"status: {report['status']}")
         print("store: " + ", ".join(f"{k} {v}" for k, v in report["store"].items()))
         print(report["index"]["detail"])
-        print("deliveries: " + ", ".join(f"{k} {v}" for k, v in report["deliveries"].items()))
+        print("deliveries: " + (", ".join(f"{k} {v}" for k, v in report["deliveries"].items()) or "none"))
         for name, state in report["sources"].items():
             print(f"source {name}: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in state.items()))
     return {"healthy": 0, "broken": 1, "degraded": 3}[report["status"]]
