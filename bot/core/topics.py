@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 import numpy as np
@@ -10,10 +11,19 @@ from bot.core.state import Subscription
 from corpus import Article
 from index import content_stems, split_sentences
 
+# a byline or time stamp a page or feed puts before the story: "By Jane Doe, Reuters", "Updated 5 March"
+_BYLINE = re.compile(r"^(?:by|from|updated|published|posted|last updated)\b[^.!?]{0,80}$", re.I)
+_ENDS = tuple(".!?…\"'”’)]")
+
 
 def lead(article: Article, sentences: int = 2) -> str:
-    """Return the article's first sentences."""
-    return " ".join(split_sentences(article.body)[:sentences])
+    """Return the article's first sentences, bylines and time stamps skipped; a text the feed cut off
+    mid-sentence ends at its last whole word with "…" rather than mid-word."""
+    kept = [s for s in split_sentences(article.body) if not _BYLINE.match(s.strip())][:sentences]
+    text = " ".join(kept)
+    if text and not text.endswith(_ENDS):
+        text = text.rsplit(" ", 1)[0].rstrip(",;:-–—") + "…" if " " in text else text + "…"
+    return text
 
 
 def lead_text(article: Article) -> str:

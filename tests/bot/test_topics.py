@@ -63,3 +63,21 @@ def test_alternatives_are_embedded_once_and_excludes_hold_at_ingest(
     cocaine = next(a.id for a in app.store.articles() if a.title.startswith("Cocaine"))
     assert titles == {cocaine: 7}  # the heroin story mentions Turkey: left out
     app.close()
+
+
+def test_an_alert_lead_skips_bylines_and_never_ends_mid_word() -> None:
+    from bot.core.topics import lead
+
+    cut = _article(
+        "Trail reopens",
+        "By Jane Doe, Reuters\n\nUpdated 5 March 2024\n\nThe canyon trail reopened on Monday after repairs. "
+        "It has been a fixture of the North Rim si",
+    )
+    assert (
+        lead(cut)
+        == "The canyon trail reopened on Monday after repairs. It has been a fixture of the North Rim…"
+    )
+    whole = _article(
+        "Port", "From Monday, the port of Varna is open again. Ships queued outside the harbour."
+    )
+    assert lead(whole) == "From Monday, the port of Varna is open again. Ships queued outside the harbour."
