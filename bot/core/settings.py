@@ -45,22 +45,19 @@ class Settings:
         chat_id: int,
         *,
         tz: str | None = None,
-        previews: bool | None = None,
         digest_hour: int | None = None,
     ) -> ChatSettings:
-        """Change some of a chat's settings (the digest switch is Outbox.set_digest's); return them all."""
+        """Set a chat's time zone or digest hour (previews: toggle_previews; the digest switch:
+        Outbox.set_digest); return all its settings."""
         if tz is not None:
             zone(tz)
         if digest_hour is not None and not 0 <= digest_hour <= 23:
             raise ValueError("the digest hour is between 0 and 23")
         with self.store.transaction() as tx:
             tx.execute("INSERT INTO chat_settings (chat_id) VALUES (?) ON CONFLICT DO NOTHING", (chat_id,))
-            for column, value in (("tz", tz), ("previews", previews), ("digest_hour", digest_hour)):
+            for column, value in (("tz", tz), ("digest_hour", digest_hour)):
                 if value is not None:
-                    tx.execute(
-                        f"UPDATE chat_settings SET {column}=? WHERE chat_id=?",
-                        (int(value) if isinstance(value, bool) else value, chat_id),
-                    )
+                    tx.execute(f"UPDATE chat_settings SET {column}=? WHERE chat_id=?", (value, chat_id))
         return self.get(chat_id)
 
     def shift_hour(self, chat_id: int, delta: int, default_hour: int) -> None:

@@ -76,14 +76,11 @@ async def on_press(update: Update, context: BotContext, value: str) -> None:
     chat = await _current(context, chat_id)
     default = svc.config.telegram.digest_hour
     if value == "previews":
-        await asyncio.to_thread(svc.app.settings.update, chat_id, previews=not chat.previews)
+        await asyncio.to_thread(svc.app.settings.toggle_previews, chat_id)
     elif value == "digest":
         await asyncio.to_thread(svc.app.outbox.set_digest, chat_id, not chat.digest)
-    else:
-        hour = default if chat.digest_hour is None else chat.digest_hour
-        await asyncio.to_thread(
-            svc.app.settings.update, chat_id, digest_hour=(hour + (1 if value == "hour+" else -1)) % 24
-        )
+    else:  # one statement each: presses in quick succession add up
+        await asyncio.to_thread(svc.app.settings.shift_hour, chat_id, 1 if value == "hour+" else -1, default)
     await query.answer()
     text, buttons = _view(await _current(context, chat_id), default)
     await query.edit_message_text(text, parse_mode="HTML", reply_markup=buttons)
