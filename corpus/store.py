@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from corpus import schema
 from corpus.article import Article
-from corpus.database import Database, Tx, now_iso, open_database
+from corpus.database import Database, Tx, now_iso, open_database, select_in
 from corpus.database.sqlite import SqliteDatabase
 
 _COLUMNS = "id, title, body, source, url, published, hash, image"
@@ -193,15 +193,8 @@ class Store:
 
     def known(self, ids: list[str]) -> set[str]:
         """Return which of these article ids are stored."""
-        found: set[str] = set()
         with self.transaction() as tx:
-            for i in range(0, len(ids), 500):
-                chunk = ids[i : i + 500]
-                marks = ",".join("?" * len(chunk))
-                found.update(
-                    r[0] for r in tx.execute(f"SELECT id FROM articles WHERE id IN ({marks})", tuple(chunk))
-                )
-        return found
+            return {r[0] for r in select_in(tx, "SELECT id FROM articles WHERE id IN ({marks})", ids)}
 
     def count(self) -> int:
         """Return the number of articles."""

@@ -12,7 +12,7 @@ import numpy as np
 
 from bot.core import schema
 from corpus import Store, Tx
-from corpus.database import now_iso
+from corpus.database import now_iso, select_in
 from index import Source
 
 MAX_TOPIC_CHARS = 100
@@ -63,15 +63,9 @@ class BotState:
 
     def topic_vectors(self, model: str, phrases: list[str]) -> dict[str, np.ndarray]:
         """Return the stored embeddings (by this model) of those topic phrases that have one."""
-        rows: list[tuple[str, str]] = []
         with self.store.transaction() as db:
-            for i in range(0, len(phrases), 500):
-                chunk = phrases[i : i + 500]
-                marks = ",".join("?" * len(chunk))
-                rows += db.execute(
-                    f"SELECT topic, vector FROM topic_vectors WHERE model=? AND topic IN ({marks})",
-                    (model, *chunk),
-                ).fetchall()
+            sql = "SELECT topic, vector FROM topic_vectors WHERE model=? AND topic IN ({marks})"
+            rows = select_in(db, sql, phrases, (model,))
         return {topic: np.array(json.loads(vector), dtype=np.float32) for topic, vector in rows}
 
     def save_topic_vectors(self, model: str, vectors: dict[str, np.ndarray]) -> None:

@@ -11,6 +11,7 @@ from typing import NamedTuple
 import numpy as np
 
 from corpus import Article, Store, Tx
+from corpus.database import select_in
 from index import content_stems
 
 THRESHOLD = 0.77  # false merges 0.18% of pairs, same-story pairs grouped 13% (benchmarks/stories.py)
@@ -117,16 +118,9 @@ class Stories:
 
     def story_of(self, article_ids: list[str]) -> dict[str, str]:
         """Return {article id: story id} for those of these articles that have one."""
-        found: dict[str, str] = {}
         with self.store.transaction() as tx:
-            for i in range(0, len(article_ids), 500):
-                chunk = article_ids[i : i + 500]
-                marks = ",".join("?" * len(chunk))
-                rows = tx.execute(
-                    f"SELECT article_id, story_id FROM stories WHERE article_id IN ({marks})", tuple(chunk)
-                )
-                found.update(dict(rows.fetchall()))
-        return found
+            sql = "SELECT article_id, story_id FROM stories WHERE article_id IN ({marks})"
+            return dict(select_in(tx, sql, article_ids))
 
 
 def newest_stories(store: Store, stories: Stories, n: int) -> tuple[list[Article], dict[str, int]]:

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from corpus.database.base import Database, LeaderLock, Migration, Tx, lock_key, now_iso, redact_url
+from corpus.database.base import (
+    Database,
+    LeaderLock,
+    Migration,
+    Tx,
+    lock_key,
+    now_iso,
+    redact_url,
+    select_in,
+)
 
 __all__ = [
     "Database",
@@ -16,6 +25,7 @@ __all__ = [
     "now_iso",
     "open_database",
     "redact_url",
+    "select_in",
 ]
 
 

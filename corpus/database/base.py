@@ -155,6 +155,18 @@ class Database(ABC):
         self.close()
 
 
+def select_in(
+    tx: Tx, sql: str, values: Sequence[object], params: tuple = (), *, chunk: int = 500
+) -> list[tuple]:
+    """Return the rows of `sql` (whose `{marks}` stands for the placeholders of an IN list, after `params`)
+    for every value, a chunk of values at a time: both backends cap how many parameters one statement takes."""
+    rows: list[tuple] = []
+    for start in range(0, len(values), chunk):
+        part = tuple(values[start : start + chunk])
+        rows += tx.execute(sql.format(marks=",".join("?" * len(part))), (*params, *part)).fetchall()
+    return rows
+
+
 def now_iso() -> str:
     """Return the current UTC time as ISO text (how every table stores moments)."""
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
