@@ -53,7 +53,9 @@ def main() -> None:
     vectors = dict(zip(urls, encoder.encode([lead_text(by_url[u]) for u in urls]), strict=True))
 
     def scores(pair_list: list) -> np.ndarray:
-        return np.array([pair_score(by_url[a], vectors[a], by_url[b], vectors[b]) for a, b in pair_list])
+        return np.array(
+            [pair_score(by_url[a].title, vectors[a], by_url[b].title, vectors[b]) for a, b in pair_list]
+        )
 
     def rates(threshold: float, same: np.ndarray, diff: np.ndarray) -> tuple[float, float]:
         return float((same >= threshold).mean()), float((diff >= threshold).mean())

@@ -28,9 +28,9 @@ class Sibling(NamedTuple):
     source: str
 
 
-def pair_score(a: Article, va: np.ndarray, b: Article, vb: np.ndarray) -> float:
+def pair_score(title_a: str, va: np.ndarray, title_b: str, vb: np.ndarray) -> float:
     """Return how alike two articles are: their lead cosine plus a share of TITLE_BONUS for shared title words."""
-    ta, tb = set(content_stems(a.title)), set(content_stems(b.title))
+    ta, tb = set(content_stems(title_a)), set(content_stems(title_b))
     overlap = len(ta & tb) / max(1, min(len(ta), len(tb)))
     return float(va @ vb) + TITLE_BONUS * overlap
 
@@ -54,7 +54,7 @@ class Stories:
         stored or fresh article within the window, if alike enough, else a story of their own (read-only)."""
         fresh_vectors = list(vectors)
         dates = [a.published for a in fresh if a.published]
-        known: list[tuple[Article, np.ndarray, str]] = []
+        known: list[tuple[str, dt.date, np.ndarray, str]] = []  # title, date, lead vector, story
         if dates:
             low, high = (
                 min(dates) - dt.timedelta(days=WINDOW_DAYS),
@@ -62,29 +62,23 @@ class Stories:
             )
             with self.store.transaction() as tx:
                 rows = tx.execute(
-                    "SELECT s.story_id, s.vector, a.id, a.title, a.body, a.source, a.url, a.published, a.hash "
-                    "FROM stories s JOIN articles a ON a.id = s.article_id WHERE a.published BETWEEN ? AND ?",
+                    "SELECT a.title, a.published, s.vector, s.story_id FROM stories s "
+                    "JOIN articles a ON a.id = s.article_id WHERE a.published BETWEEN ? AND ?",
                     (low.isoformat(), high.isoformat()),
                 ).fetchall()
-            for story, vector, aid, title, body, source, url, published, digest in rows:
-                day = dt.date.fromisoformat(published) if published else None
-                article = Article(
-                    id=aid, title=title, body=body, source=source, url=url, published=day, hash=digest
-                )
-                known.append((article, _unpack(vector), story))
+            known = [(title, dt.date.fromisoformat(day), _unpack(v), story) for title, day, v, story in rows]
         out: dict[str, tuple[str, str]] = {}
         for article, vector in zip(fresh, fresh_vectors, strict=True):
             best, story = THRESHOLD, article.id
-            for other, other_vector, other_story in known:
-                if article.published is None or other.published is None:
-                    continue
-                if abs((article.published - other.published).days) > WINDOW_DAYS:
-                    continue
-                score = pair_score(article, vector, other, other_vector)
-                if score >= best:
-                    best, story = score, other_story
+            if article.published is not None:
+                for title, day, other_vector, other_story in known:
+                    if abs((article.published - day).days) > WINDOW_DAYS:
+                        continue
+                    score = pair_score(article.title, vector, title, other_vector)
+                    if score >= best:
+                        best, story = score, other_story
+                known.append((article.title, article.published, vector, story))
             out[article.id] = (story, _pack(vector))
-            known.append((article, vector, story))
         return out
 
     @staticmethod

@@ -38,9 +38,8 @@ def test_grouping_needs_alike_text_and_a_time_window(tmp_path: Path) -> None:
     assigned = stories.assign(fresh, vectors)
     assert [assigned[a.id][0] == first.id for a in fresh] == [True, False, False, False]
     va, vb = vectors[0], vectors[3]
-    assert pair_score(fresh[0], va, first, encoder.encode([lead_text(first)])[0]) > pair_score(
-        fresh[0], va, fresh[3], vb
-    )
+    alike = pair_score(fresh[0].title, va, first.title, encoder.encode([lead_text(first)])[0])
+    assert alike > pair_score(fresh[0].title, va, fresh[3].title, vb)
     store.upsert(fresh)
     with store.transaction() as tx:
         Stories.record(tx, assigned, [a.id for a in fresh])
