@@ -28,10 +28,7 @@ class AddedSources:
         out = []
         for name, kind, url, options, priority in found:
             data = {"name": name, "type": kind, "url": url, "priority": priority, **json.loads(options)}
-            common, types = SourceConfig.typed_fields(data)
-            if "options" in common:
-                common["options"] = types["options"](**common["options"])
-            out.append(SourceConfig(**common))
+            out.append(SourceConfig.from_flat(data))
         return out
 
     def add(self, source: SourceConfig, *, taken: Sequence[str] = ()) -> None:

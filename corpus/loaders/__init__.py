@@ -56,6 +56,15 @@ class SourceConfig:
             return common, {}
         return {**common, "options": extra}, {"options": kind.options}
 
+    @classmethod
+    def from_flat(cls, data: dict[str, Any]) -> SourceConfig:
+        """Return the source a config.yaml-style mapping describes (its kind's options beside the others);
+        values are taken as they are (bot/typed.py checks their types when parsing config.yaml)."""
+        common, types = cls.typed_fields(data)
+        if "options" in common:
+            common["options"] = types["options"](**common["options"])
+        return cls(**common)
+
 
 def kind_of(name: object) -> SourceKind:
     """Return the registered kind called name; the ValueError names the known ones."""

@@ -34,20 +34,12 @@ def site() -> Iterator[NewsSite]:
         yield s
 
 
-def source_config(data: dict) -> SourceConfig:
-    """Return the SourceConfig a config.yaml entry describes (the kind's options beside the others)."""
-    common, types = SourceConfig.typed_fields(data)
-    if "options" in common:
-        common["options"] = types["options"](**common["options"])
-    return SourceConfig(**common)
-
-
 class Desk:
     """Sources, a store and a fetcher: ingest passes through corpus's own face."""
 
     def __init__(self, root: Path, sources: list[dict], ingest: dict) -> None:
         self.root = root
-        self.configs = [source_config(s) for s in sources]
+        self.configs = [SourceConfig.from_flat(s) for s in sources]
         self.store = Store(root / "news.sqlite3")
         self.sources = SourceStates(self.store)
         self.fetcher = Fetcher(IngestConfig(**ingest))
