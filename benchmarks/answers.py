@@ -68,10 +68,11 @@ def reliability(
         data = engine.data
         qvec = engine.encoder.encode([q["question"]])[0]
         r = engine.read(data, q["question"], qvec)
-        if r.evidence is None or not r.evidence.candidates:
+        span = r.best_span
+        if span is None:
             continue
         preds.append(r.answer_p)
-        hits.append(q["answer"].lower() in r.evidence.candidates[0].text.lower())
+        hits.append(q["answer"].lower() in span.candidate.text.lower())
     p, h = np.array(preds), np.array(hits)
     out = []
     for lo in np.arange(0.0, 1.0, 0.1):

@@ -26,8 +26,10 @@ import numpy as np
 from common import CACHE, canon, silver_index  # type: ignore[import-not-found]
 
 from index import Engine, IndexConfig, SearchConfig, build_index
-from index.answer.features import ANSWER_FEATURES, RELEVANCE_FEATURES
+from index.answer.features import CONFIDENCE_FEATURES, RELEVANCE_FEATURES, SPAN_FEATURES, confidence_features
 from index.answer.model import WEIGHTS, AnswerModel, Logistic
+from index.answer.qtype import classify
+from index.answer.spans import likeliest
 
 
 def placeholder() -> AnswerModel:
@@ -37,7 +39,7 @@ def placeholder() -> AnswerModel:
         n = len(names)
         return Logistic(names, np.zeros(n), np.ones(n), np.zeros(n + 1))
 
-    return AnswerModel(flat(RELEVANCE_FEATURES), flat(ANSWER_FEATURES), 0.5, 0.0)
+    return AnswerModel(flat(RELEVANCE_FEATURES), flat(SPAN_FEATURES), flat(CONFIDENCE_FEATURES), 0.5, 0.0)
 
 
 def span_ok(answer: str, text: str) -> bool:
@@ -72,7 +74,8 @@ def pick_bold(top_p: np.ndarray, correct: np.ndarray, max_wrong: float) -> float
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", type=Path, default=WEIGHTS)
-    parser.add_argument("--max-wrong", type=float, default=0.12, help="wrong bold answers allowed (share)")
+    parser.add_argument("--max-wrong", type=float, default=0.09, help="wrong bold answers allowed (share)")
+    parser.add_argument("--l2", type=float, default=1.0, help="the span model's L2 penalty")
     parser.add_argument("--max-declined", type=float, default=0.03, help="answerable questions declined")
     args = parser.parse_args()
     t0 = time.perf_counter()
@@ -81,28 +84,32 @@ def main() -> None:
     engine = Engine(root, encoder, config, model=placeholder())
     readings = read_all(engine, qs, placeholder())
 
-    # 1. the short answer: is the best typed candidate the answer?
-    ax, ay = [], []
-    for q, r in zip(qs, readings, strict=True):
-        if r.evidence is not None and r.evidence.candidates:
-            ax.append(r.answer_x)
-            ay.append(span_ok(q["answer"], r.evidence.candidates[0].text))
-    AX, AY = np.array(ax), np.array(ay, dtype=float)
-    answer = Logistic.fit(ANSWER_FEATURES, AX, AY)
+    # 1. the short answer: which span of the top sentences is the answer?
+    rows, labels, owner = [], [], []
+    for i, (q, r) in enumerate(zip(qs, readings, strict=True)):
+        for span, x in zip(r.spans, r.span_x, strict=True):
+            rows.append(x)
+            labels.append(span_ok(q["answer"], span.candidate.text))
+            owner.append(i)
+    AX, AY, owner_of = np.array(rows), np.array(labels, dtype=float), np.array(owner)
+    answer = Logistic.fit(SPAN_FEATURES, AX, AY, l2=args.l2)
     oof = np.zeros(len(AY))
-    for fold in folds(len(AY)):
-        held = np.zeros(len(AY), dtype=bool)
-        held[fold] = True
-        oof[held] = Logistic.fit(ANSWER_FEATURES, AX[~held], AY[~held]).probs(AX[held])
-    top_p = np.zeros(len(qs))
-    top_ok = np.zeros(len(qs), dtype=bool)
-    top_p[: len(oof)], top_ok[: len(oof)] = oof, AY.astype(bool)  # questions without a candidate: never bold
-    bold = pick_bold(top_p, top_ok, args.max_wrong)
-    shown = top_p >= bold
+    for fold in folds(len(qs)):
+        held = np.isin(owner_of, fold)
+        oof[held] = Logistic.fit(SPAN_FEATURES, AX[~held], AY[~held], l2=args.l2).probs(AX[held])
+    choices = [
+        likeliest(r.spans, oof[owner_of == i].tolist(), qtype=classify(q["question"]))
+        for i, (q, r) in enumerate(zip(qs, readings, strict=True))
+    ]
+    top_ok = np.array(
+        [c is not None and bool(AY[np.flatnonzero(owner_of == i)[c.index]]) for i, c in enumerate(choices)]
+    )
+    reachable = np.zeros(len(qs), dtype=bool)
+    reachable[np.unique(owner_of[AY > 0])] = True
     print(
-        f"answers: {len(AY)} questions with a candidate, {int(AY.sum())} right; weights "
-        f"{answer.weights.round(2).tolist()}\nbold threshold {bold:.2f} (out of fold): right "
-        f"{(shown & top_ok).mean():.3f}, wrong {(shown & ~top_ok).mean():.3f} of {len(qs)} questions"
+        f"answers: {len(AY)} spans of {len(qs)} questions; the answer is among them for "
+        f"{reachable.mean():.3f}; out of fold the likeliest is it for {top_ok.mean():.3f}\n"
+        f"weights {dict(zip(SPAN_FEATURES, answer.weights[1:].round(2).tolist(), strict=True))}"
     )
 
     # 2. relevance: with the sources, and without them (derived index, nothing re-embedded)
@@ -133,9 +140,27 @@ def main() -> None:
         f"{(with_sources < decline).mean():.3f} of questions with their sources, "
         f"{(p[len(qs) :] < decline).mean():.3f} of those without"
     )
+    # 3. confidence: is the likeliest answer (chosen with out-of-fold span scores) right?
+    rel_p = relevance.probs(RX[: len(qs)])
+    has = [i for i, c in enumerate(choices) if c is not None]
+    CX = np.array([confidence_features(choices[i], float(rel_p[i])) for i in has])  # type: ignore[arg-type]
+    CY = top_ok[has].astype(float)
+    confidence = Logistic.fit(CONFIDENCE_FEATURES, CX, CY)
+    top_p = np.zeros(len(qs))
+    for fold in folds(len(has)):
+        held = np.zeros(len(has), dtype=bool)
+        held[fold] = True
+        top_p[np.array(has)[held]] = Logistic.fit(CONFIDENCE_FEATURES, CX[~held], CY[~held]).probs(CX[held])
+    bold = pick_bold(top_p, top_ok, args.max_wrong)
+    shown = top_p >= bold
+    print(
+        f"confidence: weights {confidence.weights.round(2).tolist()}; bold from {bold:.2f} (out of fold): "
+        f"right {(shown & top_ok).mean():.3f}, wrong {(shown & ~top_ok).mean():.3f} of {len(qs)} questions"
+    )
     final = AnswerModel(
         relevance,
         answer,
+        confidence,
         bold,
         decline,
         provenance=(

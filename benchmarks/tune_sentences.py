@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/tune_sentences.py [--passages 4 6 8] [--trials 3000]
 
-For each training question, every sentence of the top fused passages gets the features best_sentence
+For each training question, every sentence of the top fused passages gets the features rank_sentences
 scores (coverage, passage cosine, rank prior, phrase, typed candidate); a sentence is right when it
 holds the answer string. Random search, then coordinate refinement, over the weights maximises the share
 of questions whose top sentence is right. Prints the current weights' share beside the best found, per

@@ -16,12 +16,13 @@ from pathlib import Path
 import numpy as np
 
 from index.answer.dispatch import respond
-from index.answer.evidence import Evidence, best_sentence
+from index.answer.evidence import Evidence, rank_sentences
 from index.answer.extract import name_spans
-from index.answer.features import answer_features, relevance_features
+from index.answer.features import confidence_features, relevance_features, span_features
 from index.answer.intents import in_context
 from index.answer.model import AnswerModel
 from index.answer.qtype import classify
+from index.answer.spans import Choice, Span, likeliest, spans_of
 from index.answer.terms import QuestionTerms
 from index.config import IndexConfig, SearchConfig
 from index.encoders import Encoder
@@ -35,6 +36,7 @@ from index.storage import current_path, load_version
 from index.text import content_stems, split_sentences
 
 log = logging.getLogger(__name__)
+_SPAN_SENTENCES = 5  # sentences whose spans the answer model ranks (10: +7 points reach, +0.3 right)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd]+")
 
 
@@ -56,11 +58,21 @@ class Reading:
 
     fused: list[Hit]
     cosines: dict[int, float]
-    evidence: Evidence | None  # the chosen sentence and its typed candidates
+    evidence: Evidence | None  # the best sentence and its typed candidates
     relevance_x: tuple[float, ...]
     relevance: float  # P(the passage answers the question)
-    answer_x: tuple[float, ...]
-    answer_p: float  # P(the best candidate is the answer)
+    spans: list[Span]  # the candidate answers of the top sentences
+    span_x: list[tuple[float, ...]]
+    span_p: list[float]  # P(the span is the answer), for each span
+
+    choice: Choice | None  # the likeliest answer among the spans
+    confidence_x: tuple[float, ...]
+    answer_p: float  # P(the likeliest answer is right); 0 without spans
+
+    @property
+    def best_span(self) -> Span | None:
+        """Return the likeliest answer span, or None when the sentences hold none."""
+        return None if self.choice is None else self.spans[self.choice.index]
 
 
 @functools.cache
@@ -209,29 +221,35 @@ class Engine:
             return dt.date.fromisoformat(meta.published) if meta and meta.published else None
 
         top = [data.passages[h.id] for h in fused[: self.config.answer_passages]]
-        found = best_sentence(
-            question,
-            qtype,
-            QuestionTerms.of(question, lambda s: self._idf(data, s)),
-            top,
-            cosines,
-            published=published,
-            rarity=rarity,
-            qvec=qvec,
-            encode=self.encoder.encode,
+        terms = QuestionTerms.of(question, lambda s: self._idf(data, s))
+        ranked = rank_sentences(
+            question, qtype, terms, top, cosines, published=published, rarity=rarity, limit=_SPAN_SENTENCES
         )
-        if found is None:
-            return Reading(fused, cosines, None, (), 0.0, (), 0.0)
+        if not ranked:
+            return Reading(fused, cosines, None, (), 0.0, [], [], [], None, (), 0.0)
+        found = ranked[0]  # its own cosine to the question was worth nothing to the fitted models
         relevance_x = relevance_features(found)
-        answer_x = answer_features(question, qtype, found, top)
+        spans = spans_of(
+            ranked, qtype, set(terms.stems), {p.article_id: published(p.article_id) for p in top}
+        )
+        span_x = span_features(question, qtype, spans, top, rarity=rarity)
+        span_p = model.answer.probs(span_x).tolist()
+        relevance = float(model.relevance.probs([relevance_x])[0])
+        choice = likeliest(spans, span_p, qtype=qtype)
+        confidence_x = () if choice is None else confidence_features(choice, relevance)
+        answer_p = float(model.confidence.probs([confidence_x])[0]) if confidence_x else 0.0
         return Reading(
             fused,
             cosines,
             found,
             relevance_x,
-            float(model.relevance.probs([relevance_x])[0]),
-            answer_x,
-            float(model.answer.probs([answer_x])[0]) if found.candidates else 0.0,
+            relevance,
+            spans,
+            span_x,
+            span_p,
+            choice,
+            confidence_x,
+            answer_p,
         )
 
     def _answer(
@@ -250,8 +268,10 @@ class Engine:
                 kind="declined",
             )
         threshold = self.model.bold if self.config.bold_confidence is None else self.config.bold_confidence
-        bold = bool(found.candidates) and reading.answer_p >= threshold
-        short = found.candidates[0].text if bold else None
+        span = reading.best_span
+        short = None
+        if span is not None and reading.answer_p >= threshold:
+            found, short = span.evidence, span.candidate.text
         sources = self._sources(
             data, reading.fused, reading.cosines, found.passage.article_id, found.sentence
         )

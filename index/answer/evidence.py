@@ -3,13 +3,10 @@ the fitted models' business: index/answer/model.py)."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
-
-import numpy as np
 
 from index.answer.extract import Candidate, candidates
 from index.answer.qtype import AnswerType, QuestionType
@@ -37,7 +34,6 @@ class Signals(NamedTuple):
     """What the confidence is computed from, for the chosen sentence."""
 
     passage_cos: float  # cosine of the question to the sentence's passage
-    sentence_cos: float  # cosine to the chosen sentence itself (one short extra encoding)
     coverage: float  # IDF-weighted share of the question's words in the sentence (title: half)
     phrase: float  # share of the question's word pairs found as pairs in the sentence
     typed: float  # score of the best typed candidate (0 for questions without a typed answer)
@@ -54,7 +50,7 @@ class Evidence:
     score: float
 
 
-def best_sentence(
+def rank_sentences(
     question: str,
     qtype: QuestionType,
     terms: QuestionTerms,
@@ -63,18 +59,14 @@ def best_sentence(
     *,
     published: Callable[[str], dt.date | None],
     rarity: Callable[[str], float],
-    encode: Callable[[list[str]], np.ndarray] | None = None,
-    qvec: np.ndarray | None = None,
-) -> Evidence | None:
-    """Return the best-scoring sentence of the passages (ranked best first), or None if there are none.
+    limit: int = 1,
+) -> list[Evidence]:
+    """Return the `limit` best-scoring sentences of the passages (ranked best first), best first.
 
-    Sentences are ranked on lexical evidence, their passage's cosine and typed candidates; only the
-    winner is embedded (with `encode`), for its own cosine to the question: embedding every candidate
-    sentence cost 6x the latency for no gain in answers on RealTimeQA (benchmarks/realtimeqa.py).
+    Sentences are ranked on lexical evidence, their passage's cosine and typed candidates; the typed
+    candidates are extracted only while a sentence can still enter the top `limit` (exact pruning).
     """
     pairs = [(s, p) for p in passages for s in split_sentences(p.text)]
-    if not pairs:
-        return None
     type_weight = _TYPE_WEIGHT[qtype.type] * WEIGHTS.typed
     ranked = []
     for sentence, passage in pairs:
@@ -87,18 +79,16 @@ def best_sentence(
             + WEIGHTS.prior * prior
             + WEIGHTS.phrase * phrase
         )
-        ranked.append((base, sentence, passage, Signals(p_cos, p_cos, coverage, phrase, 0.0)))
+        ranked.append((base, sentence, passage, Signals(p_cos, coverage, phrase, 0.0)))
     ranked.sort(key=lambda r: -r[0])
-    best: Evidence | None = None
+    top: list[Evidence] = []
     for base, sentence, passage, signals in ranked:
-        if best is not None and base + type_weight <= best.score:
-            break  # typed candidates add at most type_weight: no later sentence can win (exact pruning)
+        if len(top) >= limit and base + type_weight <= top[-1].score:
+            break  # typed candidates add at most type_weight: no later sentence can enter the top
         cands = candidates(sentence, qtype, question, reference=published(passage.article_id), rarity=rarity)
         typed = min(1.0, cands[0].score) if cands else 0.0
-        score = base + type_weight * typed
-        if best is None or score > best.score:
-            best = Evidence(sentence, passage, cands, signals._replace(typed=typed), score)
-    if best is not None and encode is not None and qvec is not None:
-        s_cos = float(encode([best.sentence])[0] @ qvec)
-        best = dataclasses.replace(best, signals=best.signals._replace(sentence_cos=s_cos))
-    return best
+        found = Evidence(sentence, passage, cands, signals._replace(typed=typed), base + type_weight * typed)
+        top.append(found)
+        top.sort(key=lambda e: -e.score)
+        del top[limit:]
+    return top

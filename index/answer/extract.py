@@ -77,7 +77,7 @@ class Candidate(NamedTuple):
     score: float
 
 
-def _question_positions(sentence: str, question_stems: set[str]) -> list[int]:
+def question_positions(sentence: str, question_stems: set[str]) -> list[int]:
     positions = []
     for m in re.finditer(r"[A-Za-z0-9\u00C0-\u024F]+", sentence):
         stems = content_stems(m.group())
@@ -86,7 +86,7 @@ def _question_positions(sentence: str, question_stems: set[str]) -> list[int]:
     return positions
 
 
-def _proximity(start: int, end: int, positions: list[int], sentence: str) -> float:
+def proximity(start: int, end: int, positions: list[int], sentence: str) -> float:
     if not positions:
         return 0.0
     gaps = []
@@ -106,8 +106,8 @@ def _strip_leading(span: str, start: int) -> tuple[str, int]:
     while tokens and tokens[0].lower() in _LEADING | STOPWORDS:
         start += len(tokens[0]) + 1
         tokens = tokens[1:]
-    while tokens and tokens[-1].lower() in STOPWORDS:
-        tokens = tokens[:-1]
+    while tokens and (tokens[-1].lower() in STOPWORDS or re.fullmatch(_TITLE, tokens[-1])):
+        tokens = tokens[:-1]  # "Maleeva and Mr" -> "Maleeva"
     return " ".join(tokens), start
 
 
@@ -118,6 +118,8 @@ def name_spans(sentence: str) -> list[tuple[str, int, int, bool]]:
         text, start = _strip_leading(m["span"], m.start("span"))
         if not text or re.fullmatch(_TITLE, text):
             continue
+        if text.endswith(("’s", "'s")) and len(text) > 3:  # "Oregon’s governor" -> Oregon
+            text = text[:-2]
         out.append((text, start, start + len(text), bool(m["title"])))
     return out
 
@@ -184,7 +186,7 @@ def _verb_forms(sentence: str, verb: str) -> list[re.Match[str]]:
     ]
 
 
-def _role_bonus(sentence: str, start: int, end: int, question: str, first_name: int) -> float:
+def role_bonus(sentence: str, start: int, end: int, question: str, first_name: int) -> float:
     """Return a bonus for the subject of the question's verb ("who visited X" -> "Y visited X"),
     or the agent of its passive ("was accompanied by Y")."""
     m = _WHO_VERB.match(question)
@@ -208,7 +210,7 @@ def _role_bonus(sentence: str, start: int, end: int, question: str, first_name: 
 _WHO_IS = re.compile(r"^\s*who\s+(?:is|was|are|were)\s+(?:the\s+|a\s+|an\s+)?(?P<np>[^?]+)", re.I)
 
 
-def _apposition_bonus(sentence: str, start: int, end: int, question: str) -> float:
+def apposition_bonus(sentence: str, start: int, end: int, question: str) -> float:
     """Return a bonus for a name next to the question's noun phrase ("who is the police director"
     -> "the police director, Mr. X" or "X, the police director")."""
     m = _WHO_IS.match(question)
@@ -240,7 +242,7 @@ def _apposition_bonus(sentence: str, start: int, end: int, question: str) -> flo
 def _names(
     sentence: str, q: QuestionType, question: str, question_stems: set[str], rarity: Callable[[str], float]
 ) -> list[Candidate]:
-    positions = _question_positions(sentence, question_stems)
+    positions = question_positions(sentence, question_stems)
     dates = [(d.start, d.end) for d in find_dates(sentence)]
     spans = [s for s in name_spans(sentence) if not any(a < s[2] and s[1] < b for a, b in dates)]
     first_name = spans[0][1] if spans else -1
@@ -250,11 +252,11 @@ def _names(
         focus_hit = q.focus is not None and q.focus.split()[0] in text.lower()
         if overlap >= 0.5 and not focus_hit:
             continue
-        score = 0.45 * rarity(text) + 0.35 * _proximity(start, end, positions, sentence)
+        score = 0.45 * rarity(text) + 0.35 * proximity(start, end, positions, sentence)
         if q.type is AnswerType.AGENT:
             score += 0.2 if titled else 0.0
-            score += _role_bonus(sentence, start, end, question, first_name)
-            score += _apposition_bonus(sentence, start, end, question)
+            score += role_bonus(sentence, start, end, question, first_name)
+            score += apposition_bonus(sentence, start, end, question)
         if q.type is AnswerType.PLACE:
             score += 0.3 if _PLACE_PREP.search(sentence[:start]) else -0.2
         if focus_hit:
@@ -276,9 +278,9 @@ def candidates(
     question_stems = set(content_stems(question))
     if q.type is AnswerType.DATE:
         found = _dates(sentence, q, question, reference)
-        positions = _question_positions(sentence, question_stems)
+        positions = question_positions(sentence, question_stems)
         found = [
-            c._replace(score=c.score + 0.5 * _proximity(c.start, c.end, positions, sentence)) for c in found
+            c._replace(score=c.score + 0.5 * proximity(c.start, c.end, positions, sentence)) for c in found
         ]
     elif q.type is AnswerType.QUANTITY:
         found = _quantities(sentence, question_stems)

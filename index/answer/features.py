@@ -10,41 +10,74 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from index.answer.evidence import Evidence
-from index.answer.gazetteer import PERSON_NOUNS, PLACE_NOUNS, is_place
+from index.answer.extract import apposition_bonus, name_spans, proximity, question_positions, role_bonus
+from index.answer.gazetteer import INSTITUTION_WORDS, PERSON_NOUNS, PLACE_NOUNS, is_place
 from index.answer.qtype import AnswerType, QuestionType
+from index.answer.spans import Choice, Span
 from index.passages import Passage
-from index.text import split_sentences
+from index.text import content_stems, split_sentences
 
-RELEVANCE_FEATURES = ("passage_cos", "sentence_cos", "coverage", "phrase", "typed")
-ANSWER_FEATURES = (
-    "typed",  # the typed extractor's score of the best candidate (capped at 1)
-    "margin",  # its lead over the second candidate
+RELEVANCE_FEATURES = ("passage_cos", "coverage", "phrase", "typed")
+SPAN_FEATURES = (
+    "sentence_gap",  # its sentence's score minus the best sentence's (0 in the best sentence)
+    "sentence_rank",  # 1 / (1 + the rank of its sentence)
     "passage_cos",
-    "sentence_cos",
-    "coverage",  # IDF-weighted share of the question's words in the sentence
-    "phrase",  # share of the question's word pairs found as pairs in the sentence
-    "repeated",  # log(1 + sentences of the top passages that mention the candidate)
-    "in_question",  # the question itself contains the candidate
-    "place_match",  # "which country/state" and the candidate is one
-    "place_miss",  # "which country/state" and the candidate is not one
-    "person_place",  # the question asks for a person and the candidate is a place
-    "words",  # the candidate's words (capped at 6, over 6)
+    "coverage",  # IDF-weighted share of the question's words in its sentence
+    "phrase",  # share of the question's word pairs found as pairs in its sentence
+    "proposed",  # the typed extractor proposed it
+    "typed",  # the typed extractor's score for it (0 when not proposed)
+    "typed_first",  # the typed extractor's first candidate in its sentence
+    "type_fit",  # a date for "when", a number for "how many", a name otherwise
+    "in_question",  # share of its words the question has
+    "rarity",  # mean IDF of its words, over the largest possible
+    "near",  # closeness to the question's words in its sentence
+    "repeated",  # log(1 + sentences of the top passages that mention it)
+    "in_title",  # its article's title mentions it
+    "place_match",  # "which country/state" and it is one
+    "place_miss",  # "which country/state" and it is not one
+    "person_place",  # the question asks for a person and it is a place
+    "focus_near",  # the question's "which X" noun is within two words of it in the sentence
+    "at_start",  # it opens its sentence
+    "focus_in",  # it contains the question's "which X" noun ("Southwest Airlines" for "which airline")
+    "piece",  # a part of a longer name (the question's words and role words cut out)
+    "role",  # a "who" question's verb has it as subject or agent, or its noun phrase stands beside it
+    "institution",  # it holds a role or institution word ("Minister of Interior", "Ministerial Forum")
+    "person_institution",  # the question asks for a person and it holds a role or institution word
+    "asked_any",  # any of its words is the question's
+    "number",
+    "date",
+    "words",  # its words (capped at 6, over 6)
 )  # no prior per kind of question: how often "when" questions are right is the training set's, not the news'
 
-_FOCUS = re.compile(r"\b(?:which|what)\s+(?:[a-z]+\s+)?(?P<noun>[a-z]+)\b", re.I)
+CONFIDENCE_FEATURES = (
+    "pooled",  # logit of the likeliest text's pooled span probability
+    "single",  # logit of its likeliest span's probability
+    "runner_up",  # logit of the next text's pooled probability
+    "texts",  # log of the distinct texts among the spans
+    "relevance",  # logit of P(the passage answers the question)
+)
+_FIT = {AnswerType.DATE: "date", AnswerType.QUANTITY: "number"}
+_FOCUS = re.compile(r"\b(?:which|what)\s+(?P<words>[a-z]+(?:[\s\-]+[a-z]+){0,2})", re.I)
+_NOT_NOUNS = frozenset({"is", "are", "was", "were", "does", "do", "did", "has", "have", "had", "will", "can"})
 
 
 def focus_noun(question: str) -> str | None:
-    """Return the head noun a "which/what X" question asks for ("which country" -> "country")."""
-    for m in _FOCUS.finditer(question):
-        noun = m["noun"].lower()
-        if noun in PLACE_NOUNS or noun in PERSON_NOUNS:
-            return noun
-    m = _FOCUS.search(question)
-    return m["noun"].lower() if m else None
+    """Return the noun a "which/what X" question asks for: a place or person noun among its next three
+    words ("which legendary music artist" -> "artist", "which country landed" -> "country"), else the
+    first of them ("which airline will" -> "airline"); None when a verb follows ("what is")."""
+    matches = list(_FOCUS.finditer(question))
+    for m in matches:
+        for word in re.split(r"[\s\-]+", m["words"].lower()):
+            if word in PLACE_NOUNS or word in PERSON_NOUNS:
+                return word
+    for m in matches:
+        first = re.split(r"[\s\-]+", m["words"].lower())[0]
+        if first not in _NOT_NOUNS:
+            return first
+    return None
 
 
 def relevance_features(evidence: Evidence) -> tuple[float, ...]:
@@ -52,32 +85,90 @@ def relevance_features(evidence: Evidence) -> tuple[float, ...]:
     return tuple(evidence.signals)
 
 
-def answer_features(
-    question: str, qtype: QuestionType, evidence: Evidence, passages: Sequence[Passage]
-) -> tuple[float, ...]:
-    """Return ANSWER_FEATURES of the evidence's best candidate (all zero without a candidate)."""
-    if not evidence.candidates:
-        return (0.0,) * len(ANSWER_FEATURES)
-    best = evidence.candidates[0]
-    second = evidence.candidates[1].score if len(evidence.candidates) > 1 else 0.0
-    text = best.text.lower()
-    mentions = sum(text in s.lower() for p in passages for s in split_sentences(p.text))
+def span_features(
+    question: str,
+    qtype: QuestionType,
+    spans: Sequence[Span],
+    passages: Sequence[Passage],
+    *,
+    rarity: Callable[[str], float],
+) -> list[tuple[float, ...]]:
+    """Return SPAN_FEATURES of each candidate span (the spans of index/answer/spans.py)."""
+    if not spans:
+        return []
+    best = max(s.evidence.score for s in spans)
+    asked = set(content_stems(question))
+    sentences = [s.lower() for p in passages for s in split_sentences(p.text)]
     focus = focus_noun(question)
+    focus_stem = (content_stems(focus) or [None])[0] if focus else None
     places = PLACE_NOUNS.get(focus or "")
-    bare = text.removeprefix("the ")
     person_q = qtype.type is AnswerType.AGENT or focus in PERSON_NOUNS
-    s = evidence.signals
+    positions: dict[int, list[int]] = {}
+    firsts: dict[int, int] = {}
+    rows = []
+    for span in spans:
+        c, ev = span.candidate, span.evidence
+        text = c.text.lower()
+        bare = text.removeprefix("the ")
+        if id(ev) not in positions:
+            positions[id(ev)] = question_positions(ev.sentence, asked)
+            names = name_spans(ev.sentence)
+            firsts[id(ev)] = names[0][1] if names else -1
+        stems = content_stems(c.text)
+        role = qtype.type is AnswerType.AGENT and (
+            role_bonus(ev.sentence, c.start, c.end, question, firsts[id(ev)]) > 0
+            or apposition_bonus(ev.sentence, c.start, c.end, question) > 0
+        )
+        institution = any(w.strip(".,").lower() in INSTITUTION_WORDS for w in c.text.split())
+        fit = span.proposed or _FIT.get(qtype.type, "name") == span.kind.replace("piece", "name")
+        around = content_stems(ev.sentence[max(0, c.start - 30) : c.start])[-2:]
+        around += content_stems(ev.sentence[c.end : c.end + 30])[:2]
+        rows.append(
+            (
+                ev.score - best,
+                1.0 / (1 + span.rank),
+                ev.signals.passage_cos,
+                ev.signals.coverage,
+                ev.signals.phrase,
+                float(span.proposed),
+                span.typed,
+                float(span.typed_first),
+                float(fit),
+                sum(s in asked for s in stems) / len(stems) if stems else 0.0,
+                rarity(c.text),
+                proximity(c.start, c.end, positions[id(ev)], ev.sentence),
+                math.log1p(sum(text in s for s in sentences)),
+                float(text in ev.passage.title.lower()),
+                float(places is not None and bare in places),
+                float(places is not None and bare not in places),
+                float(person_q and is_place(c.text)),
+                float(focus_stem is not None and focus_stem in around),
+                float(c.start == 0),
+                float(focus_stem is not None and focus_stem in stems),
+                float(span.kind == "piece"),
+                float(role),
+                float(institution),
+                float(person_q and institution),
+                float(any(s in asked for s in stems)),
+                float(span.kind == "number"),
+                float(span.kind == "date"),
+                min(len(c.text.split()), 6) / 6,
+            )
+        )
+    return rows
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-4), 1 - 1e-4)
+    return math.log(p / (1 - p))
+
+
+def confidence_features(choice: Choice, relevance: float) -> tuple[float, ...]:
+    """Return CONFIDENCE_FEATURES of the likeliest answer."""
     return (
-        min(1.0, best.score),
-        min(1.0, best.score - second),
-        s.passage_cos,
-        s.sentence_cos,
-        s.coverage,
-        s.phrase,
-        math.log1p(mentions),
-        float(text in question.lower()),
-        float(places is not None and bare in places),
-        float(places is not None and bare not in places),
-        float(person_q and is_place(best.text)),
-        min(len(best.text.split()), 6) / 6,
+        _logit(choice.pooled),
+        _logit(choice.single),
+        _logit(choice.runner_up),
+        math.log(choice.texts),
+        _logit(relevance),
     )

@@ -102,6 +102,16 @@ PERSON_NOUNS = frozenset(
     footballer tennis swimmer driver skier boxer""".split()
 )
 
+# words that make a name a role or an institution rather than a person ("Minister of Interior")
+INSTITUTION_WORDS = frozenset(
+    """minister ministry president presidency director directorate general secretary secretariat ambassador
+    embassy governor government republic kingdom federation union council commission committee agency
+    office department center centre institute university college school forum conference summit court
+    police army force forces party association organization organisation corporation company group bank
+    authority administration service services parliament assembly senate congress house network project
+    operation programme program initiative foundation board bureau customs""".split()
+)
+
 
 def is_country(text: str) -> bool:
     """Return True when text names a country (or a usual alias of one)."""

@@ -1,9 +1,13 @@
-"""The fitted answer models: two logistic regressions and two thresholds, saved as JSON (no pickle).
+"""The fitted answer models: three logistic regressions and two thresholds, saved as JSON (no pickle).
 
 - relevance: P(the chosen sentence comes from an article that answers the question), over
   RELEVANCE_FEATURES; below `decline` the engine says the news holds no answer;
-- answer: P(the best typed candidate is the answer), over ANSWER_FEATURES; from `bold` on, the short
-  answer is shown in bold, below it the reply is the supporting sentence alone ("Here is what I found").
+- answer: scores each candidate span (every name, number and date of the top sentences,
+  index/answer/spans.py) over SPAN_FEATURES; spans of one text pool their scores, the likeliest text is
+  the short answer;
+- confidence: P(that short answer is right), over CONFIDENCE_FEATURES (calibrated on out-of-fold span
+  scores): from `bold` on it is shown in bold with its sentence, below it the reply is the best sentence
+  alone ("Here is what I found").
 
 `benchmarks/train_answers.py` fits them on the training split of RealTimeQA-silver and writes
 index/answer/weights.json.
@@ -18,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.answer.features import ANSWER_FEATURES, RELEVANCE_FEATURES
+from index.answer.features import CONFIDENCE_FEATURES, RELEVANCE_FEATURES, SPAN_FEATURES
 from index.errors import NewsIndexError
 
 WEIGHTS = Path(__file__).with_name("weights.json")
@@ -64,12 +68,19 @@ class Logistic:
 
     @classmethod
     def fit(
-        cls, names: tuple[str, ...], x: np.ndarray, y: np.ndarray, *, l2: float = 1.0, steps: int = 60
+        cls,
+        names: tuple[str, ...],
+        x: np.ndarray,
+        y: np.ndarray,
+        *,
+        l2: float = 1.0,
+        steps: int = 60,
+        min_scale: float = 0.25,
     ) -> Logistic:
         """Fit an L2-regularised logistic regression by Newton's method."""
         mean = x.mean(axis=0)
         scale = x.std(axis=0)
-        scale[scale < 1e-9] = 1.0
+        scale = np.maximum(scale, min_scale)  # a rare 0/1 feature must not weigh by its rarity alone
         z = np.hstack([np.ones((len(x), 1)), (x - mean) / scale])
         w = np.zeros(z.shape[1])
         reg = np.eye(z.shape[1]) * l2
@@ -87,10 +98,11 @@ class Logistic:
 
 @dataclass(frozen=True, slots=True)
 class AnswerModel:
-    """The two models and the two thresholds the engine decides with."""
+    """The three models and the two thresholds the engine decides with."""
 
     relevance: Logistic
     answer: Logistic
+    confidence: Logistic
     bold: float
     decline: float
     provenance: str = ""
@@ -100,7 +112,8 @@ class AnswerModel:
             "provenance": self.provenance,
             "thresholds": {"bold": round(self.bold, 4), "decline": round(self.decline, 4)},
             "relevance": self.relevance.to_dict(),
-            "answer": self.answer.to_dict(),
+            "span": self.answer.to_dict(),
+            "confidence": self.confidence.to_dict(),
         }
         path.write_text(json.dumps(data, indent=1) + "\n")
 
@@ -111,7 +124,8 @@ class AnswerModel:
             data = json.loads(Path(path).read_text())
             return cls(
                 Logistic.from_dict(data["relevance"], RELEVANCE_FEATURES),
-                Logistic.from_dict(data["answer"], ANSWER_FEATURES),
+                Logistic.from_dict(data["span"], SPAN_FEATURES),
+                Logistic.from_dict(data["confidence"], CONFIDENCE_FEATURES),
                 float(data["thresholds"]["bold"]),
                 float(data["thresholds"]["decline"]),
                 str(data.get("provenance", "")),

@@ -1,0 +1,143 @@
+"""Every span of a sentence that could be a short answer: names, numbers, dates, whatever the question.
+
+The typed extractor (index/answer/extract.py) finds what a question's type asks for and scores it by
+hand; here every capitalised name, number and date of the top sentences becomes a candidate too, and the
+fitted span model (index/answer/features.py, model.py) ranks them all. News-quiz answers are mostly such
+spans even when the question does not say what it wants ("What did the Cannes Film Festival ban?").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from corpus.dates import find_dates
+from index.answer.evidence import Evidence
+from index.answer.extract import Candidate, name_spans
+from index.answer.qtype import AnswerType, QuestionType
+from index.text import content_stems
+
+_MONEY_NUMBER = re.compile(
+    r"(?<![\w.])(?:[$€£]\s?)?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+    r"(?:\s*(?:%|percent|per cent|million|billion|thousand|trillion|mln|bln))?(?![\w])",
+    re.I,
+)
+
+
+class Span(NamedTuple):
+    """A candidate answer, the sentence it is in, and what kind of text it is."""
+
+    candidate: Candidate
+    evidence: Evidence
+    rank: int  # the sentence's rank among the top sentences (0: the best)
+    kind: str  # "name", "piece" (of a longer name), "number" or "date"
+    proposed: bool  # the typed extractor proposed it
+    typed: float  # the typed extractor's score for it (0: the extractor did not propose it)
+    typed_first: bool  # it is the typed extractor's first candidate in its sentence
+
+
+_ROLE = frozenset(
+    """president minister governor gov senator sen rep representative speaker mayor ceo chief director
+    secretary chairman chair leader king queen prince princess judge coach star actor actress singer
+    founder chancellor general commissioner spokesperson spokesman spokeswoman""".split()
+)
+
+
+def _pieces(text: str, start: int, asked: set[str]) -> list[Candidate]:
+    """Return the parts of a name left when the question's words and role words are cut out of it
+    ("TikTok CEO Shou Zi Chew" -> "TikTok", "Shou Zi Chew"; "President of Peru" -> "Peru")."""
+    words = list(re.finditer(r"\S+", text))
+    cut = [
+        not stems or stems[0] in asked or w.group().lower().strip(".") in _ROLE
+        for w in words
+        for stems in [content_stems(w.group())]
+    ]
+    if not any(cut) or all(cut):
+        return []
+    out, run = [], []
+    for w, drop in [*zip(words, cut, strict=True), (None, True)]:
+        if not drop and w is not None:
+            run.append(w)
+            continue
+        if run and len(run) < len(words):
+            a, b = run[0].start(), run[-1].end()
+            out.append(Candidate(text[a:b], start + a, start + b, 0.0))
+        run = []
+    return out
+
+
+def _general(sentence: str, reference: dt.date | None, asked: set[str]) -> list[tuple[Candidate, str]]:
+    dates = find_dates(sentence, reference)
+    taken = [(d.start, d.end) for d in dates]
+    out = [(Candidate(d.text, d.start, d.end, 0.0), "date") for d in dates]
+    for m in _MONEY_NUMBER.finditer(sentence):
+        if not any(a <= m.start() < b for a, b in taken):
+            out.append((Candidate(m.group(), m.start(), m.end(), 0.0), "number"))
+    for text, start, end, _ in name_spans(sentence):
+        if not any(a < end and start < b for a, b in taken) and not text[0].isdigit():
+            out.append((Candidate(text, start, end, 0.0), "name"))
+            out.extend((piece, "piece") for piece in _pieces(text, start, asked))
+    return out
+
+
+TYPED_FIRST = frozenset({AnswerType.DATE, AnswerType.QUANTITY, AnswerType.AGENT, AnswerType.EXPANSION})
+_KIND = {AnswerType.DATE: "date", AnswerType.QUANTITY: "number"}
+
+
+def spans_of(
+    ranked: list[Evidence], qtype: QuestionType, asked: set[str], reference: dict[str, dt.date | None]
+) -> list[Span]:
+    """Return the candidates of the ranked sentences: the typed extractor's, then every other name,
+    number and date and the parts of longer names (each span once), sentence by sentence. `asked`: the
+    question's stems; `reference` maps an article id to its date (relative dates resolve against it)."""
+    out = []
+    for rank, found in enumerate(ranked):
+        seen: set[tuple[int, int]] = set()
+        for i, c in enumerate(found.candidates):
+            if (c.start, c.end) not in seen:
+                seen.add((c.start, c.end))
+                kind = _KIND.get(qtype.type, "name")
+                out.append(Span(c, found, rank, kind, True, min(1.0, c.score), i == 0))
+        for c, kind in _general(found.sentence, reference.get(found.passage.article_id), asked):
+            if (c.start, c.end) not in seen:
+                seen.add((c.start, c.end))
+                out.append(Span(c, found, rank, kind, False, 0.0, False))
+    return out
+
+
+class Choice(NamedTuple):
+    """The likeliest answer text among the spans, and how it stands against the others."""
+
+    index: int  # its likeliest span
+    pooled: float  # noisy-or of its spans' probabilities ("India" in three sentences beats one)
+    single: float  # its likeliest span's probability
+    runner_up: float  # the pooled probability of the next text
+    texts: int  # distinct texts among the spans
+
+
+def likeliest(spans: Sequence[Span], probs: Sequence[float], *, qtype: QuestionType) -> Choice | None:
+    """Return the likeliest answer: spans of the same text pool their evidence, the span shown is that
+    text's likeliest; None without spans. For dates, quantities, people and expansions the typed
+    extractor's first candidate in the best sentence is the answer when there is one: on the held-out
+    news it was right as often as the model's choice or more (its verb and apposition rules see what
+    news-quiz training data seldom shows). Pooled values are rankings, not calibrated probabilities: the
+    confidence model in index/answer/model.py turns them into one."""
+    pooled: dict[str, list[int]] = {}
+    for i, span in enumerate(spans):
+        pooled.setdefault(span.candidate.text.lower(), []).append(i)
+    scored = sorted(
+        ((1.0 - math.prod(1.0 - probs[i] for i in members), key) for key, members in pooled.items()),
+        key=lambda pk: -pk[0],
+    )
+    if not scored:
+        return None
+    chosen = scored[0]
+    if qtype.type in TYPED_FIRST:
+        typed = [s.candidate.text.lower() for s in spans if s.rank == 0 and s.typed_first]
+        chosen = next((pk for pk in scored if typed and pk[1] == typed[0]), chosen)
+    best = max(pooled[chosen[1]], key=lambda i: probs[i])
+    runner_up = max((p for p, key in scored if key != chosen[1]), default=0.0)
+    return Choice(best, chosen[0], probs[best], runner_up, len(scored))

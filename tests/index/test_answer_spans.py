@@ -1,0 +1,80 @@
+"""Candidate answer spans and the choice among them, without any index."""
+
+from __future__ import annotations
+
+from index.answer.evidence import Evidence, Signals
+from index.answer.extract import candidates, name_spans
+from index.answer.features import SPAN_FEATURES, span_features
+from index.answer.qtype import classify
+from index.answer.spans import likeliest, spans_of
+from index.passages import Passage
+
+
+def _evidence(sentence: str, question: str, score: float = 1.0, pid: int = 1) -> Evidence:
+    passage = Passage(id=pid, article_id=f"a{pid}", ordinal=0, title="A title", text=sentence)
+    return Evidence(
+        sentence,
+        passage,
+        candidates(sentence, classify(question), question),
+        Signals(0.5, 0.5, 0.0, 0.0),
+        score,
+    )
+
+
+def test_names_lose_possessives_and_trailing_titles() -> None:
+    found = [text for text, *_ in name_spans("Oregon’s governor met Mrs. Maleeva and Mr. Radev in Salem.")]
+    assert found == ["Oregon", "Maleeva", "Radev", "Salem"]
+
+
+def test_every_name_number_and_date_is_a_candidate_and_long_names_are_cut_at_the_questions_words() -> None:
+    question = "Congress grilled the CEO of which social media company?"
+    ev = _evidence(
+        "TikTok CEO Shou Zi Chew testified on March 23, 2023 about $1.5 billion in spending.", question
+    )
+    spans = spans_of([ev], classify(question), {"congress", "grill", "ceo", "social", "media", "company"}, {})
+    texts = {s.candidate.text: s.kind for s in spans}
+    assert texts["TikTok"] == "piece" and texts["Shou Zi Chew"] == "piece"
+    assert texts["TikTok CEO Shou Zi Chew"] == "name"
+    assert texts["$1.5 billion"] == "number" and texts["March 23, 2023"] == "date"
+
+
+def test_spans_of_one_text_pool_their_evidence() -> None:
+    question = "Which country landed a spacecraft on the moon?"
+    a = _evidence("India landed Chandrayaan-3 near the south pole.", question, pid=1)
+    b = _evidence("Scientists in India cheered as ISRO confirmed it.", question, 0.9, pid=2)
+    spans = spans_of([a, b], classify(question), set(), {})
+    probs = [0.4 if s.candidate.text == "India" else 0.0 for s in spans]
+    probs[[s.candidate.text for s in spans].index("Chandrayaan-3")] = 0.5
+    choice = likeliest(spans, probs, qtype=classify(question))
+    assert choice is not None and spans[choice.index].candidate.text == "India"
+    assert abs(choice.pooled - 0.64) < 1e-9 and choice.runner_up == 0.5  # noisy-or of 0.4 and 0.4
+
+
+def test_typed_questions_keep_the_typed_extractors_first_candidate_in_the_best_sentence() -> None:
+    question = "Who represented SELEC at the forum in Tirana?"
+    ev = _evidence("Mrs. Snejana Maleeva represented SELEC at the Ministerial Forum in Tirana.", question)
+    spans = spans_of([ev], classify(question), {"repres", "selec", "forum", "tirana"}, {})
+    assert ev.candidates[0].text == "Snejana Maleeva"
+    probs = [0.9 if "Forum" in s.candidate.text else 0.1 for s in spans]
+    choice = likeliest(spans, probs, qtype=classify(question))
+    assert choice is not None and spans[choice.index].candidate.text == "Snejana Maleeva"
+    entity_q = classify("Which forum did SELEC attend?")
+    other = likeliest(spans, probs, qtype=entity_q)  # no typed rule for "which X": the model decides
+    assert other is not None and "Forum" in spans[other.index].candidate.text
+
+
+def test_span_features_see_the_question_the_sentence_and_the_type() -> None:
+    question = "Which country landed a spacecraft on the moon?"
+    ev = _evidence("India landed a spacecraft on the moon, said ISRO in Bengaluru.", question)
+    spans = spans_of([ev], classify(question), {"country", "land", "spacecraft", "moon"}, {})
+    rows = dict(
+        zip(
+            (s.candidate.text for s in spans),
+            span_features(question, classify(question), spans, [ev.passage], rarity=lambda t: 0.5),
+            strict=True,
+        )
+    )
+    india, isro = (dict(zip(SPAN_FEATURES, rows[t], strict=True)) for t in ("India", "ISRO"))
+    assert india["place_match"] == 1.0 and isro["place_miss"] == 1.0
+    assert india["at_start"] == 1.0 and india["near"] > isro["near"]
+    assert len(rows["India"]) == len(SPAN_FEATURES)
