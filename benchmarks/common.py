@@ -148,7 +148,7 @@ def silver() -> tuple[list[Article], list[dict]]:
 
 
 def silver_split(
-    articles: list[Article], questions: list[dict], *, train_questions: int = 600, train_sources: int = 2
+    articles: list[Article], questions: list[dict], *, train_questions: int = 1200, train_sources: int = 2
 ) -> dict[str, tuple[list[Article], list[dict]]]:
     """Return {"train": ..., "dev": ...}: each a collection of articles and the questions asked of it.
 
@@ -204,7 +204,7 @@ def silver_index(split: str) -> tuple[list[Article], list[dict], CachedEncoder, 
 
     articles, questions = silver()
     docs, qs = silver_split(articles, questions)[split]
-    encoder = CachedEncoder(make_encoder(EncoderConfig()))
+    encoder = CachedEncoder(make_encoder(EncoderConfig(precision="fp32")))
     root = CACHE / f"silver-{split}"
     build_index(docs, root, encoder, IndexConfig())
     return docs, qs, encoder, root, {a.id: canon(a.url) for a in docs}

@@ -143,7 +143,9 @@ def main() -> None:
     # 3. confidence: is the likeliest answer (chosen with out-of-fold span scores) right?
     rel_p = relevance.probs(RX[: len(qs)])
     has = [i for i, c in enumerate(choices) if c is not None]
-    CX = np.array([confidence_features(choices[i], float(rel_p[i])) for i in has])  # type: ignore[arg-type]
+    CX = np.array(
+        [confidence_features(choices[i], readings[i].spans, float(rel_p[i])) for i in has]  # type: ignore[arg-type]
+    )
     CY = top_ok[has].astype(float)
     confidence = Logistic.fit(CONFIDENCE_FEATURES, CX, CY)
     top_p = np.zeros(len(qs))

@@ -236,7 +236,7 @@ class Engine:
         span_p = model.answer.probs(span_x).tolist()
         relevance = float(model.relevance.probs([relevance_x])[0])
         choice = likeliest(spans, span_p, qtype=qtype)
-        confidence_x = () if choice is None else confidence_features(choice, relevance)
+        confidence_x = () if choice is None else confidence_features(choice, spans, relevance)
         answer_p = float(model.confidence.probs([confidence_x])[0]) if confidence_x else 0.0
         return Reading(
             fused,

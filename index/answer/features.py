@@ -58,6 +58,11 @@ CONFIDENCE_FEATURES = (
     "runner_up",  # logit of the next text's pooled probability
     "texts",  # log of the distinct texts among the spans
     "relevance",  # logit of P(the passage answers the question)
+    "coverage",  # IDF-weighted share of the question's words in the answer's sentence
+    "typed_pick",  # chosen by the typed extractor's rule (dates, quantities, people, expansions)
+    "typed_coverage",  # typed_pick times coverage: a typed answer in a sentence that holds the question
+    "typed_score",  # typed_pick times the typed extractor's score for it
+    "agreed",  # a typed pick that the span model ranks first as well
 )
 _FIT = {AnswerType.DATE: "date", AnswerType.QUANTITY: "number"}
 _FOCUS = re.compile(r"\b(?:which|what)\s+(?P<words>[a-z]+(?:[\s\-]+[a-z]+){0,2})", re.I)
@@ -163,12 +168,18 @@ def _logit(p: float) -> float:
     return math.log(p / (1 - p))
 
 
-def confidence_features(choice: Choice, relevance: float) -> tuple[float, ...]:
-    """Return CONFIDENCE_FEATURES of the likeliest answer."""
+def confidence_features(choice: Choice, spans: Sequence[Span], relevance: float) -> tuple[float, ...]:
+    """Return CONFIDENCE_FEATURES of the likeliest answer among the spans."""
+    span = spans[choice.index]
     return (
         _logit(choice.pooled),
         _logit(choice.single),
         _logit(choice.runner_up),
         math.log(choice.texts),
         _logit(relevance),
+        span.evidence.signals.coverage,
+        float(choice.typed_pick),
+        float(choice.typed_pick) * span.evidence.signals.coverage,
+        float(choice.typed_pick) * span.typed,
+        float(choice.agreed),
     )

@@ -116,6 +116,8 @@ class Choice(NamedTuple):
     single: float  # its likeliest span's probability
     runner_up: float  # the pooled probability of the next text
     texts: int  # distinct texts among the spans
+    typed_pick: bool  # the typed extractor's first candidate in the best sentence (see TYPED_FIRST)
+    agreed: bool  # a typed pick that the pooled scores rank first as well
 
 
 def likeliest(spans: Sequence[Span], probs: Sequence[float], *, qtype: QuestionType) -> Choice | None:
@@ -134,10 +136,13 @@ def likeliest(spans: Sequence[Span], probs: Sequence[float], *, qtype: QuestionT
     )
     if not scored:
         return None
-    chosen = scored[0]
+    chosen, typed_pick = scored[0], False
     if qtype.type in TYPED_FIRST:
         typed = [s.candidate.text.lower() for s in spans if s.rank == 0 and s.typed_first]
         chosen = next((pk for pk in scored if typed and pk[1] == typed[0]), chosen)
+        typed_pick = bool(typed) and chosen[1] == typed[0]
     best = max(pooled[chosen[1]], key=lambda i: probs[i])
     runner_up = max((p for p, key in scored if key != chosen[1]), default=0.0)
-    return Choice(best, chosen[0], probs[best], runner_up, len(scored))
+    return Choice(
+        best, chosen[0], probs[best], runner_up, len(scored), typed_pick, typed_pick and chosen is scored[0]
+    )

@@ -20,9 +20,12 @@ def test_the_shipped_weights_load_and_order_their_inputs() -> None:
     weak = [1.0 if n == "in_question" else 0.0 for n in SPAN_FEATURES]
     strong = [1.0 if n in ("type_fit", "repeated", "passage_cos", "in_title") else 0.0 for n in SPAN_FEATURES]
     assert model.answer.probs([strong])[0] > model.answer.probs([weak])[0]
-    sure = [2.0, 2.0, -2.0, 1.0, 2.0]  # logits: a pooled, clear winner over a weak runner-up
-    unsure = [-1.0, -1.0, -1.0, 3.0, -1.0]
-    assert model.confidence.probs([sure])[0] > model.bold > model.confidence.probs([unsure])[0]
+    named = dict.fromkeys(CONFIDENCE_FEATURES, 0.0)
+    sure = {**named, "pooled": 2.0, "single": 2.0, "runner_up": -2.0, "relevance": 2.0, "coverage": 0.9}
+    sure |= {"typed_pick": 1.0, "typed_coverage": 0.9, "typed_score": 1.0, "agreed": 1.0}
+    unsure = {**named, "pooled": -1.0, "single": -1.0, "runner_up": -1.0, "texts": 3.0, "coverage": 0.3}
+    assert model.confidence.probs([list(sure.values())])[0] > model.bold
+    assert model.confidence.probs([list(unsure.values())])[0] < model.bold
 
 
 @pytest.mark.parametrize("part", ["relevance", "span", "confidence"])
