@@ -77,7 +77,9 @@ def main() -> None:
     args = parser.parse_args()
     articles, questions = load(args.distractors)
     url_of = {a.id: a.url for a in articles}
-    encoder = CachedEncoder(make_encoder(EncoderConfig(model=args.model)))  # vectors shared with scale.py
+    encoder = CachedEncoder(
+        make_encoder(EncoderConfig(model=args.model, precision="fp32"))
+    )  # vectors shared with scale.py
     config = IndexConfig(encoder=EncoderConfig(model=args.model))
     root = CACHE / f"rtqa-{args.distractors}"
     report = build_index(articles, root, encoder, config)

@@ -151,7 +151,7 @@ def rss_mb() -> float:
 def one_size(n: int, questions_n: int) -> dict:
     """Build and query one size (run in a subprocess); return its measurements."""
     passages, metas, questions = real_passages()
-    encoder = CachedEncoder(make_encoder(EncoderConfig()))
+    encoder = CachedEncoder(make_encoder(EncoderConfig(precision="fp32")))
     vectors = vectors_for(passages, encoder)
     real = len(passages)
     passages, vectors = scaled(passages, vectors, n)
@@ -228,11 +228,12 @@ def _exact_chunked(qv: np.ndarray, vectors: np.ndarray) -> np.ndarray:
 
 
 def embedding_throughput() -> dict:
-    """fp32 sentence-transformers default vs newsbot's encoder (auto) vs bf16, on the same 512 passages."""
+    """fp32 sentence-transformers default vs newsbot's encoder in each precision (auto: what
+    index/encoders/calibrate.py chose on this machine), on the same 512 passages."""
     import torch
     from sentence_transformers import SentenceTransformer
 
-    from index.encoders.sentence_transformers import resolve_model_path
+    from index.encoders.batching import resolve_model_path
 
     passages, _, _ = real_passages()
     texts = [p.indexed_text for p in passages[:512]]
@@ -242,7 +243,7 @@ def embedding_throughput() -> dict:
     ref = model.encode(texts, normalize_embeddings=True)
     fp32 = len(texts) / (time.perf_counter() - t)
     out = {"st_fp32_default_per_s": round(fp32, 1), "torch_threads": torch.get_num_threads()}
-    for precision in ("auto", "bf16"):
+    for precision in ("auto", "bf16", "onnx-fp32", "onnx-int8"):
         enc = make_encoder(EncoderConfig(precision=precision))
         enc.encode(texts[:32])
         t = time.perf_counter()
@@ -251,7 +252,9 @@ def embedding_throughput() -> dict:
         out[f"newsbot_{precision}_per_s"] = round(rate, 1)
         out[f"newsbot_{precision}_ratio"] = round(rate / fp32, 2)
         out[f"newsbot_{precision}_min_cosine"] = round(float((vec * ref).sum(1).min()), 5)
-        out[f"newsbot_{precision}_uses_bf16"] = bool(getattr(enc, "bf16", False))
+        out[f"newsbot_{precision}_is"] = getattr(
+            enc, "variant", "bf16" if getattr(enc, "bf16", False) else "fp32"
+        )
     return out
 
 
@@ -260,7 +263,7 @@ def quality(questions_n: int) -> dict:
     rt_articles, questions = realtimeqa()
     articles = rt_articles + reuters()
     url_of = {a.id: a.url for a in articles}
-    encoder = CachedEncoder(make_encoder(EncoderConfig()))
+    encoder = CachedEncoder(make_encoder(EncoderConfig(precision="fp32")))
     root = CACHE / "quality"
     build_index(articles, root, encoder, IndexConfig())
     base = SearchConfig()
@@ -298,7 +301,7 @@ def txtai_side_by_side(n: int, questions_n: int) -> dict:
         from txtai import Embeddings
     except ImportError:
         return {"skipped": "txtai is not installed (pip install txtai)"}
-    from index.encoders.sentence_transformers import resolve_model_path
+    from index.encoders.batching import resolve_model_path
 
     passages, metas, questions = real_passages()
     passages = passages[:n]
@@ -377,7 +380,7 @@ def main() -> None:
     results: dict[str, object] = {}
     started = time.perf_counter()
     passages, _, _ = real_passages()
-    encoder = CachedEncoder(make_encoder(EncoderConfig()))
+    encoder = CachedEncoder(make_encoder(EncoderConfig(precision="fp32")))
     t = time.perf_counter()
     vectors_for(passages, encoder)
     if encoder.computed:

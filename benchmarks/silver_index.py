@@ -19,7 +19,7 @@ def main() -> None:
     which = sys.argv[1:] or ["dev", "train"]
     articles, questions = silver()
     split = silver_split(articles, questions)
-    encoder = CachedEncoder(make_encoder(EncoderConfig()))
+    encoder = CachedEncoder(make_encoder(EncoderConfig(precision="fp32")))
     for name in which:
         docs, qs = split[name]
         bar = tqdm(desc=f"silver-{name}", unit="passage")

@@ -44,7 +44,7 @@ def main() -> None:
     articles, questions = silver()
     by_url = {canon(a.url): a for a in articles}
     rng = random.Random(0)
-    encoder = CachedEncoder(make_encoder(EncoderConfig()))
+    encoder = CachedEncoder(make_encoder(EncoderConfig(precision="fp32")))
     splits = {
         "train": pairs([q for q in questions if q["date"] < DEV_FROM], by_url, rng),
         "dev": pairs([q for q in questions if q["date"] >= DEV_FROM], by_url, rng),

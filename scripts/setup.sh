@@ -14,5 +14,5 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1
 .venv/bin/python -m pip install --quiet torch==2.13.0 numpy 2>&1 | grep -v "^WARNING: Location" || true
 .venv/bin/python -c "import torch; assert torch.__version__.startswith('2.13.0'), torch.__version__"
 .venv/bin/python -m pip install --quiet -e ".[dev]" 2>&1 | grep -v "^WARNING: Location" || true
-.venv/bin/python -c "import bot.cli, index, corpus, faiss, bm25s, telegram, sentence_transformers, psycopg, psycopg_pool"
+.venv/bin/python -c "import bot.cli, index, corpus, faiss, bm25s, telegram, sentence_transformers, psycopg, psycopg_pool, onnxruntime, onnx"
 touch "$stamp"

@@ -1,16 +1,20 @@
-"""Text encoders: the sentence-transformers model, and a deterministic hashing encoder for tests."""
+"""Text encoders: the sentence-transformers model (through torch or ONNX Runtime, in the precision this
+machine runs fastest: calibrate.py), and a deterministic hashing encoder for tests."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal, Protocol
 
 import numpy as np
 
 from corpus.settings import at_least
 
-Precision = Literal["auto", "bf16", "fp32"]
+Precision = Literal["auto", "fp32", "bf16", "onnx-fp32", "onnx-int8"]
+PRECISIONS = ("auto", "fp32", "bf16", "onnx-fp32", "onnx-int8")
 HASHING_PREFIX = "hashing"
 
 
@@ -25,6 +29,8 @@ class EncoderConfig:
 
     def __post_init__(self) -> None:
         at_least(self, batch_size=1, threads=0)
+        if self.precision not in PRECISIONS:
+            raise ValueError(f"precision: {self.precision!r} is not one of {', '.join(PRECISIONS)}")
 
 
 class Encoder(Protocol):
@@ -46,13 +52,34 @@ def encoder_name(config: EncoderConfig) -> str:
     return config.model
 
 
-def make_encoder(config: EncoderConfig) -> Encoder:
-    """Return the encoder named by config.model ("hashing[:DIM]" is the test encoder)."""
+def default_cache_dir() -> Path:
+    """Return where exported models and the precision choice are kept when no data_dir says otherwise."""
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "newsbot"
+
+
+def build_encoder(config: EncoderConfig, variant: str, cache_dir: Path) -> Encoder:
+    """Return the model encoder for one precision variant (fp32, bf16, onnx-fp32, onnx-int8)."""
+    if variant.startswith("onnx-"):
+        from index.encoders.onnx import OnnxEncoder
+
+        return OnnxEncoder(config, variant="int8" if variant == "onnx-int8" else "fp32", cache_dir=cache_dir)
+    from index.encoders.sentence_transformers import SentenceTransformerEncoder
+
+    return SentenceTransformerEncoder(config, bf16=variant == "bf16")
+
+
+def make_encoder(config: EncoderConfig, *, cache_dir: Path | None = None) -> Encoder:
+    """Return the encoder named by config.model ("hashing[:DIM]" is the test encoder), in config.precision
+    (auto: the fastest variant close to fp32 on this machine, measured once: index/encoders/calibrate.py)."""
     if config.model.startswith(HASHING_PREFIX):
         from index.encoders.hashing import HashingEncoder
 
         _, _, dim = config.model.partition(":")
         return HashingEncoder(dim=int(dim) if dim else 384)
-    from index.encoders.sentence_transformers import SentenceTransformerEncoder
+    cache = cache_dir or default_cache_dir()
+    variant = config.precision
+    if variant == "auto":
+        from index.encoders.calibrate import choose
 
-    return SentenceTransformerEncoder(config)
+        variant = choose(config, cache)
+    return build_encoder(config, variant, cache)

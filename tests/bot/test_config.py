@@ -34,6 +34,7 @@ def test_the_shipped_config_loads() -> None:
         ({"search": {"min_confidence": 3}}, r"search\.min_confidence: must be between 0 and 1"),
         ({"search": {"article_weight": -1}}, r"search\.article_weight: must be at least 0"),
         ({"index": {"encoder": {"batch_size": 0}}}, r"index\.encoder\.batch_size: must be at least 1"),
+        ({"index": {"encoder": {"precision": "int4"}}}, r"index\.encoder\.precision: must be one of"),
         ({"index": {"hnsw_m": 0}}, r"index\.hnsw_m: must be at least 2"),
         ({"index": {"overlap_sentences": -1}}, r"index\.overlap_sentences: must be at least 0"),
         ({"index": {"compact_fraction": 2}}, r"index\.compact_fraction: must be between 0 and 1"),

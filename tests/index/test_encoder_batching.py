@@ -7,7 +7,7 @@ import time
 
 import numpy as np
 
-from index.encoders.sentence_transformers import _MicroBatcher
+from index.encoders.batching import MicroBatcher
 
 
 def test_concurrent_calls_are_batched_and_answered_in_order() -> None:
@@ -18,7 +18,7 @@ def test_concurrent_calls_are_batched_and_answered_in_order() -> None:
         time.sleep(0.05)  # a forward pass
         return np.array([[float(t.split()[-1])] for t in texts], dtype=np.float32)
 
-    batcher = _MicroBatcher(run)
+    batcher = MicroBatcher(run)
     results: dict[int, np.ndarray] = {}
 
     def ask(i: int) -> None:
@@ -38,7 +38,7 @@ def test_an_error_reaches_every_waiting_caller() -> None:
     def run(texts: list[str]) -> np.ndarray:
         raise RuntimeError("model crashed")
 
-    batcher = _MicroBatcher(run)
+    batcher = MicroBatcher(run)
     try:
         batcher(["x"])
     except RuntimeError as exc:
