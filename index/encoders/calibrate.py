@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import platform
 import time
 from pathlib import Path
@@ -132,7 +133,9 @@ def choose(config: EncoderConfig, cache_dir: Path) -> str:
     try:
         cache_dir.mkdir(parents=True, exist_ok=True)
         record = {"signature": signature, "choice": best.variant, "measured": [m._asdict() for m in found]}
-        path.write_text(json.dumps(record, indent=1))
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(record, indent=1))
+        os.replace(tmp, path)  # processes calibrating at once never leave a half-written file
     except OSError as exc:
         log.warning("cannot cache the precision choice in %s: %s", path, exc)
     return best.variant

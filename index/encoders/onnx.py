@@ -63,7 +63,7 @@ def export(model_dir: Path, out: Path) -> None:
 
     model = Pooled(AutoModel.from_pretrained(str(model_dir)).eval())
     ids = torch.ones((2, 8), dtype=torch.long)
-    tmp = out.with_name(out.name + ".tmp")
+    tmp = out.with_name(f"{out.name}.{os.getpid()}.tmp")  # processes exporting at once: last wins
     with torch.inference_mode(), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # tracer warnings about Python control flow in transformers
         torch.onnx.export(
@@ -87,7 +87,7 @@ def quantize(fp32: Path, out: Path) -> None:
     """Write the int8 variant of an exported graph: MatMul weights quantised per channel."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    tmp = out.with_name(out.name + ".tmp")
+    tmp = out.with_name(f"{out.name}.{os.getpid()}.tmp")  # processes exporting at once: last wins
     logging.disable(logging.INFO)  # the quantiser logs a line per tensor on the root logger
     try:
         quantize_dynamic(
