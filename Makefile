@@ -18,6 +18,8 @@ bench: setup
 	.venv/bin/python -m pip install -q -e ".[dev,bench]"
 	.venv/bin/python benchmarks/scale.py
 	.venv/bin/python benchmarks/realtimeqa.py
+	.venv/bin/python benchmarks/encoders.py --distractors 400
+	.venv/bin/python benchmarks/startup.py
 	.venv/bin/python benchmarks/bot_latency.py --users 10
 	.venv/bin/python benchmarks/bot_latency.py --users 50 --questions 200
 	.venv/bin/python benchmarks/broadcast.py
