@@ -7,10 +7,14 @@ import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from index.errors import EncoderError
+
+if TYPE_CHECKING:
+    from index.encoders import EncoderConfig
 
 SMALL_CALL = 4  # texts per call below which calls are micro-batched
 PACKAGED = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"}
@@ -81,26 +85,34 @@ class MicroBatcher:
                 start += len(texts)
 
 
-def encode_batched(
-    texts: Sequence[str],
-    forward: Callable[[list[str]], np.ndarray],
-    small: MicroBatcher,
-    *,
-    dim: int,
-    batch_size: int,
-    progress: Callable[[int], None] | None = None,
-) -> np.ndarray:
-    """Encode texts: a small call (a question) through the micro-batcher, a large one sorted by length
-    (each batch pads little) and batch by batch (a question waits at most one batch for the model)."""
-    if not texts:
-        return np.zeros((0, dim), dtype=np.float32)
-    if len(texts) <= SMALL_CALL and progress is None:
-        return small(list(texts))
-    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    out = np.empty((len(texts), dim), dtype=np.float32)
-    for start in range(0, len(order), batch_size):
-        rows = order[start : start + batch_size]
-        out[rows] = forward([texts[i] for i in rows])
-        if progress:
-            progress(len(rows))
-    return out
+class BatchedEncoder:
+    """What a model encoder shares: encode() over `_forward`, one forward pass at a time. Small calls
+    (questions) from concurrent threads share forward passes; a large one (indexing) is sorted by length
+    (each batch pads little) and goes batch by batch (a question waits at most one batch for the model).
+    Subclasses call __init__ first, then load the model and set `dim`."""
+
+    name: str
+    dim: int
+
+    def __init__(self, config: EncoderConfig) -> None:
+        self.config = config
+        self.name = config.model
+        self._small = MicroBatcher(self._forward)
+
+    def _forward(self, texts: list[str]) -> np.ndarray:
+        raise NotImplementedError
+
+    def encode(self, texts: Sequence[str], *, progress: Callable[[int], None] | None = None) -> np.ndarray:
+        """Return an (n, dim) float32 array of unit vectors; call progress(k) after each k texts."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        if len(texts) <= SMALL_CALL and progress is None:
+            return self._small(list(texts))
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        for start in range(0, len(order), self.config.batch_size):
+            rows = order[start : start + self.config.batch_size]
+            out[rows] = self._forward([texts[i] for i in rows])
+            if progress:
+                progress(len(rows))
+        return out

@@ -14,14 +14,13 @@ import logging
 import os
 import threading
 import warnings
-from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Literal
 
 import numpy as np
 
 from index.encoders import EncoderConfig
-from index.encoders.batching import MicroBatcher, encode_batched, resolve_model_path
+from index.encoders.batching import BatchedEncoder, resolve_model_path
 from index.errors import EncoderError
 
 log = logging.getLogger(__name__)
@@ -121,7 +120,7 @@ def graph(model_dir: Path, cache_dir: Path, variant: Variant) -> Path:
     return wanted
 
 
-class OnnxEncoder:
+class OnnxEncoder(BatchedEncoder):
     """Encodes with ONNX Runtime: one forward pass at a time, small concurrent calls micro-batched."""
 
     def __init__(self, config: EncoderConfig, *, variant: Variant, cache_dir: Path) -> None:
@@ -130,8 +129,7 @@ class OnnxEncoder:
             from tokenizers import Tokenizer
         except ImportError as exc:
             raise EncoderError(f"precision onnx-{variant} needs onnxruntime and tokenizers ({exc})") from exc
-        self.config = config
-        self.name = config.model
+        super().__init__(config)
         self.variant = variant
         model_dir = Path(resolve_model_path(config.model))
         if not (model_dir / "tokenizer.json").is_file():
@@ -154,7 +152,6 @@ class OnnxEncoder:
         self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         self._lock = threading.Lock()
         self.dim = int(self._forward(["dimension probe"]).shape[1])
-        self._small = MicroBatcher(self._forward)
         log.info("encoder %s loaded (dim %d, onnx %s)", config.model, self.dim, variant)
 
     def _forward(self, texts: list[str]) -> np.ndarray:
@@ -164,14 +161,3 @@ class OnnxEncoder:
         with self._lock:
             (vectors,) = self._session.run(None, {"input_ids": ids, "attention_mask": mask})
         return np.asarray(vectors, dtype=np.float32)
-
-    def encode(self, texts: Sequence[str], *, progress: Callable[[int], None] | None = None) -> np.ndarray:
-        """Return unit vectors (see index.encoders.batching.encode_batched)."""
-        return encode_batched(
-            texts,
-            self._forward,
-            self._small,
-            dim=self.dim,
-            batch_size=self.config.batch_size,
-            progress=progress,
-        )

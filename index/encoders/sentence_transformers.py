@@ -6,26 +6,24 @@ import contextlib
 import logging
 import os
 import threading
-from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from index.encoders import EncoderConfig
-from index.encoders.batching import MicroBatcher, encode_batched, resolve_model_path
+from index.encoders.batching import BatchedEncoder, resolve_model_path
 from index.errors import EncoderError
 
 log = logging.getLogger(__name__)
 
 
-class SentenceTransformerEncoder:
+class SentenceTransformerEncoder(BatchedEncoder):
     """Encodes with sentence-transformers; one forward pass at a time, in fp32 or bf16."""
 
     def __init__(self, config: EncoderConfig, *, bf16: bool = False) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-        self.config = config
-        self.name = config.model
+        super().__init__(config)
         path = resolve_model_path(config.model)
         try:
             import torch
@@ -53,7 +51,6 @@ class SentenceTransformerEncoder:
         self.dim = int(dimension() or 0)
         self.bf16 = self._use_bf16(bf16)
         self._lock = threading.Lock()
-        self._small = MicroBatcher(self._forward)
         log.info("encoder %s loaded (dim %d, %s)", config.model, self.dim, "bf16" if self.bf16 else "fp32")
 
     def _use_bf16(self, wanted: bool) -> bool:
@@ -80,15 +77,3 @@ class SentenceTransformerEncoder:
                 show_progress_bar=False,
             )
         return np.asarray(vectors, dtype=np.float32)
-
-    def encode(self, texts: Sequence[str], *, progress: Callable[[int], None] | None = None) -> np.ndarray:
-        """Return unit vectors. Small calls (questions) from concurrent threads share forward passes;
-        large ones (indexing) go in chunks of one batch, so questions wait at most one batch."""
-        return encode_batched(
-            texts,
-            self._forward,
-            self._small,
-            dim=self.dim,
-            batch_size=self.config.batch_size,
-            progress=progress,
-        )
