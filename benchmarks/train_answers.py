@@ -97,13 +97,12 @@ def main() -> None:
     for fold in folds(len(qs)):
         held = np.isin(owner_of, fold)
         oof[held] = Logistic.fit(SPAN_FEATURES, AX[~held], AY[~held], l2=args.l2).probs(AX[held])
+    rows_of = [np.flatnonzero(owner_of == i) for i in range(len(qs))]  # each question's span rows
     choices = [
-        likeliest(r.spans, oof[owner_of == i].tolist(), qtype=classify(q["question"]))
+        likeliest(r.spans, oof[rows_of[i]].tolist(), qtype=classify(q["question"]))
         for i, (q, r) in enumerate(zip(qs, readings, strict=True))
     ]
-    top_ok = np.array(
-        [c is not None and bool(AY[np.flatnonzero(owner_of == i)[c.index]]) for i, c in enumerate(choices)]
-    )
+    top_ok = np.array([c is not None and bool(AY[rows_of[i][c.index]]) for i, c in enumerate(choices)])
     reachable = np.zeros(len(qs), dtype=bool)
     reachable[np.unique(owner_of[AY > 0])] = True
     print(

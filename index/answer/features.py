@@ -16,7 +16,7 @@ from index.answer.evidence import Evidence
 from index.answer.extract import apposition_bonus, name_spans, proximity, question_positions, role_bonus
 from index.answer.gazetteer import INSTITUTION_WORDS, PERSON_NOUNS, PLACE_NOUNS, is_place
 from index.answer.qtype import AnswerType, QuestionType
-from index.answer.spans import Choice, Span
+from index.answer.spans import Choice, Span, wanted_kind
 from index.passages import Passage
 from index.text import content_stems, split_sentences
 
@@ -64,7 +64,6 @@ CONFIDENCE_FEATURES = (
     "typed_score",  # typed_pick times the typed extractor's score for it
     "agreed",  # a typed pick that the span model ranks first as well
 )
-_FIT = {AnswerType.DATE: "date", AnswerType.QUANTITY: "number"}
 _FOCUS = re.compile(r"\b(?:which|what)\s+(?P<words>[a-z]+(?:[\s\-]+[a-z]+){0,2})", re.I)
 _NOT_NOUNS = frozenset({"is", "are", "was", "were", "does", "do", "did", "has", "have", "had", "will", "can"})
 
@@ -107,7 +106,8 @@ def span_features(
     focus = focus_noun(question)
     focus_stem = (content_stems(focus) or [None])[0] if focus else None
     places = PLACE_NOUNS.get(focus or "")
-    person_q = qtype.type is AnswerType.AGENT or focus in PERSON_NOUNS
+    agent = qtype.type is AnswerType.AGENT
+    person_q = agent or focus in PERSON_NOUNS
     positions: dict[int, list[int]] = {}
     firsts: dict[int, int] = {}
     rows = []
@@ -117,15 +117,18 @@ def span_features(
         bare = text.removeprefix("the ")
         if id(ev) not in positions:
             positions[id(ev)] = question_positions(ev.sentence, asked)
-            names = name_spans(ev.sentence)
-            firsts[id(ev)] = names[0][1] if names else -1
+            if (
+                agent
+            ):  # where the sentence's first name starts: only the verb rule of "who" questions needs it
+                names = name_spans(ev.sentence)
+                firsts[id(ev)] = names[0][1] if names else -1
         stems = content_stems(c.text)
-        role = qtype.type is AnswerType.AGENT and (
+        role = agent and (
             role_bonus(ev.sentence, c.start, c.end, question, firsts[id(ev)]) > 0
             or apposition_bonus(ev.sentence, c.start, c.end, question) > 0
         )
         institution = any(w.strip(".,").lower() in INSTITUTION_WORDS for w in c.text.split())
-        fit = span.proposed or _FIT.get(qtype.type, "name") == span.kind.replace("piece", "name")
+        fit = span.proposed or wanted_kind(qtype) == span.kind.replace("piece", "name")
         around = content_stems(ev.sentence[max(0, c.start - 30) : c.start])[-2:]
         around += content_stems(ev.sentence[c.end : c.end + 30])[:2]
         rows.append(

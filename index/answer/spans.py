@@ -87,6 +87,11 @@ TYPED_FIRST = frozenset({AnswerType.DATE, AnswerType.QUANTITY, AnswerType.AGENT,
 _KIND = {AnswerType.DATE: "date", AnswerType.QUANTITY: "number"}
 
 
+def wanted_kind(qtype: QuestionType) -> str:
+    """Return the kind of span a question asks for: a date for "when", a number for "how many", else a name."""
+    return _KIND.get(qtype.type, "name")
+
+
 def spans_of(
     ranked: list[Evidence], qtype: QuestionType, asked: set[str], reference: dict[str, dt.date | None]
 ) -> list[Span]:
@@ -99,8 +104,7 @@ def spans_of(
         for i, c in enumerate(found.candidates):
             if (c.start, c.end) not in seen:
                 seen.add((c.start, c.end))
-                kind = _KIND.get(qtype.type, "name")
-                out.append(Span(c, found, rank, kind, True, min(1.0, c.score), i == 0))
+                out.append(Span(c, found, rank, wanted_kind(qtype), True, min(1.0, c.score), i == 0))
         for c, kind in _general(found.sentence, reference.get(found.passage.article_id), asked):
             if (c.start, c.end) not in seen:
                 seen.add((c.start, c.end))
