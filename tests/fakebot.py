@@ -485,6 +485,11 @@ class FakeBotApi:
                         raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
         return text
 
+    def _record(self, sent: Sent) -> None:
+        """Keep a sent message and wake whoever waits for one (call holding self._changed)."""
+        self.sent.append(sent)
+        self._changed.notify_all()
+
     async def api_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         text = self._check_text(params)
         chat_id = int(params["chat_id"])
@@ -505,8 +510,7 @@ class FakeBotApi:
             options = params.get("link_preview_options")
             options = json.loads(options) if isinstance(options, str) else options or {}
             sent.preview = not options.get("is_disabled", False)
-            self.sent.append(sent)
-            self._changed.notify_all()
+            self._record(sent)
         return self._message_json(sent)
 
     async def api_sendPhoto(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -528,8 +532,7 @@ class FakeBotApi:
                 None,
                 photo=photo,
             )
-            self.sent.append(sent)
-            self._changed.notify_all()
+            self._record(sent)
         message = self._message_json(sent)
         message["caption"] = message.pop("text")
         message["photo"] = [{"file_id": "p1", "file_unique_id": "u1", "width": 1, "height": 1}]

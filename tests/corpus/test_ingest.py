@@ -371,7 +371,8 @@ def test_another_source_never_rewrites_a_stored_article(site: NewsSite, tmp_path
     ranked.close()
 
 
-def test_a_summary_never_replaces_the_full_text(site: NewsSite, tmp_path: Path) -> None:
+def _serve_listing_and_summary_feed(site: NewsSite) -> None:
+    """Serve one article twice: in full on the site's listing (/news/), as a summary in its feed (/rss)."""
     paras = [
         STORY,
         "Harbour officials expect the backlog of ships to clear by the end of the week, they added.",
@@ -380,6 +381,10 @@ def test_a_summary_never_replaces_the_full_text(site: NewsSite, tmp_path: Path) 
     site.routes["/news/a1"] = Route(article_page("Port reopens", "2024-03-05", paras))
     summary = {"title": "Port reopens", "link": site.url("/news/a1"), "description": "The port reopened."}
     site.routes["/rss"] = Route(rss([summary]), "application/rss+xml")
+
+
+def test_a_summary_never_replaces_the_full_text(site: NewsSite, tmp_path: Path) -> None:
+    _serve_listing_and_summary_feed(site)
     app = _app(
         tmp_path,
         [
@@ -426,14 +431,7 @@ def test_a_slow_listing_stops_at_its_budget_and_the_next_source_still_runs(
 def test_a_sites_feed_then_its_listing_keeps_the_full_text_and_settles(
     site: NewsSite, tmp_path: Path
 ) -> None:
-    paras = [
-        STORY,
-        "Harbour officials expect the backlog of ships to clear by the end of the week, they added.",
-    ]
-    site.routes["/news/"] = Route(b"<html><body><a href='/news/a1'>One</a></body></html>")
-    site.routes["/news/a1"] = Route(article_page("Port reopens", "2024-03-05", paras))
-    summary = {"title": "Port reopens", "link": site.url("/news/a1"), "description": "The port reopened."}
-    site.routes["/rss"] = Route(rss([summary]), "application/rss+xml")
+    _serve_listing_and_summary_feed(site)
     app = _app(
         tmp_path,
         [
