@@ -36,7 +36,7 @@ def evaluate(engine: Engine, questions: list[dict], url_of: dict[str, str]) -> l
         ms = (time.perf_counter() - t) * 1000
         qvec = engine.encoder.encode([q["question"]])[0]
         fused, _ = engine.retrieve(data, q["question"], qvec)
-        ranked = distinct(url_of[data.passages[h.id].article_id] for h in fused)
+        ranked = distinct(url_of[data.passages.article_of(h.id)] for h in fused)
         gold = {canon(u) for u in q["source_urls"]}
         answer = q["answer"].lower()
         bold = (a.answer or "").lower()

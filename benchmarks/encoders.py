@@ -32,7 +32,7 @@ def score(engine: Engine, questions: list[dict], url_of: dict[str, str]) -> dict
         ms.append((time.perf_counter() - t) * 1000)
         data = engine.data
         fused, _ = engine.retrieve(data, q["question"], engine.encoder.encode([q["question"]])[0])
-        seen = distinct(canon(url_of[data.passages[h.id].article_id]) for h in fused)
+        seen = distinct(canon(url_of[data.passages.article_of(h.id)]) for h in fused)
         gold = {canon(u) for u in q["source_urls"]}
         answer = q["answer"].lower()
         rows.append(

@@ -43,7 +43,7 @@ def run_questions(engine: Engine, questions: list[dict], url_of: dict[str, str])
         data = engine.data
         qvec = engine.encoder.encode([q["question"]])[0]
         fused, _ = engine.retrieve(data, q["question"], qvec)
-        seen = distinct(canon(url_of[data.passages[h.id].article_id]) for h in fused)
+        seen = distinct(canon(url_of[data.passages.article_of(h.id)]) for h in fused)
         gold = {canon(u) for u in q["source_urls"]}
         text = f"{a.answer or ''} {a.sentence or ''}".lower()
         rows.append(

@@ -176,9 +176,7 @@ def one_size(n: int, questions_n: int) -> dict:
     engine = Engine(root, encoder.inner, SearchConfig())
     data = engine.data
     asked = [q["question"] for q in questions[:questions_n]]
-    ask_ms, retrieve_ms = time_asks(engine, encoder.inner, asked)
-    result["ask_p50_ms"], result["ask_p95_ms"] = (round(v, 1) for v in percentiles(ask_ms))
-    result["retrieve_p50_ms"], result["retrieve_p95_ms"] = (round(v, 1) for v in percentiles(retrieve_ms))
+    result |= serve_in_subprocess(root, questions_n)
     qv = encoder.inner.encode(asked)
     if kind == "hnsw":
         exact = np.argsort(-(qv @ vectors.T), axis=1)[:, :10] if n <= 200_000 else _exact_chunked(qv, vectors)
@@ -209,8 +207,45 @@ def one_size(n: int, questions_n: int) -> dict:
         report = build_index([*keep, article], root, encoder.inner, config)
         result["add_one_article_s"] = round(time.perf_counter() - t, 2)
         result["add_one_article_compacted"] = report.compacted
-    result["peak_rss_mb"] = round(rss_mb())
+    result["build_peak_rss_mb"] = round(rss_mb())
     return result
+
+
+def serve_in_subprocess(root: Path, questions_n: int) -> dict:
+    """Run serve() in a fresh process, so its peak RSS is what serving this index costs."""
+    out = subprocess.run(
+        [sys.executable, __file__, "--serve", str(root), "--questions", str(questions_n)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "HF_HUB_OFFLINE": "1"},
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def serve(root: Path, questions_n: int) -> dict:
+    """Load a built index as `newsbot` serves it (the configured encoder, precision auto) and ask questions:
+    RSS after loading and after asking, ask and retrieval latency."""
+    _, questions = realtimeqa()
+    baseline = rss_mb()
+    encoder = make_encoder(EncoderConfig())
+    encoder.encode(["warm up"])
+    with_encoder = rss_mb()
+    engine = Engine(root, encoder, SearchConfig())
+    engine.data  # noqa: B018 - load now
+    loaded = rss_mb()
+    asked = [q["question"] for q in questions[:questions_n]]
+    ask_ms, retrieve_ms = time_asks(engine, encoder, asked)
+    return {
+        "serve_encoder": getattr(encoder, "variant", type(encoder).__name__),
+        "ask_p50_ms": round(percentiles(ask_ms)[0], 1),
+        "ask_p95_ms": round(percentiles(ask_ms)[1], 1),
+        "retrieve_p50_ms": round(percentiles(retrieve_ms)[0], 1),
+        "retrieve_p95_ms": round(percentiles(retrieve_ms)[1], 1),
+        "serve_index_mb": round(loaded - with_encoder),
+        "serve_encoder_mb": round(with_encoder - baseline),
+        "serve_peak_rss_mb": round(rss_mb()),
+    }
 
 
 def _exact_chunked(qv: np.ndarray, vectors: np.ndarray) -> np.ndarray:
@@ -279,7 +314,7 @@ def quality(questions_n: int) -> dict:
         for q in questions:
             data = engine.data
             fused, _ = engine.retrieve(data, q["question"], encoder.inner.encode([q["question"]])[0])
-            seen = distinct(canon(url_of[data.passages[h.id].article_id]) for h in fused)
+            seen = distinct(canon(url_of[data.passages.article_of(h.id)]) for h in fused)
             gold = {canon(u) for u in q["source_urls"]}
             r1 += bool(seen[:1] and seen[0] in gold)
             r5 += bool(gold & set(seen[:5]))
@@ -373,7 +408,11 @@ def main() -> None:
     parser.add_argument("--no-txtai", action="store_true")
     parser.add_argument("--txtai-size", type=int, default=5000)
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.serve:
+        print(json.dumps(serve(args.serve, args.questions)))
+        return
     if args.one:
         print(json.dumps(one_size(args.one, args.questions)))
         return
@@ -416,13 +455,14 @@ def main() -> None:
 
 def _print_tables(r: dict) -> None:
     print(
-        "\n| size | synthesised | dense | build s | passages/s | disk MB | peak RSS MB | ask p50/p95 ms | retrieve p50 ms | recall@10 | +1 article s |"
+        "\n| size | synthesised | dense | build s | passages/s | disk MB | build peak RSS MB | serving peak RSS MB "
+        "(index) | ask p50/p95 ms | retrieve p50 ms | recall@10 | +1 article s |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for s in r["sizes"]:
         print(
             f"| {s['size']:,} | {s['synthesised']:,} | {s['dense']} | {s['build_total_s']} | {s['build_passages_per_s']:,} | "
-            f"{s['disk_mb']} | {s['peak_rss_mb']} | {s['ask_p50_ms']}/{s['ask_p95_ms']} | {s['retrieve_p50_ms']} | "
+            f"{s['disk_mb']} | {s['build_peak_rss_mb']} | {s['serve_peak_rss_mb']} ({s['serve_index_mb']}) | {s['ask_p50_ms']}/{s['ask_p95_ms']} | {s['retrieve_p50_ms']} | "
             f"{s['recall_at_10']} | {s.get('add_one_article_s', '')} |"
         )
 

@@ -44,7 +44,7 @@ def main() -> None:
         r1 = r5 = 0
         for q, qvec, gold in zip(qs, qvecs, golds, strict=True):
             fused, _ = engine.retrieve(data, q["question"], qvec)
-            ranked = distinct(url_of[data.passages[h.id].article_id] for h in fused[:60])
+            ranked = distinct(url_of[data.passages.article_of(h.id)] for h in fused[:60])
             r1 += bool(ranked[:1]) and ranked[0] in gold
             r5 += bool(gold & set(ranked[:5]))
         rows.append((fusion, k, dense_w, article_w, candidates, r1 / len(qs), r5 / len(qs)))

@@ -160,9 +160,7 @@ class Engine:
             fused = score_fusion([dense, lexical], weights=weights)
         else:
             fused = reciprocal_rank_fusion([dense, lexical], k=self.config.rrf_k, weights=weights)
-        fused = article_support(
-            fused, lambda pid: data.passages[pid].article_id, weight=self.config.article_weight
-        )
+        fused = article_support(fused, data.passages.article_of, weight=self.config.article_weight)
         cosines = {h.id: h.score for h in dense}
         missing = [
             h.id for h in fused[: self.config.answer_passages + self.config.sources] if h.id not in cosines
@@ -292,7 +290,7 @@ class Engine:
     ) -> tuple[Source, ...]:
         order: dict[str, int] = {first: -1}
         for h in fused:
-            aid = data.passages[h.id].article_id
+            aid = data.passages.article_of(h.id)
             order.setdefault(aid, h.id)
             if len(order) >= self.config.sources:
                 break
@@ -300,7 +298,7 @@ class Engine:
         for aid, pid in order.items():
             snippet = sentence if aid == first else split_sentences(data.passages[pid].text)[0]
             score = max(
-                (cosines.get(h.id, 0.0) for h in fused if data.passages[h.id].article_id == aid), default=0.0
+                (cosines.get(h.id, 0.0) for h in fused if data.passages.article_of(h.id) == aid), default=0.0
             )
             out.append(Source.of(data.articles[aid], snippet=snippet, score=round(score, 3)))
         return (*out[:1], *sorted(out[1:], key=lambda s: -s.score))

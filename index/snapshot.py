@@ -12,6 +12,7 @@ import numpy as np
 from index.dense.faiss import DenseIndex
 from index.hits import Hit
 from index.manifest import ArticleMeta, Manifest
+from index.passage_store import PassageStore
 from index.passages import Passage
 from index.segments import BM25Stats, DeltaSegment, merge
 from index.sparse.bm25 import BM25Index, tokenize
@@ -23,7 +24,7 @@ class IndexData:
 
     manifest: Manifest
     path: Path
-    passages: dict[int, Passage]  # live passages only
+    passages: PassageStore  # live passages only, read on demand
     articles: dict[str, ArticleMeta]
     dense: DenseIndex  # main segment
     bm25: BM25Index  # main segment
@@ -41,8 +42,7 @@ class IndexData:
 
     def passages_of(self, article_id: str) -> list[Passage]:
         """Return an article's live passages in order."""
-        found = [p for p in self.passages.values() if p.article_id == article_id]
-        return sorted(found, key=lambda p: p.ordinal)
+        return self.passages.of_article(article_id)
 
     def dense_search(self, query: np.ndarray, k: int) -> list[Hit]:
         """Return the k nearest live passages (main segment over-fetched past tombstones, plus delta)."""

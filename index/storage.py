@@ -5,7 +5,8 @@ Layout under the index root::
     CURRENT -> v-20261127T101500-3f2a     symlink, replaced with os.replace (atomic)
     v-…/manifest.json                     model, dimension, counts, corpus hash, file sizes
     v-…/articles.jsonl                    article metadata cited by answers
-    v-…/main/passages.jsonl               the main segment: passage text (no pickle anywhere),
+    v-…/main/passages.jsonl               the main segment: passage text (no pickle anywhere), read
+    v-…/main/passages.rows.npy, ….json    on demand through its rows (index/passage_store.py),
     v-…/main/dense.faiss, main/bm25/      FAISS (ids = passage ids) and bm25s arrays (.npy + JSON)
     v-…/delta/passages.jsonl, vectors.npy passages added since the last full build
     v-…/tombstones.npy                    passage ids removed from the main segment since then
@@ -32,6 +33,7 @@ from index.errors import (
     IndexMissingError,
 )
 from index.manifest import ArticleMeta, Manifest
+from index.passage_store import MainPassages, PassageStore, read_passages
 from index.passages import Passage
 from index.segments import BM25Stats, DeltaSegment
 from index.snapshot import IndexData
@@ -48,11 +50,6 @@ def corpus_hash(article_hashes: dict[str, str]) -> str:
     for aid in sorted(article_hashes):
         h.update(f"{aid}:{article_hashes[aid]}\n".encode())
     return h.hexdigest()[:32]
-
-
-def _read_passages(path: Path) -> list[Passage]:
-    with open(path, encoding="utf-8") as handle:
-        return [Passage(**json.loads(line)) for line in handle]
 
 
 def current_path(root: Path) -> Path:
@@ -107,8 +104,7 @@ class Layout:
     manifest: Manifest
     path: Path
     articles: dict[str, ArticleMeta]
-    passages: dict[int, Passage]  # live
-    main_passages: list[Passage]
+    passages: PassageStore  # live, read on demand
     delta_passages: list[Passage]
     delta_vectors: np.ndarray
     tombstones: frozenset[int]
@@ -150,8 +146,8 @@ def load_layout(path: Path, *, model: str | None = None, dim: int | None = None)
             f"index {path} holds {manifest.dim}-dimensional vectors but the encoder makes {dim}; {REBUILD_HINT}"
         )
     try:
-        main_passages = _read_passages(path / "main" / "passages.jsonl")
-        delta_passages = _read_passages(path / "delta" / "passages.jsonl")
+        main_passages = MainPassages(path / "main")
+        delta_passages = read_passages(path / "delta" / "passages.jsonl")
         vectors = np.load(path / "delta" / "vectors.npy", allow_pickle=False).reshape(-1, manifest.dim)
         tombstones = frozenset(int(i) for i in np.load(path / "tombstones.npy", allow_pickle=False))
         articles = {}
@@ -161,7 +157,7 @@ def load_layout(path: Path, *, model: str | None = None, dim: int | None = None)
                 articles[a.id] = a
     except Exception as exc:
         raise IndexCorruptError(f"index {path}: cannot read its files ({exc}); {REBUILD_HINT}") from exc
-    passages = {p.id: p for p in [*main_passages, *delta_passages] if p.id not in tombstones}
+    passages = PassageStore(main_passages, delta_passages, tombstones)
     if (
         len(main_passages) != manifest.main_passages
         or len(delta_passages) != len(vectors)
@@ -173,7 +169,6 @@ def load_layout(path: Path, *, model: str | None = None, dim: int | None = None)
         path=path,
         articles=articles,
         passages=passages,
-        main_passages=main_passages,
         delta_passages=delta_passages,
         delta_vectors=vectors,
         tombstones=tombstones,
@@ -189,7 +184,9 @@ def load_version(
     try:
         kind: DenseKind = "hnsw" if manifest.dense == "hnsw" else "flat"
         dense = DenseIndex.load(path / "main" / "dense.faiss", kind=kind, ef_search=ef_search)
-        bm25 = BM25Index.load(path / "main" / "bm25", numba=manifest.main_passages >= bm25_numba_from)
+        bm25 = BM25Index.load(
+            path / "main" / "bm25", mmap=True, numba=manifest.main_passages >= bm25_numba_from
+        )
     except Exception as exc:
         raise IndexCorruptError(f"index {path}: cannot read its files ({exc}); {REBUILD_HINT}") from exc
     if len(dense) != manifest.main_passages or dense.dim != manifest.dim:

@@ -20,6 +20,7 @@ import numpy as np
 from index.dense.faiss import DenseIndex
 from index.errors import IndexBusyError, IndexWriteError
 from index.manifest import ArticleMeta, Manifest
+from index.passage_store import write_passages
 from index.passages import Passage
 from index.sparse.bm25 import BM25Index
 from index.storage import CURRENT
@@ -49,24 +50,6 @@ def _fsync_tree(path: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
-
-
-def _write_passages(path: Path, passages: list[Passage]) -> None:
-    with open(path, "w", encoding="utf-8") as out:
-        for p in passages:
-            out.write(
-                json.dumps(
-                    {
-                        "id": p.id,
-                        "article_id": p.article_id,
-                        "ordinal": p.ordinal,
-                        "title": p.title,
-                        "text": p.text,
-                    },
-                    ensure_ascii=False,
-                )
-                + "\n"
-            )
 
 
 def write_version(
@@ -125,10 +108,10 @@ def _write_files(
                 os.link(src, dst)
     else:
         passages, dense, bm25 = main
-        _write_passages(tmp / "main" / "passages.jsonl", passages)
+        write_passages(tmp / "main", passages)
         dense.save(tmp / "main" / "dense.faiss")
         bm25.save(tmp / "main" / "bm25")
-    _write_passages(tmp / "delta" / "passages.jsonl", delta[0])
+    write_passages(tmp / "delta", delta[0])
     np.save(tmp / "delta" / "vectors.npy", delta[1].astype(np.float32))
     np.save(tmp / "tombstones.npy", np.array(sorted(tombstones), dtype=np.int64))
     with open(tmp / "articles.jsonl", "w", encoding="utf-8") as out:

@@ -71,7 +71,7 @@ def headlines(engine: Engine, data: IndexData, question: str, today: dt.date) ->
         fused, _ = engine.retrieve(data, request.topic, qvec)
         about = list(
             dict.fromkeys(
-                data.passages[h.id].article_id for h in fused if mentions(data.passages[h.id], request.topic)
+                data.passages.article_of(h.id) for h in fused if mentions(data.passages[h.id], request.topic)
             )
         )
     dated = [Dated(a.id, a.published) for a in data.articles.values()]

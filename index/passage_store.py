@@ -1,0 +1,165 @@
+"""Passages read on demand, so a served index holds its text on disk and not in Python objects.
+
+A main segment writes `passages.jsonl` (one JSON object a line, the text users see) and beside it
+`passages.rows.npy`: one int64 row per line, (passage id, byte offset, ordinal, article number), with
+`passages.articles.json` naming each article number. Serving maps the JSONL file (mmap) and parses a
+line only when a passage is read; a version written before the row files existed is scanned once
+when it loads. The delta segment is small and stays in memory.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import mmap
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+
+import numpy as np
+
+from index.passages import Passage
+
+ROWS = "passages.rows.npy"
+ARTICLES = "passages.articles.json"
+TEXT = "passages.jsonl"
+
+
+def _line(p: Passage) -> bytes:
+    record = {"id": p.id, "article_id": p.article_id, "ordinal": p.ordinal, "title": p.title, "text": p.text}
+    return (json.dumps(record, ensure_ascii=False) + "\n").encode()
+
+
+def write_passages(directory: Path, passages: Iterable[Passage]) -> None:
+    """Write passages.jsonl and its row files into directory."""
+    rows: list[tuple[int, int, int, int]] = []
+    number: dict[str, int] = {}
+    offset = 0
+    with open(directory / TEXT, "wb") as out:
+        for p in passages:
+            line = _line(p)
+            rows.append((p.id, offset, p.ordinal, number.setdefault(p.article_id, len(number))))
+            out.write(line)
+            offset += len(line)
+    np.save(directory / ROWS, np.array(rows, dtype=np.int64).reshape(-1, 4))
+    (directory / ARTICLES).write_text(json.dumps(list(number)))
+
+
+def read_passages(path: Path) -> list[Passage]:
+    """Read a whole passages.jsonl (the small delta segment)."""
+    with open(path, encoding="utf-8") as handle:
+        return [Passage(**json.loads(line)) for line in handle]
+
+
+def _scan(path: Path) -> tuple[np.ndarray, list[str]]:
+    """Rows and article numbers of a passages.jsonl that has no row files (an older version)."""
+    rows, number, offset = [], {}, 0
+    with open(path, "rb") as handle:
+        for line in handle:
+            d = json.loads(line)
+            rows.append((d["id"], offset, d["ordinal"], number.setdefault(d["article_id"], len(number))))
+            offset += len(line)
+    return np.array(rows, dtype=np.int64).reshape(-1, 4), list(number)
+
+
+class MainPassages:
+    """A main segment's passages: row arrays in memory (32 bytes a passage), text mapped from disk."""
+
+    def __init__(self, directory: Path, *, cache: int = 4096) -> None:
+        path = directory / TEXT
+        if (directory / ROWS).is_file():
+            rows = np.load(directory / ROWS, allow_pickle=False).reshape(-1, 4)
+            self._articles: list[str] = json.loads((directory / ARTICLES).read_text())
+        else:
+            rows, self._articles = _scan(path)
+        order = np.argsort(rows[:, 0], kind="stable")
+        self.ids = np.ascontiguousarray(rows[order, 0])
+        self._offsets = np.ascontiguousarray(rows[order, 1])
+        self._ordinals = np.ascontiguousarray(rows[order, 2])
+        self._article_rows = np.ascontiguousarray(rows[order, 3])
+        size = path.stat().st_size
+        self._ends = np.empty_like(self._offsets)
+        if len(rows):
+            by_offset = np.sort(self._offsets)
+            following = np.append(by_offset[1:], size)
+            self._ends = following[np.searchsorted(by_offset, self._offsets)]
+        with open(path, "rb") as handle:
+            self._map: mmap.mmap | bytes = (
+                mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+            )
+        self._by_article: dict[str, np.ndarray] | None = None
+        self.passage = functools.lru_cache(maxsize=cache)(self._parse)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def row(self, pid: int) -> int:
+        """Return the row of a passage id, or -1 when this segment does not hold it."""
+        i = int(np.searchsorted(self.ids, pid))
+        return i if i < len(self.ids) and self.ids[i] == pid else -1
+
+    def _parse(self, row: int) -> Passage:
+        raw = self._map[int(self._offsets[row]) : int(self._ends[row])]
+        return Passage(**json.loads(raw))
+
+    def article_of(self, row: int) -> str:
+        return self._articles[int(self._article_rows[row])]
+
+    def rows_of(self, article_id: str) -> np.ndarray:
+        """Return the rows of an article's passages in order."""
+        if self._by_article is None:
+            order = np.lexsort((self._ordinals, self._article_rows))
+            bounds = np.searchsorted(self._article_rows[order], np.arange(len(self._articles) + 1))
+            self._by_article = {a: order[bounds[i] : bounds[i + 1]] for i, a in enumerate(self._articles)}
+        return self._by_article.get(article_id, np.zeros(0, np.int64))
+
+
+class PassageStore(Mapping[int, Passage]):
+    """The live passages of a version (main segment + delta - tombstones) by id, read on demand."""
+
+    def __init__(self, main: MainPassages, delta: Iterable[Passage], tombstones: frozenset[int]) -> None:
+        self.main = main
+        self.delta = {p.id: p for p in delta if p.id not in tombstones}
+        self._dead = np.array(sorted(tombstones), dtype=np.int64)
+        dead_in_main = np.isin(self._dead, main.ids).sum() if len(self._dead) else 0
+        self._len = len(main) - int(dead_in_main) + len(self.delta)
+
+    def _main_row(self, pid: int) -> int:
+        i = int(np.searchsorted(self._dead, pid))
+        if i < len(self._dead) and self._dead[i] == pid:
+            return -1
+        return self.main.row(pid)
+
+    def __getitem__(self, pid: int) -> Passage:
+        if pid in self.delta:
+            return self.delta[pid]
+        row = self._main_row(pid)
+        if row < 0:
+            raise KeyError(pid)
+        return self.main.passage(row)
+
+    def __contains__(self, pid: object) -> bool:
+        return isinstance(pid, int | np.integer) and (pid in self.delta or self._main_row(int(pid)) >= 0)
+
+    def __len__(self) -> int:
+        return self._len
+
+    def __iter__(self) -> Iterator[int]:
+        alive = self.main.ids[~np.isin(self.main.ids, self._dead)] if len(self._dead) else self.main.ids
+        yield from (int(i) for i in alive)
+        yield from self.delta
+
+    def article_of(self, pid: int) -> str:
+        """Return the article id of a live passage (no text is read)."""
+        if pid in self.delta:
+            return self.delta[pid].article_id
+        row = self._main_row(pid)
+        if row < 0:
+            raise KeyError(pid)
+        return self.main.article_of(row)
+
+    def of_article(self, article_id: str) -> list[Passage]:
+        """Return an article's live passages in order."""
+        found = [self.main.passage(int(r)) for r in self.main.rows_of(article_id)]
+        found = [p for p in found if p.id not in self._dead]
+        found += [p for p in self.delta.values() if p.article_id == article_id]
+        return sorted(found, key=lambda p: p.ordinal)
