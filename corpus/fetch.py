@@ -8,13 +8,14 @@ import logging
 import socket
 import time
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import urljoin, urlsplit, urlunsplit
-
-import httpx
 
 from corpus.errors import SourceError
 from corpus.settings import above, at_least
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 RETRY_STATUSES = {429, 500, 502, 503, 504}
@@ -118,6 +119,9 @@ class Fetcher:
     """A small synchronous HTTP client for ingestion (it runs in worker threads)."""
 
     def __init__(self, config: IngestConfig, *, transport: httpx.BaseTransport | None = None) -> None:
+        import httpx  # here, not at import: httpx pulls in its CLI (click, rich), 0.2 s of a one-shot ask
+
+        self._httpx = httpx
         self.config = config
         self._client = httpx.Client(
             timeout=httpx.Timeout(config.timeout_s),
@@ -164,9 +168,9 @@ class Fetcher:
                         current = urljoin(current, location)
                         continue
                     return self._read(current, response, deadline)
-            except httpx.TimeoutException as exc:
+            except self._httpx.TimeoutException as exc:
                 raise FetchError(f"{current}: timed out after {self.config.timeout_s:g}s") from exc
-            except httpx.HTTPError as exc:
+            except self._httpx.HTTPError as exc:
                 raise FetchError(f"{current}: {type(exc).__name__}: {exc}") from exc
         raise FetchError(f"{url}: more than {self.config.max_redirects} redirects", permanent=True)
 

@@ -27,12 +27,30 @@ def tokenize(texts: Sequence[str]) -> list[list[str]]:
 
 
 class BM25Index:
-    """A bm25s retriever plus the passage id of each of its rows."""
+    """BM25 scores of every (term, passage) pair as bm25s computes them (a CSC matrix: data, indices,
+    indptr), the vocabulary, and the passage id of each row.
 
-    def __init__(self, retriever: object, ids: np.ndarray, *, avgdl: float, k1: float, b: float) -> None:
-        self._retriever = retriever
+    bm25s builds and saves the matrix and, with numba=True, scores with its numba backend. Loaded
+    without numba, the matrix is read with numpy alone (memory-mapped on request) and scored the way
+    bm25s's numpy backend does: importing bm25s costs ~0.5 s (it imports numba and scipy) of a one-shot
+    `newsbot ask`.
+    """
+
+    def __init__(
+        self,
+        matrix: dict[str, np.ndarray],
+        vocab: dict[str, int],
+        ids: np.ndarray,
+        *,
+        avgdl: float,
+        k1: float,
+        b: float,
+        retriever: object | None = None,
+    ) -> None:
+        self._data, self._indices, self._indptr = matrix["data"], matrix["indices"], matrix["indptr"]
+        self._vocab = vocab
         self._ids = ids.astype(np.int64)
-        self._vocab: dict[str, int] = retriever.vocab_dict  # type: ignore[attr-defined]
+        self._retriever = retriever  # bm25s's, when built here or scoring with numba
         self.avgdl, self.k1, self.b = avgdl, k1, b
 
     @classmethod
@@ -43,10 +61,16 @@ class BM25Index:
         tokens = tokenize(texts) if len(texts) else [[""]]
         retriever.index(tokens, show_progress=False)
         avgdl = sum(len(t) for t in tokens) / max(len(tokens), 1)
-        return cls(retriever, ids, avgdl=avgdl, k1=k1, b=b)
+        return cls(retriever.scores, retriever.vocab_dict, ids, avgdl=avgdl, k1=k1, b=b, retriever=retriever)
 
     def __len__(self) -> int:
         return len(self._ids)
+
+    @property
+    def backend(self) -> str:
+        """Return what scores queries: "numba" (bm25s's), or "numpy" (bm25s's numpy backend, or this
+        module's own numpy scoring of a loaded index)."""
+        return "numba" if getattr(self._retriever, "backend", None) == "numba" else "numpy"
 
     def search(self, query: str, k: int) -> list[Hit]:
         """Return up to k passages with a positive BM25 score, best first."""
@@ -57,10 +81,29 @@ class BM25Index:
         tokens = [t for t in terms if t in self._vocab]
         if not tokens or not len(self._ids):
             return []
-        rows, scores = self._retriever.retrieve(  # type: ignore[attr-defined]
-            [tokens], k=min(k, len(self._ids)), show_progress=False, n_threads=1
-        )
-        return [Hit(int(self._ids[r]), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if s > 0]
+        k = min(k, len(self._ids))
+        if self._retriever is not None:
+            rows, scores = self._retriever.retrieve(  # type: ignore[attr-defined]
+                [tokens], k=k, show_progress=False, n_threads=1
+            )
+            found = zip(rows[0], scores[0], strict=True)
+        else:
+            found = zip(*self._top(self._scores([self._vocab[t] for t in tokens]), k), strict=True)
+        return [Hit(int(self._ids[r]), float(s)) for r, s in found if s > 0]
+
+    def _scores(self, columns: list[int]) -> np.ndarray:
+        scores = np.zeros(len(self._ids), dtype=np.float32)
+        for j in columns:  # a term's column holds each passage once; a repeated term counts twice
+            start, end = self._indptr[j], self._indptr[j + 1]
+            scores[self._indices[start:end]] += self._data[start:end]
+        return scores
+
+    @staticmethod
+    def _top(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """bm25s's numpy top-k (argpartition, then the k sorted), so ties fall as they do there."""
+        part = np.argpartition(scores, -k).take(indices=range(-k, 0))
+        order = np.flip(np.argsort(scores[part]))
+        return part[order], scores[part][order]
 
     def vocabulary(self) -> list[str]:
         """Return the indexed stems."""
@@ -69,15 +112,15 @@ class BM25Index:
     def term_document_frequency(self, stems: Sequence[str]) -> dict[str, int]:
         """Return how many passages contain each stem (0 for unknown stems)."""
         out = {}
-        matrix = self._retriever.scores  # type: ignore[attr-defined]
-        indptr = matrix["indptr"]
         for s in stems:
             j = self._vocab.get(s)
-            out[s] = int(indptr[j + 1] - indptr[j]) if j is not None else 0
+            out[s] = int(self._indptr[j + 1] - self._indptr[j]) if j is not None else 0
         return out
 
     def save(self, directory: Path) -> None:
-        """Write the retriever's arrays and vocabulary, and the id of each row."""
+        """Write the retriever's arrays and vocabulary, and the id of each row (an index built here)."""
+        if self._retriever is None:
+            raise ValueError("only a BM25 index built in this process can be saved")
         directory.mkdir(parents=True, exist_ok=True)
         self._retriever.save(str(directory), show_progress=False)  # type: ignore[attr-defined]
         np.save(directory / "ids.npy", self._ids)
@@ -93,14 +136,32 @@ class BM25Index:
     def load(cls, directory: Path, *, mmap: bool = False, numba: bool = False) -> BM25Index:
         """Read an index written by save(); with numba=True, score with bm25s's numba backend
         (20-45x faster on large indexes, after a one-off JIT compile of ~10 s done here)."""
-        override = {"backend": "numba"} if numba else None
-        retriever = _bm25s().BM25.load(
-            str(directory), mmap=mmap, show_progress=False, verbosity=0, override_params=override
-        )
         meta = json.loads((directory / "meta.json").read_text())
-        index = cls(
-            retriever, np.load(directory / "ids.npy"), avgdl=meta["avgdl"], k1=meta["k1"], b=meta["b"]
-        )
-        if numba and index._vocab:
-            index.search_tokens([next(iter(index._vocab))], 1)  # compile now, not on the first question
-        return index
+        ids = np.load(directory / "ids.npy")
+        if numba:
+            retriever = _bm25s().BM25.load(
+                str(directory),
+                mmap=mmap,
+                show_progress=False,
+                verbosity=0,
+                override_params={"backend": "numba"},
+            )
+            index = cls(
+                retriever.scores,  # type: ignore[attr-defined]
+                retriever.vocab_dict,  # type: ignore[attr-defined]
+                ids,
+                avgdl=meta["avgdl"],
+                k1=meta["k1"],
+                b=meta["b"],
+                retriever=retriever,
+            )
+            if index._vocab:
+                index.search_tokens([next(iter(index._vocab))], 1)  # compile now, not on the first question
+            return index
+        mode = "r" if mmap else None
+        matrix = {
+            name: np.load(directory / f"{name}.csc.index.npy", mmap_mode=mode, allow_pickle=False)
+            for name in ("data", "indices", "indptr")
+        }
+        vocab = json.loads((directory / "vocab.index.json").read_text(encoding="utf-8"))
+        return cls(matrix, vocab, ids, avgdl=meta["avgdl"], k1=meta["k1"], b=meta["b"])

@@ -23,6 +23,7 @@ from index import (
     build_index,
 )
 from index.encoders.hashing import HashingEncoder
+from index.sparse.bm25 import BM25Index, tokenize
 from index.storage import CURRENT, current_path, load_layout
 from index.writer import build_lock
 
@@ -220,6 +221,27 @@ def test_search_settings_reach_the_loaded_index(tmp_path: Path) -> None:
     build_index(_articles(3), tmp_path, enc, IndexConfig(dense="hnsw"))
     plain = Engine(tmp_path, enc, SearchConfig()).data
     numba = Engine(tmp_path, enc, SearchConfig(bm25_numba_from=1), index=IndexConfig(ef_search=7)).data
-    assert plain.bm25._retriever.backend != "numba" and numba.bm25._retriever.backend == "numba"
+    assert plain.bm25.backend == "numpy" and numba.bm25.backend == "numba"
     assert plain.dense.ef_search == IndexConfig().ef_search and numba.dense.ef_search == 7
     assert [h.id for h in numba.bm25_search("topic1", 3)] == [h.id for h in plain.bm25_search("topic1", 3)]
+
+
+def test_loaded_bm25_scores_as_bm25s_does(tmp_path: Path) -> None:
+    """The numpy scoring of a loaded index gives bm25s's own results, score for score."""
+    from index.sparse.bm25 import _bm25s
+
+    texts = [f"story {i} about topic{i % 4} and the harbour of town{i % 3}" for i in range(40)]
+    ids = np.arange(100, 140)
+    BM25Index.build(ids, texts).save(tmp_path)
+    loaded = BM25Index.load(tmp_path, mmap=True)
+    reference = _bm25s().BM25.load(str(tmp_path), show_progress=False, verbosity=0)
+    assert loaded.backend == "numpy"
+    for query in ["topic1 harbour", "town2 story topic3 topic3", "harbour", "nothing known"]:
+        terms = [t for t in tokenize([query])[0] if t in loaded.vocabulary()]
+        got = [(h.id, round(h.score, 5)) for h in loaded.search(query, 10)]
+        if not terms:
+            assert got == []
+            continue
+        rows, scores = reference.retrieve([terms], k=10, show_progress=False, n_threads=1)
+        want = [(int(ids[r]), round(float(s), 5)) for r, s in zip(rows[0], scores[0], strict=True) if s > 0]
+        assert got == want and got
