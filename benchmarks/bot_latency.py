@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import os
 import resource
+import signal
 import sys
 import tempfile
 import time
@@ -30,7 +31,7 @@ from benchmarks.common import QUESTIONS, ask_in_turn  # noqa: E402
 from tests.fakebot import FakeBotApi  # noqa: E402
 
 
-async def main(users: int, total: int, model: str) -> None:
+async def main(users: int, total: int, model: str, profile: Path | None, rate: float) -> None:
     tmp = Path(tempfile.mkdtemp())
     fake = FakeBotApi()
     await fake.start()
@@ -47,14 +48,33 @@ async def main(users: int, total: int, model: str) -> None:
                         "url": "https://www.selec.org/news",
                     }
                 ],
-                "telegram": {"api_url": fake.base_url, "poll_timeout": 1, "questions_per_minute": 1000},
+                "telegram": {
+                    "api_url": fake.base_url,
+                    "poll_timeout": 1,
+                    "questions_per_minute": 1000,
+                    "max_messages_per_second": rate,
+                },
                 "index": {"encoder": {"model": model}},
                 "log_level": "WARNING",
             }
         )
     )
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": fake.token, "HF_HUB_OFFLINE": "1"}
+    spy = [
+        str(Path(sys.executable).parent / "py-spy"),
+        "record",
+        "--format",
+        "raw",
+        "--threads",
+        "--idle",
+        "-r",
+        "200",
+        "-o",
+        str(profile),
+        "--",
+    ]
     bot = await asyncio.create_subprocess_exec(
+        *(spy if profile else []),
         sys.executable,
         "-m",
         "bot.cli",
@@ -74,7 +94,10 @@ async def main(users: int, total: int, model: str) -> None:
         await asyncio.gather(*(ask_in_turn(fake, 100 + u, share[u], latencies) for u in range(users)))
         wall = time.monotonic() - started
     finally:
-        bot.terminate()
+        if profile:
+            bot.send_signal(signal.SIGINT)  # py-spy writes its file when interrupted
+        else:
+            bot.terminate()
         await bot.wait()
         await fake.stop()
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -99,5 +122,18 @@ if __name__ == "__main__":
     parser.add_argument(
         "--model", default="all-MiniLM-L6-v2", help="'hashing' measures everything but the model"
     )
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        help="sample the bot with py-spy (pip install py-spy) into this collapsed-stack file",
+    )
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=1000,
+        help="telegram.max_messages_per_second: 1000 (paid broadcasts) measures the bot, 30 (the default, "
+        "Telegram's own limit) the bot behind its rate limiter",
+    )
     args = parser.parse_args()
-    asyncio.run(main(args.users, args.questions, args.model))
+    print(f"telegram.max_messages_per_second: {args.rate:g}")
+    asyncio.run(main(args.users, args.questions, args.model, args.profile, args.rate))

@@ -8,6 +8,7 @@ import hashlib
 import logging
 import re
 import time
+from typing import NamedTuple
 
 from telegram import (
     InlineKeyboardButton,
@@ -20,11 +21,14 @@ from telegram import (
 )
 from telegram.constants import ChatAction
 
-from bot.core.settings import zone
+from bot.core.limits import Verdict
+from bot.core.settings import ChatSettings, zone
+from bot.core.stories import Sibling
 from bot.telegram import settings
-from bot.telegram.context import BotContext, send_html
+from bot.telegram.context import BotContext, Services, send_html
 from bot.telegram.html import answer_html, declined_html, more_sources_html
-from index import IndexUnavailableError, QuestionError, is_follow_up
+from corpus import Article
+from index import Answer, IndexUnavailableError, QuestionError, is_follow_up
 
 log = logging.getLogger(__name__)
 TYPING_AFTER_S = 0.3
@@ -55,25 +59,18 @@ async def answer_question(update: Update, context: BotContext, question: str) ->
         return
     # anonymous group admins all arrive as one user (GroupAnonymousBot): limit them by the chat they speak for
     sender = message.sender_chat.id if message.sender_chat is not None else user.id
-    verdict = await asyncio.to_thread(svc.limiter.check, sender)
-    if not verdict.allowed:
-        if verdict.warn:  # one reply per window, however long the flood
+    replied = message.reply_to_message.message_id if message.reply_to_message is not None else None
+    before = await asyncio.to_thread(_before, svc, sender, message.chat_id, replied, question)
+    if not before.verdict.allowed:
+        if before.verdict.warn:  # one reply per window, however long the flood
             await message.reply_text(
-                f"You're asking faster than I can read 🙂 Please wait {verdict.retry_in} s."
+                f"You're asking faster than I can read 🙂 Please wait {before.verdict.retry_in} s."
             )
         return
-    article_id = None
-    if message.reply_to_message is not None:
-        article_id = await asyncio.to_thread(
-            svc.state.article_of, message.chat_id, message.reply_to_message.message_id
-        )
-    elif is_follow_up(question):  # "and when was that?": the chat's last answer is the context
-        article_id = await asyncio.to_thread(svc.state.last_article, message.chat_id, within_s=FOLLOW_UP_S)
     started = time.perf_counter()
-    chat = await asyncio.to_thread(svc.app.settings.get, message.chat_id)
-    today = dt.datetime.now(zone(chat.tz)).date()  # "last week" in the chat's time zone
+    today = dt.datetime.now(zone(before.chat.tz)).date()  # "last week" in the chat's time zone
     work = asyncio.ensure_future(
-        asyncio.to_thread(svc.app.engine.ask, question, article_id=article_id, today=today)
+        asyncio.to_thread(svc.app.engine.ask, question, article_id=before.article_id, today=today)
     )
     done, _ = await asyncio.wait({work}, timeout=TYPING_AFTER_S)
     if not done:  # only a slow answer is worth a "typing…" (one request less for most questions)
@@ -91,24 +88,60 @@ async def answer_question(update: Update, context: BotContext, question: str) ->
     svc.app.metrics.question_seconds.observe(elapsed)
     svc.app.metrics.replies.labels(answer.kind).inc()
     log.info("answered in %.0f ms (answered=%s)", elapsed * 1000, answer.answered)
+    after = await asyncio.to_thread(_after, svc, message.chat_id, answer)
     if not answer.answered:
-        await asyncio.to_thread(svc.state.count, "declined")
-        latest = await asyncio.to_thread(svc.app.store.latest, svc.config.telegram.latest_count)
-        await send_html(message, declined_html(latest))
+        await send_html(message, declined_html(after.latest))
         return
-    await asyncio.to_thread(svc.state.count, "answered")
-    more = list(answer.sources[1:]) if answer.kind not in ("headlines", "summary") else []
-    token = await asyncio.to_thread(svc.state.new_reply, message.chat_id, answer.article_id, more)
     buttons = (
-        InlineKeyboardMarkup([[InlineKeyboardButton("More sources", callback_data=f"more:{token}")]])
-        if more
+        InlineKeyboardMarkup([[InlineKeyboardButton("More sources", callback_data=f"more:{after.token}")]])
+        if after.token is not None
         else None
     )
+    sent = await send_html(
+        message, answer_html(answer, after.also), buttons=buttons, previews=before.chat.previews
+    )
+    await asyncio.to_thread(svc.state.sent, after.reply, sent.message_id)
+
+
+class _Before(NamedTuple):
+    verdict: Verdict
+    article_id: str | None
+    chat: ChatSettings
+
+
+class _After(NamedTuple):
+    reply: str  # the token the answer is recorded under
+    token: str | None  # the More-sources button's token, if the answer has further sources
+    also: list[Sibling]
+    latest: list[Article]
+
+
+def _before(svc: Services, sender: int, chat_id: int, replied: int | None, question: str) -> _Before:
+    """Count the question against the sender's limit; find the article it is about (the replied-to answer's,
+    or the chat's last for a follow-up) and the chat's settings: one trip to a worker thread, not three."""
+    verdict = svc.limiter.check(sender)
+    if not verdict.allowed:
+        return _Before(verdict, None, ChatSettings())
+    article_id = None
+    if replied is not None:
+        article_id = svc.state.article_of(chat_id, replied)
+    elif is_follow_up(question):  # "and when was that?": the chat's last answer is the context
+        article_id = svc.state.last_article(chat_id, within_s=FOLLOW_UP_S)
+    return _Before(verdict, article_id, svc.app.settings.get(chat_id))
+
+
+def _after(svc: Services, chat_id: int, answer: Answer) -> _After:
+    """Count the answer and record it (for follow-ups and buttons); read what the reply shows beside it."""
+    if not answer.answered:
+        svc.state.count("declined")
+        return _After("", None, [], svc.app.store.latest(svc.config.telegram.latest_count))
+    svc.state.count("answered")
+    more = list(answer.sources[1:]) if answer.kind not in ("headlines", "summary") else []
+    reply = svc.state.new_reply(chat_id, answer.article_id, more)
     also = []
     if answer.kind in ("answer", "found", "yes", "unclear") and answer.article_id:
-        also = (await asyncio.to_thread(svc.app.stories.siblings, answer.article_id))[:3]
-    sent = await send_html(message, answer_html(answer, also), buttons=buttons, previews=chat.previews)
-    await asyncio.to_thread(svc.state.sent, token, sent.message_id)
+        also = svc.app.stories.siblings(answer.article_id)[:3]
+    return _After(reply, reply if more else None, also, [])
 
 
 async def on_text(update: Update, context: BotContext, message: Message) -> None:
