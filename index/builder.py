@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from collections import ChainMap
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NamedTuple
@@ -117,13 +118,14 @@ def build_index(
         new_ids = np.array([p.id for p in new_passages], dtype=np.int64)
 
         dropped_articles = set(removed) | {a.id for a in changed}
-        dropped = {
-            pid
-            for pid, p in (previous.passages.items() if previous else [])
-            if p.article_id in dropped_articles
-        }
-        live = {pid: p for pid, p in (previous.passages.items() if previous else []) if pid not in dropped}
-        live.update((p.id, p) for p in new_passages)
+        known: ChainMap[int, Passage] = ChainMap({p.id: p for p in new_passages})
+        dropped: set[int] = set()
+        if previous:  # which passages go, found without reading their text
+            known.maps.append(previous.passages)  # type: ignore[arg-type]  # read-only here
+            dropped = {
+                pid for pid in previous.passages if previous.passages.article_of(pid) in dropped_articles
+            }
+        live = set(known) - dropped
         kind = _dense_kind(config, len(live))
         metas = {aid: _meta(a) for aid, a in by_id.items()}
 
@@ -158,10 +160,12 @@ def build_index(
                 ef_construction=config.hnsw_ef_construction,
                 ef_search=config.ef_search,
             )
-            ordered = sorted(live)
-            bm25 = BM25Index.build(np.array(ordered, dtype=np.int64), [live[i].indexed_text for i in ordered])
+            ordered = [known[i] for i in sorted(live)]
+            bm25 = BM25Index.build(
+                np.array([p.id for p in ordered], dtype=np.int64), [p.indexed_text for p in ordered]
+            )
             main: tuple[list[Passage], DenseIndex, BM25Index] | Path = (
-                [live[i] for i in ordered],
+                ordered,
                 dense,
                 bm25,
             )
