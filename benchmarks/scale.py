@@ -145,6 +145,14 @@ def write_index(
 
 
 def rss_mb() -> float:
+    """Return this process's peak RSS in MB: VmHWM, not ru_maxrss, which a child started by
+    fork/vfork + exec inherits from its parent's peak on Linux."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

@@ -86,6 +86,10 @@ class MainPassages:
             self._map: mmap.mmap | bytes = (
                 mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
             )
+        self._base = int(self.ids[0]) if len(self.ids) else 0  # row of an id: a table, not a search
+        span = int(self.ids[-1]) - self._base + 1 if len(self.ids) else 0
+        self._row_of = np.full(span, -1, dtype=np.int32)
+        self._row_of[self.ids - self._base] = np.arange(len(self.ids), dtype=np.int32)
         self._by_article: dict[str, np.ndarray] | None = None
         self.passage = functools.lru_cache(maxsize=cache)(self._parse)
 
@@ -94,8 +98,8 @@ class MainPassages:
 
     def row(self, pid: int) -> int:
         """Return the row of a passage id, or -1 when this segment does not hold it."""
-        i = int(np.searchsorted(self.ids, pid))
-        return i if i < len(self.ids) and self.ids[i] == pid else -1
+        i = pid - self._base
+        return int(self._row_of[i]) if 0 <= i < len(self._row_of) else -1
 
     def _parse(self, row: int) -> Passage:
         raw = self._map[int(self._offsets[row]) : int(self._ends[row])]
@@ -119,15 +123,13 @@ class PassageStore(Mapping[int, Passage]):
     def __init__(self, main: MainPassages, delta: Iterable[Passage], tombstones: frozenset[int]) -> None:
         self.main = main
         self.delta = {p.id: p for p in delta if p.id not in tombstones}
-        self._dead = np.array(sorted(tombstones), dtype=np.int64)
-        dead_in_main = np.isin(self._dead, main.ids).sum() if len(self._dead) else 0
-        self._len = len(main) - int(dead_in_main) + len(self.delta)
+        self._dead = tombstones
+        dead = np.array(sorted(tombstones), dtype=np.int64)
+        self._alive = main.ids[~np.isin(main.ids, dead)] if len(dead) else main.ids
+        self._len = len(self._alive) + len(self.delta)
 
     def _main_row(self, pid: int) -> int:
-        i = int(np.searchsorted(self._dead, pid))
-        if i < len(self._dead) and self._dead[i] == pid:
-            return -1
-        return self.main.row(pid)
+        return -1 if pid in self._dead else self.main.row(pid)
 
     def __getitem__(self, pid: int) -> Passage:
         if pid in self.delta:
@@ -144,8 +146,7 @@ class PassageStore(Mapping[int, Passage]):
         return self._len
 
     def __iter__(self) -> Iterator[int]:
-        alive = self.main.ids[~np.isin(self.main.ids, self._dead)] if len(self._dead) else self.main.ids
-        yield from (int(i) for i in alive)
+        yield from (int(i) for i in self._alive)
         yield from self.delta
 
     def article_of(self, pid: int) -> str:

@@ -100,10 +100,13 @@ class BM25Index:
 
     @staticmethod
     def _top(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-        """bm25s's numpy top-k (argpartition, then the k sorted), so ties fall as they do there."""
-        part = np.argpartition(scores, -k).take(indices=range(-k, 0))
-        order = np.flip(np.argsort(scores[part]))
-        return part[order], scores[part][order]
+        """Return the rows and scores of the k best passages that score above zero, best first (equal
+        scores by row). Only the passages holding a query term are ranked: a few hundred of 100k."""
+        rows = np.flatnonzero(scores)
+        if len(rows) > k:
+            rows = rows[np.argpartition(-scores[rows], k - 1)[:k]]
+        rows = rows[np.lexsort((rows, -scores[rows]))]
+        return rows, scores[rows]
 
     def vocabulary(self) -> list[str]:
         """Return the indexed stems."""
