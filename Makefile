@@ -20,7 +20,10 @@ bench: setup
 	.venv/bin/python benchmarks/realtimeqa.py
 	.venv/bin/python benchmarks/encoders.py --distractors 400
 	.venv/bin/python benchmarks/startup.py
+	.venv/bin/python benchmarks/peer.py
+	.venv/bin/python benchmarks/ann.py
 	.venv/bin/python benchmarks/bot_latency.py --users 10
-	.venv/bin/python benchmarks/bot_latency.py --users 50 --questions 200
+	.venv/bin/python benchmarks/bot_latency.py --users 50 --questions 600 --rate 1000
+	.venv/bin/python benchmarks/bot_latency.py --users 50 --questions 600 --rate 30
 	.venv/bin/python benchmarks/broadcast.py
 	./scripts/postgres.sh run .venv/bin/python benchmarks/replicas.py

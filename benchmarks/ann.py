@@ -1,11 +1,11 @@
 """Nearest-neighbour settings on real vectors: HNSW and IVF against exact search, side by side.
 
-    .venv/bin/python benchmarks/ann.py [--limit N] [--queries 300]
+    .venv/bin/python benchmarks/ann.py [--limit N] [--queries 300] [--cached-only]
 
 Data: every article of RealTimeQA-silver (8,000), RealTimeQA-gold and Reuters-21578 (../shared/datasets),
 cut into newsbot's passages and embedded with all-MiniLM-L6-v2 fp32 (cached in
 benchmarks/cache/embeddings.sqlite3, 4,096 at a time so an interrupted run keeps what it embedded; the
-first run embeds ~200k passages, over an hour on 2 cores). Queries: real questions (silver and gold),
+first run embeds ~190k passages, over an hour on 2 cores; --cached-only takes those embedded so far). Queries: real questions (silver and gold),
 embedded. Exact inner-product search (FAISS Flat) is the reference for recall@10; each setting reports
 build time, bytes on disk (what it holds in memory), p50/p95 of one query at a time, and recall@10.
 newsbot serves HNSW (index.dense.faiss) from 50k passages; the IVF rows say what the alternative costs.
@@ -30,7 +30,7 @@ from index.passages import make_passages
 CHUNK = 4096
 
 
-def real_vectors(encoder: CachedEncoder, limit: int | None) -> tuple[np.ndarray, int]:
+def real_vectors(encoder: CachedEncoder, limit: int | None, cached_only: bool) -> tuple[np.ndarray, int]:
     """Return the vectors of every passage (silver first: the other sets are cached by scale.py)."""
     from tqdm import tqdm
 
@@ -40,7 +40,10 @@ def real_vectors(encoder: CachedEncoder, limit: int | None) -> tuple[np.ndarray,
     for a in articles:
         made = make_passages(a, first_id=0, max_words=config.passage_words, overlap=config.overlap_sentences)
         texts += [p.indexed_text for p in made]
-    texts = list(dict.fromkeys(texts))[:limit]
+    texts = list(dict.fromkeys(texts))
+    if cached_only:
+        texts = [t for t, have in zip(texts, encoder.cached(texts), strict=True) if have]
+    texts = texts[:limit]
     out = []
     with tqdm(total=len(texts), desc="passages (cached after the first run)", file=sys.stderr) as bar:
         for start in range(0, len(texts), CHUNK):
@@ -78,9 +81,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--limit", type=int, help="use only the first N passages")
     parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--cached-only", action="store_true", help="only the passages embedded before")
     args = parser.parse_args()
     encoder = CachedEncoder(make_encoder(EncoderConfig(precision="fp32")))
-    vectors, n_articles = real_vectors(encoder, args.limit)
+    vectors, n_articles = real_vectors(encoder, args.limit, args.cached_only)
     n, dim = vectors.shape
     asked = [q["question"] for q in silver()[1]][:: max(1, 1452 // args.queries)][: args.queries]
     queries = encoder.inner.encode(asked)  # type: ignore[attr-defined]

@@ -84,6 +84,18 @@ class CachedEncoder:
     def _key(self, text: str) -> str:
         return hashlib.sha1(f"{self.name}\x00{text}".encode()).hexdigest()
 
+    def cached(self, texts: Sequence[str]) -> list[bool]:
+        """Return whether each text's vector is in the cache."""
+        keys = [self._key(t) for t in texts]
+        have: set[str] = set()
+        for start in range(0, len(keys), 900):
+            chunk = keys[start : start + 900]
+            rows = self._db.execute(
+                f"SELECT key FROM vectors WHERE key IN ({','.join('?' * len(chunk))})", chunk
+            )
+            have.update(k for (k,) in rows)
+        return [k in have for k in keys]
+
     def encode(self, texts: Sequence[str], *, progress: Callable[[int], None] | None = None) -> np.ndarray:
         import time
 

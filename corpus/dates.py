@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import functools
 import re
 from typing import NamedTuple
 
@@ -153,6 +154,11 @@ def find_dates(text: str, reference: dt.date | None = None) -> list[DateMention]
     Expressions without a year ("June 5", "yesterday", "last Monday") are resolved against
     `reference` (the article's date); without one their `date` is None.
     """
+    return list(_find_dates(text, reference))
+
+
+@functools.lru_cache(maxsize=8192)  # answers read the same sentences again and again
+def _find_dates(text: str, reference: dt.date | None) -> tuple[DateMention, ...]:
     found: list[DateMention] = []
     for kind, pattern in _PATTERNS:
         for m in pattern.finditer(text):
@@ -169,7 +175,7 @@ def find_dates(text: str, reference: dt.date | None = None) -> list[DateMention]
         if kept and mention.start < kept[-1].end:
             continue
         kept.append(mention)
-    return kept
+    return tuple(kept)
 
 
 def first_full_date(text: str) -> dt.date | None:

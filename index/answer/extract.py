@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable
 from typing import NamedTuple
@@ -175,15 +176,26 @@ def _expansions(sentence: str, acronym: str) -> list[Candidate]:
     return out
 
 
-def _verb_forms(sentence: str, verb: str) -> list[re.Match[str]]:
+@functools.lru_cache(maxsize=4096)  # asked once for each candidate span of a sentence
+def _verb_forms(sentence: str, verb: str) -> tuple[re.Match[str], ...]:
     """Return the words of sentence that inflect `verb` ("coordinates" ~ "coordinating", not
     "representatives" ~ "represented")."""
     stem = content_stems(verb)
-    return [
+    return tuple(
         w
         for w in re.finditer(r"[A-Za-z]+", sentence)
         if content_stems(w.group()) == stem and len(w.group()) <= len(verb) + 3
-    ]
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _word_stems(sentence: str) -> tuple[tuple[int, int, tuple[str, ...]], ...]:
+    """Return (start, end, stems) of each word of sentence that has a content stem."""
+    return tuple(
+        (w.start(), w.end(), tuple(stems))
+        for w in re.finditer(r"[A-Za-z]+", sentence)
+        if (stems := content_stems(w.group()))
+    )
 
 
 def role_bonus(sentence: str, start: int, end: int, question: str, first_name: int) -> float:
@@ -217,15 +229,13 @@ def apposition_bonus(sentence: str, start: int, end: int, question: str) -> floa
     if not m:
         return 0.0
     np_stems = content_stems(m["np"])
-    tokens = [  # stopwords are transparent: "Director General of SELEC" matches "director general of selec"
-        (w.start(), w.end(), stems)
-        for w in re.finditer(r"[A-Za-z]+", sentence)
-        if (stems := content_stems(w.group()))
-    ]
+    tokens = _word_stems(
+        sentence
+    )  # stopwords are transparent: "Director General of SELEC" matches "director general of selec"
     best = 0.0
     for i in range(len(tokens)):
         run = 0
-        while i + run < len(tokens) and run < len(np_stems) and tokens[i + run][2] == [np_stems[run]]:
+        while i + run < len(tokens) and run < len(np_stems) and tokens[i + run][2] == (np_stems[run],):
             run += 1
         if run == 0 or (run < 2 and len(np_stems) > 1):
             continue

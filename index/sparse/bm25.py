@@ -47,7 +47,10 @@ class BM25Index:
         b: float,
         retriever: object | None = None,
     ) -> None:
-        self._data, self._indices, self._indptr = matrix["data"], matrix["indices"], matrix["indptr"]
+        # plain ndarray views of memory-mapped arrays: np.memmap's own indexing costs ~2 us a call
+        self._data, self._indices, self._indptr = (
+            np.asarray(matrix[k]) for k in ("data", "indices", "indptr")
+        )
         self._vocab = vocab
         self._ids = ids.astype(np.int64)
         self._retriever = retriever  # bm25s's, when built here or scoring with numba
