@@ -30,7 +30,7 @@ from index.passages import make_passages
 CHUNK = 4096
 
 
-def real_vectors(encoder: CachedEncoder, limit: int | None, cached_only: bool) -> tuple[np.ndarray, int]:
+def real_vectors(encoder: CachedEncoder, limit: int | None, cached_only: bool) -> tuple[np.ndarray, str]:
     """Return the vectors of every passage (silver first: the other sets are cached by scale.py)."""
     from tqdm import tqdm
 
@@ -41,6 +41,7 @@ def real_vectors(encoder: CachedEncoder, limit: int | None, cached_only: bool) -
         made = make_passages(a, first_id=0, max_words=config.passage_words, overlap=config.overlap_sentences)
         texts += [p.indexed_text for p in made]
     texts = list(dict.fromkeys(texts))
+    whole = f"of the {len(texts):,} passages of {len(articles):,} articles"
     if cached_only:
         texts = [t for t, have in zip(texts, encoder.cached(texts), strict=True) if have]
     texts = texts[:limit]
@@ -49,7 +50,7 @@ def real_vectors(encoder: CachedEncoder, limit: int | None, cached_only: bool) -
         for start in range(0, len(texts), CHUNK):
             out.append(encoder.encode(texts[start : start + CHUNK]))
             bar.update(len(out[-1]))
-    return np.concatenate(out), len(articles)
+    return np.concatenate(out), whole
 
 
 def measure(name: str, index: object, build_s: float, queries: np.ndarray, exact: np.ndarray) -> dict:
@@ -84,11 +85,11 @@ def main() -> None:
     parser.add_argument("--cached-only", action="store_true", help="only the passages embedded before")
     args = parser.parse_args()
     encoder = CachedEncoder(make_encoder(EncoderConfig(precision="fp32")))
-    vectors, n_articles = real_vectors(encoder, args.limit, args.cached_only)
+    vectors, whole = real_vectors(encoder, args.limit, args.cached_only)
     n, dim = vectors.shape
     asked = [q["question"] for q in silver()[1]][:: max(1, 1452 // args.queries)][: args.queries]
     queries = encoder.inner.encode(asked)  # type: ignore[attr-defined]
-    print(f"{n:,} real passages of {n_articles:,} articles, {len(queries)} real questions", flush=True)
+    print(f"{n:,} real passages ({whole}), {len(queries)} real questions", flush=True)
 
     rows = []
     t = time.perf_counter()

@@ -27,7 +27,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.common import QUESTIONS, ask_in_turn  # noqa: E402
+from benchmarks.common import CODE, QUESTIONS, ask_in_turn  # noqa: E402
 from tests.fakebot import FakeBotApi  # noqa: E402
 
 
@@ -81,7 +81,7 @@ async def main(users: int, total: int, model: str, profile: Path | None, rate: f
         "--config",
         str(config_path),
         "run",
-        cwd=ROOT,
+        cwd=CODE,
         env=env,
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.DEVNULL,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import sys
 import time
@@ -13,7 +14,10 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# NEWSBOT_CODE: a checkout of other code (benchmarks/before_after.py: the previous revision) whose corpus,
+# index and bot packages the benchmarks measure instead of this one's; data and caches stay here
+CODE = Path(os.environ.get("NEWSBOT_CODE", ROOT)).resolve()
+sys.path.insert(0, str(CODE))
 
 from corpus import Article  # noqa: E402
 from corpus.loaders.jsonl import iter_jsonl  # noqa: E402
