@@ -1,6 +1,6 @@
 # The two commands of the README: `make run` (set up, then the main job) and `make test` (the suite,
 # with a throwaway PostgreSQL server when Debian's postgresql package is installed).
-.PHONY: setup run test lint bench
+.PHONY: setup run test lint bench bench-compare
 
 setup:
 	./scripts/setup.sh
@@ -22,8 +22,18 @@ bench: setup
 	.venv/bin/python benchmarks/startup.py
 	.venv/bin/python benchmarks/peer.py
 	.venv/bin/python benchmarks/ann.py
+	.venv/bin/python benchmarks/before_after.py
 	.venv/bin/python benchmarks/bot_latency.py --users 10
 	.venv/bin/python benchmarks/bot_latency.py --users 50 --questions 600 --rate 1000
 	.venv/bin/python benchmarks/bot_latency.py --users 50 --questions 600 --rate 30
 	.venv/bin/python benchmarks/broadcast.py
 	./scripts/postgres.sh run .venv/bin/python benchmarks/replicas.py
+
+# the performance figures side by side with the previous stop's code and txtai, ~20 min once the
+# embedding caches exist (the first `make bench` fills them)
+bench-compare: setup
+	.venv/bin/python -m pip install -q -e ".[dev,bench]"
+	.venv/bin/python benchmarks/scale.py --sizes 100000,1000000 --no-txtai
+	.venv/bin/python benchmarks/before_after.py
+	.venv/bin/python benchmarks/peer.py
+	.venv/bin/python benchmarks/ann.py --cached-only
