@@ -29,11 +29,11 @@ bench: setup
 	.venv/bin/python benchmarks/broadcast.py
 	./scripts/postgres.sh run .venv/bin/python benchmarks/replicas.py
 
-# the performance figures side by side with the previous stop's code and txtai, ~20 min once the
+# the performance figures side by side with the previous stop's code and txtai, ~30 min once the
 # embedding caches exist (the first `make bench` fills them)
 bench-compare: setup
 	.venv/bin/python -m pip install -q -e ".[dev,bench]"
-	.venv/bin/python benchmarks/scale.py --sizes 100000,1000000 --no-txtai
+	.venv/bin/python benchmarks/scale.py --sizes 100000,1000000 --sizes-only
 	.venv/bin/python benchmarks/before_after.py
 	.venv/bin/python benchmarks/peer.py
 	.venv/bin/python benchmarks/ann.py --cached-only

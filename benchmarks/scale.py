@@ -414,6 +414,9 @@ def main() -> None:
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--questions", type=int, default=100)
     parser.add_argument("--no-txtai", action="store_true")
+    parser.add_argument(
+        "--sizes-only", action="store_true", help="only the sizes: no throughput, quality, txtai"
+    )
     parser.add_argument("--txtai-size", type=int, default=5000)
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
@@ -437,8 +440,9 @@ def main() -> None:
             "passages_per_s": round(encoder.computed / encoder.compute_seconds, 1),
         }
     print(f"real passages: {len(passages)} ({time.perf_counter() - t:.0f}s, {encoder.computed} embedded now)")
-    results["embedding_throughput"] = embedding_throughput()
-    print("embedding throughput:", results["embedding_throughput"])
+    if not args.sizes_only:
+        results["embedding_throughput"] = embedding_throughput()
+        print("embedding throughput:", results["embedding_throughput"])
     rows = []
     for n in [int(s) for s in args.sizes.split(",")]:
         out = subprocess.run(
@@ -451,9 +455,10 @@ def main() -> None:
         rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
         print(json.dumps(rows[-1]))
     results["sizes"] = rows
-    results["quality"] = quality(args.questions)
-    print("quality:", results["quality"])
-    if not args.no_txtai:
+    if not args.sizes_only:
+        results["quality"] = quality(args.questions)
+        print("quality:", results["quality"])
+    if not args.no_txtai and not args.sizes_only:
         results["txtai"] = txtai_side_by_side(args.txtai_size, args.questions)
         print("txtai:", json.dumps(results["txtai"]))
     results["wall_s"] = round(time.perf_counter() - started)
