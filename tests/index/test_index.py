@@ -22,6 +22,7 @@ from index import (
     SearchConfig,
     build_index,
 )
+from index.dense.faiss import DenseIndex
 from index.encoders.hashing import HashingEncoder
 from index.sparse.bm25 import BM25Index, tokenize
 from index.storage import CURRENT, current_path, load_layout
@@ -248,3 +249,12 @@ def test_loaded_bm25_scores_as_bm25s_does(tmp_path: Path) -> None:
         every = reference.get_scores(terms)  # equal scores: any of them in bm25s, by passage id here
         assert all(abs(every[pid - 100] - score) < 1e-4 for pid, score in got)
         assert got == sorted(got, key=lambda h: (-h[1], h[0]))
+
+
+def test_searches_use_one_openmp_thread_after_a_build() -> None:
+    """A build may use every core; the searches after it run on one thread (see index/dense/faiss.py)."""
+    import faiss
+
+    vectors = np.random.default_rng(0).standard_normal((300, 8)).astype(np.float32)
+    DenseIndex.build(np.arange(300), vectors, kind="hnsw", hnsw_m=4, ef_construction=8, ef_search=8)
+    assert faiss.omp_get_max_threads() == 1
