@@ -31,17 +31,25 @@ def _line(p: Passage) -> bytes:
 
 def write_passages(directory: Path, passages: Iterable[Passage]) -> None:
     """Write passages.jsonl and its row files into directory."""
-    rows: list[tuple[int, int, int, int]] = []
-    number: dict[str, int] = {}
-    offset = 0
+    lines = []
     with open(directory / TEXT, "wb") as out:
         for p in passages:
             line = _line(p)
-            rows.append((p.id, offset, p.ordinal, number.setdefault(p.article_id, len(number))))
             out.write(line)
-            offset += len(line)
-    np.save(directory / ROWS, np.array(rows, dtype=np.int64).reshape(-1, 4))
-    (directory / ARTICLES).write_text(json.dumps(list(number)))
+            lines.append((p.id, p.ordinal, p.article_id, len(line)))
+    rows, articles = _rows(lines)
+    np.save(directory / ROWS, rows)
+    (directory / ARTICLES).write_text(json.dumps(articles))
+
+
+def _rows(lines: Iterable[tuple[int, int, str, int]]) -> tuple[np.ndarray, list[str]]:
+    """Return the row file's table, (id, byte offset, ordinal, article number) in file order, and the
+    article ids by number, from each line's (id, ordinal, article id, length in bytes)."""
+    rows, number, offset = [], {}, 0
+    for pid, ordinal, article_id, size in lines:
+        rows.append((pid, offset, ordinal, number.setdefault(article_id, len(number))))
+        offset += size
+    return np.array(rows, dtype=np.int64).reshape(-1, 4), list(number)
 
 
 def read_passages(path: Path) -> list[Passage]:
@@ -52,13 +60,12 @@ def read_passages(path: Path) -> list[Passage]:
 
 def _scan(path: Path) -> tuple[np.ndarray, list[str]]:
     """Rows and article numbers of a passages.jsonl that has no row files (an older version)."""
-    rows, number, offset = [], {}, 0
+    lines = []
     with open(path, "rb") as handle:
         for line in handle:
             d = json.loads(line)
-            rows.append((d["id"], offset, d["ordinal"], number.setdefault(d["article_id"], len(number))))
-            offset += len(line)
-    return np.array(rows, dtype=np.int64).reshape(-1, 4), list(number)
+            lines.append((d["id"], d["ordinal"], d["article_id"], len(line)))
+    return _rows(lines)
 
 
 class MainPassages:
@@ -71,17 +78,14 @@ class MainPassages:
             self._articles: list[str] = json.loads((directory / ARTICLES).read_text())
         else:
             rows, self._articles = _scan(path)
+        size = path.stat().st_size
+        ends = np.append(rows[1:, 1], size)  # rows are in file order: a line ends where the next begins
         order = np.argsort(rows[:, 0], kind="stable")
         self.ids = np.ascontiguousarray(rows[order, 0])
         self._offsets = np.ascontiguousarray(rows[order, 1])
+        self._ends = np.ascontiguousarray(ends[order])
         self._ordinals = np.ascontiguousarray(rows[order, 2])
         self._article_rows = np.ascontiguousarray(rows[order, 3])
-        size = path.stat().st_size
-        self._ends = np.empty_like(self._offsets)
-        if len(rows):
-            by_offset = np.sort(self._offsets)
-            following = np.append(by_offset[1:], size)
-            self._ends = following[np.searchsorted(by_offset, self._offsets)]
         with open(path, "rb") as handle:
             self._map: mmap.mmap | bytes = (
                 mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
