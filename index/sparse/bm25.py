@@ -30,10 +30,10 @@ class BM25Index:
     """BM25 scores of every (term, passage) pair as bm25s computes them (a CSC matrix: data, indices,
     indptr), the vocabulary, and the passage id of each row.
 
-    bm25s builds and saves the matrix and, with numba=True, scores with its numba backend. Loaded
-    without numba, the matrix is read with numpy alone (memory-mapped on request) and scored the way
-    bm25s's numpy backend does: importing bm25s costs ~0.5 s (it imports numba and scipy) of a one-shot
-    `newsbot ask`.
+    bm25s builds and saves the matrix and, loaded with numba=True, scores with its numba backend.
+    Otherwise this class scores the matrix the way bm25s's numpy backend does, and a loaded one is read
+    with numpy alone (memory-mapped on request): importing bm25s costs ~0.5 s (it imports numba and
+    scipy) of a one-shot `newsbot ask`.
     """
 
     def __init__(
@@ -71,8 +71,8 @@ class BM25Index:
 
     @property
     def backend(self) -> str:
-        """Return what scores queries: "numba" (bm25s's), or "numpy" (bm25s's numpy backend, or this
-        module's own numpy scoring of a loaded index)."""
+        """Return what scores queries: "numba" (bm25s's numba backend), or "numpy" (this module's
+        scoring, the way bm25s's numpy backend scores, for an index built here or loaded)."""
         return "numba" if getattr(self._retriever, "backend", None) == "numba" else "numpy"
 
     def search(self, query: str, k: int) -> list[Hit]:
@@ -85,7 +85,7 @@ class BM25Index:
         if not tokens or not len(self._ids):
             return []
         k = min(k, len(self._ids))
-        if self._retriever is not None:
+        if self.backend == "numba":
             rows, scores = self._retriever.retrieve(  # type: ignore[attr-defined]
                 [tokens], k=k, show_progress=False, n_threads=1
             )
@@ -144,6 +144,7 @@ class BM25Index:
         (20-45x faster on large indexes, after a one-off JIT compile of ~10 s done here)."""
         meta = json.loads((directory / "meta.json").read_text())
         ids = np.load(directory / "ids.npy")
+        retriever = None
         if numba:
             retriever = _bm25s().BM25.load(
                 str(directory),
@@ -152,22 +153,16 @@ class BM25Index:
                 verbosity=0,
                 override_params={"backend": "numba"},
             )
-            index = cls(
-                retriever.scores,  # type: ignore[attr-defined]
-                retriever.vocab_dict,  # type: ignore[attr-defined]
-                ids,
-                avgdl=meta["avgdl"],
-                k1=meta["k1"],
-                b=meta["b"],
-                retriever=retriever,
-            )
-            if index._vocab:
-                index.search_tokens([next(iter(index._vocab))], 1)  # compile now, not on the first question
-            return index
-        mode = "r" if mmap else None
-        matrix = {
-            name: np.load(directory / f"{name}.csc.index.npy", mmap_mode=mode, allow_pickle=False)
-            for name in ("data", "indices", "indptr")
-        }
-        vocab = json.loads((directory / "vocab.index.json").read_text(encoding="utf-8"))
-        return cls(matrix, vocab, ids, avgdl=meta["avgdl"], k1=meta["k1"], b=meta["b"])
+            matrix, vocab = retriever.scores, retriever.vocab_dict  # type: ignore[attr-defined]
+        else:
+            matrix = {
+                name: np.load(
+                    directory / f"{name}.csc.index.npy", mmap_mode="r" if mmap else None, allow_pickle=False
+                )
+                for name in ("data", "indices", "indptr")
+            }
+            vocab = json.loads((directory / "vocab.index.json").read_text(encoding="utf-8"))
+        index = cls(matrix, vocab, ids, avgdl=meta["avgdl"], k1=meta["k1"], b=meta["b"], retriever=retriever)
+        if numba and index._vocab:
+            index.search_tokens([next(iter(index._vocab))], 1)  # compile now, not on the first question
+        return index
