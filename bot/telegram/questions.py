@@ -93,8 +93,8 @@ async def answer_question(update: Update, context: BotContext, question: str) ->
         await send_html(message, declined_html(after.latest))
         return
     buttons = (
-        InlineKeyboardMarkup([[InlineKeyboardButton("More sources", callback_data=f"more:{after.token}")]])
-        if after.token is not None
+        InlineKeyboardMarkup([[InlineKeyboardButton("More sources", callback_data=f"more:{after.reply}")]])
+        if after.more
         else None
     )
     sent = await send_html(
@@ -110,8 +110,8 @@ class _Before(NamedTuple):
 
 
 class _After(NamedTuple):
-    reply: str  # the token the answer is recorded under
-    token: str | None  # the More-sources button's token, if the answer has further sources
+    reply: str  # the token the answer is recorded under (and its More-sources button carries)
+    more: bool  # whether the answer has further sources
     also: list[Sibling]
     latest: list[Article]
 
@@ -134,14 +134,14 @@ def _after(svc: Services, chat_id: int, answer: Answer) -> _After:
     """Count the answer and record it (for follow-ups and buttons); read what the reply shows beside it."""
     if not answer.answered:
         svc.state.count("declined")
-        return _After("", None, [], svc.app.store.latest(svc.config.telegram.latest_count))
+        return _After("", False, [], svc.app.store.latest(svc.config.telegram.latest_count))
     svc.state.count("answered")
     more = list(answer.sources[1:]) if answer.kind not in ("headlines", "summary") else []
     reply = svc.state.new_reply(chat_id, answer.article_id, more)
     also = []
     if answer.kind in ("answer", "found", "yes", "unclear") and answer.article_id:
         also = svc.app.stories.siblings(answer.article_id)[:3]
-    return _After(reply, reply if more else None, also, [])
+    return _After(reply, bool(more), also, [])
 
 
 async def on_text(update: Update, context: BotContext, message: Message) -> None:

@@ -229,9 +229,8 @@ def apposition_bonus(sentence: str, start: int, end: int, question: str) -> floa
     if not m:
         return 0.0
     np_stems = content_stems(m["np"])
-    tokens = _word_stems(
-        sentence
-    )  # stopwords are transparent: "Director General of SELEC" matches "director general of selec"
+    # stopwords are transparent: "Director General of SELEC" matches "director general of selec"
+    tokens = _word_stems(sentence)
     best = 0.0
     for i in range(len(tokens)):
         run = 0
