@@ -29,7 +29,7 @@ from index import Engine, IndexConfig, SearchConfig, build_index
 from index.answer.features import CONFIDENCE_FEATURES, RELEVANCE_FEATURES, SPAN_FEATURES, confidence_features
 from index.answer.model import WEIGHTS, AnswerModel, Logistic
 from index.answer.qtype import classify
-from index.answer.spans import likeliest
+from index.answer.spans import likeliest, shown_text
 
 
 def placeholder() -> AnswerModel:
@@ -102,7 +102,12 @@ def main() -> None:
         likeliest(r.spans, oof[rows_of[i]].tolist(), qtype=classify(q["question"]))
         for i, (q, r) in enumerate(zip(qs, readings, strict=True))
     ]
-    top_ok = np.array([c is not None and bool(AY[rows_of[i][c.index]]) for i, c in enumerate(choices)])
+    top_ok = np.array(
+        [
+            c is not None and span_ok(q["answer"], shown_text(r.spans[c.index], r.context, set(r.asked)))
+            for q, r, c in zip(qs, readings, choices, strict=True)
+        ]
+    )
     reachable = np.zeros(len(qs), dtype=bool)
     reachable[np.unique(owner_of[AY > 0])] = True
     print(

@@ -22,10 +22,11 @@ from index.answer.features import confidence_features, relevance_features, span_
 from index.answer.intents import in_context
 from index.answer.model import AnswerModel
 from index.answer.qtype import classify
-from index.answer.spans import Choice, Span, likeliest, spans_of
+from index.answer.spans import Choice, Span, likeliest, shown_text, spans_of
 from index.answer.terms import QuestionTerms
 from index.config import IndexConfig, SearchConfig
 from index.encoders import Encoder
+from index.encoders.memo import VectorMemo
 from index.errors import QuestionError
 from index.fusion import article_support, reciprocal_rank_fusion, score_fusion
 from index.hits import Hit
@@ -68,6 +69,9 @@ class Reading:
     choice: Choice | None  # the likeliest answer among the spans
     confidence_x: tuple[float, ...]
     answer_p: float  # P(the likeliest answer is right); 0 without spans
+    answer_text: str | None = None  # the short answer shown: the likeliest span, a name in full
+    context: tuple[str, ...] = ()  # titles and texts of the passages read (full names come from them)
+    asked: frozenset[str] = frozenset()  # the question's stems
 
     @property
     def best_span(self) -> Span | None:
@@ -97,6 +101,7 @@ class Engine:
         self.model = model or default_model()
         self.today: Callable[[], dt.date] = dt.date.today
         self.encoder = encoder
+        self.phrases = VectorMemo(encoder.encode)  # candidate answers and kinds asked for, across questions
         self.config = config
         self.index_config = index or IndexConfig()
         self._data: IndexData | None = None
@@ -230,12 +235,15 @@ class Engine:
         spans = spans_of(
             ranked, qtype, set(terms.stems), {p.article_id: published(p.article_id) for p in top}
         )
-        span_x = span_features(question, qtype, spans, top, rarity=rarity)
+        span_x = span_features(question, qtype, spans, top, rarity=rarity, embed=self.phrases.encode)
         span_p = model.answer.probs(span_x).tolist()
         relevance = float(model.relevance.probs([relevance_x])[0])
         choice = likeliest(spans, span_p, qtype=qtype)
         confidence_x = () if choice is None else confidence_features(choice, spans, relevance)
         answer_p = float(model.confidence.probs([confidence_x])[0]) if confidence_x else 0.0
+        context = tuple(blob for p in top for blob in (p.title, p.text))
+        asked = frozenset(terms.stems)
+        text = None if choice is None else shown_text(spans[choice.index], context, asked)
         return Reading(
             fused,
             cosines,
@@ -248,6 +256,9 @@ class Engine:
             choice,
             confidence_x,
             answer_p,
+            text,
+            context,
+            asked,
         )
 
     def _answer(
@@ -269,7 +280,7 @@ class Engine:
         span = reading.best_span
         short = None
         if span is not None and reading.answer_p >= threshold:
-            found, short = span.evidence, span.candidate.text
+            found, short = span.evidence, reading.answer_text
         sources = self._sources(
             data, reading.fused, reading.cosines, found.passage.article_id, found.sentence
         )

@@ -82,7 +82,11 @@ def rank_sentences(
         ranked.append((base, sentence, passage, Signals(p_cos, coverage, phrase, 0.0)))
     ranked.sort(key=lambda r: -r[0])
     top: list[Evidence] = []
+    seen: set[str] = set()  # passages overlap: a sentence in two of them competes once
     for base, sentence, passage, signals in ranked:
+        if sentence in seen:
+            continue
+        seen.add(sentence)
         if len(top) >= limit and base + type_weight <= top[-1].score:
             break  # typed candidates add at most type_weight: no later sentence can enter the top
         cands = candidates(sentence, qtype, question, reference=published(passage.article_id), rarity=rarity)

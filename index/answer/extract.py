@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 from corpus.dates import find_dates
 from index.answer.qtype import AnswerType, QuestionType
+from index.answer.synonyms import synonyms
 from index.text import STOPWORDS, content_stems
 
 _TITLE = r"(?:Mr|Mrs|Ms|Dr|Prof|H\.\s?E|Sir|Dame|Gen|Col|Capt|Sen|Rep|Gov|Amb)\.?"
@@ -138,6 +139,17 @@ def _dates(sentence: str, q: QuestionType, question: str, reference: dt.date | N
             text = f"{d.text} ({d.date.day} {d.date:%B %Y})"
         out.append(Candidate(text, d.start, d.end, weight))
     return out
+
+
+_GOVERNED = re.compile(r"([A-Za-z]+)\s+(?:in|on|since|from|by|during)\s+(?:the\s+)?$", re.I)
+
+
+def governed(sentence: str, start: int, question_stems: set[str]) -> bool:
+    """Return True when the date at `start` hangs on the question's verb or a synonym of it ("When was
+    X set up?" -> "X was established in 1996"), not merely on the sentence it opens."""
+    m = _GOVERNED.search(sentence[:start])
+    stems = content_stems(m[1]) if m else []
+    return bool(stems) and (stems[0] in question_stems or bool(synonyms(stems[0]) & question_stems))
 
 
 def _quantities(sentence: str, question_stems: set[str]) -> list[Candidate]:
@@ -289,7 +301,12 @@ def candidates(
         found = _dates(sentence, q, question, reference)
         positions = question_positions(sentence, question_stems)
         found = [
-            c._replace(score=c.score + 0.5 * proximity(c.start, c.end, positions, sentence)) for c in found
+            c._replace(
+                score=c.score
+                + 0.5 * proximity(c.start, c.end, positions, sentence)
+                + 0.6 * governed(sentence, c.start, question_stems)
+            )
+            for c in found
         ]
     elif q.type is AnswerType.QUANTITY:
         found = _quantities(sentence, question_stems)

@@ -12,13 +12,15 @@ import math
 import re
 from collections.abc import Callable, Sequence
 
+import numpy as np
+
 from index.answer.evidence import Evidence
 from index.answer.extract import apposition_bonus, name_spans, proximity, question_positions, role_bonus
 from index.answer.gazetteer import INSTITUTION_WORDS, PERSON_NOUNS, PLACE_NOUNS, is_place
 from index.answer.qtype import AnswerType, QuestionType
 from index.answer.spans import Choice, Span, wanted_kind
 from index.passages import Passage
-from index.text import content_stems, split_sentences
+from index.text import STOPWORDS, content_stems, split_sentences
 
 RELEVANCE_FEATURES = ("passage_cos", "coverage", "phrase", "typed")
 SPAN_FEATURES = (
@@ -50,13 +52,16 @@ SPAN_FEATURES = (
     "number",
     "date",
     "words",  # its words (capped at 6, over 6)
+    "type_cos",  # cosine of its embedding to the kind of thing asked ("tech company", "person", "place")
+    "type_gap",  # type_cos minus the best type_cos among the spans
+    "type_asked",  # the question says what kind of thing it asks for (type_cos is 0 otherwise)
 )  # no prior per kind of question: how often "when" questions are right is the training set's, not the news'
 
 CONFIDENCE_FEATURES = (
     "pooled",  # logit of the likeliest text's pooled span probability
     "single",  # logit of its likeliest span's probability
     "runner_up",  # logit of the next text's pooled probability
-    "texts",  # log of the distinct texts among the spans
+    "texts",  # log of the distinct texts among the spans of its kind (dates compete with dates)
     "relevance",  # logit of P(the passage answers the question)
     "coverage",  # IDF-weighted share of the question's words in the answer's sentence
     "typed_pick",  # chosen by the typed extractor's rule (dates, quantities, people, expansions)
@@ -65,6 +70,8 @@ CONFIDENCE_FEATURES = (
     "agreed",  # a typed pick that the span model ranks first as well
 )
 _FOCUS = re.compile(r"\b(?:which|what)\s+(?P<words>[a-z]+(?:[\s\-]+[a-z]+){0,2})", re.I)
+_KIND_OF = re.compile(r"\b(?:which|what)\s+(?P<rest>.*)", re.I)
+_NOT_KIND = STOPWORDS | {"recently", "week", "year", "reportedly", "currently", "just", "now"}
 _NOT_NOUNS = frozenset({"is", "are", "was", "were", "does", "do", "did", "has", "have", "had", "will", "can"})
 
 
@@ -84,6 +91,43 @@ def focus_noun(question: str) -> str | None:
     return None
 
 
+def asked_kind(question: str) -> str | None:
+    """Return the kind of thing a question asks for: up to two words after "which/what" ("which tech
+    company cut" -> "tech company"), "person" for "who", "place" for "where", "date" for "when", "number" for "how many/much", else None."""
+    m = _KIND_OF.search(question)
+    if m:
+        words: list[str] = []
+        for word in re.findall(r"[\w’'\-]+", m["rest"]):
+            if word.lower() in _NOT_KIND or word.lower() in _NOT_NOUNS or (words and word.endswith("ed")):
+                break  # "which country landed" -> "country"
+            words.append(word)
+            if len(words) == 2:
+                break
+        if words:
+            return " ".join(words)
+    if re.search(r"\bwho\b", question, re.I):
+        return "person"
+    if re.search(r"\bwhen\b", question, re.I):
+        return "date"
+    if re.search(r"\bhow\s+(?:many|much)\b", question, re.I):
+        return "number"
+    if re.search(r"\bwhere\b", question, re.I):
+        return "place"
+    return None
+
+
+def type_fit(question: str, texts: Sequence[str], embed: Callable[[list[str]], np.ndarray]) -> list[float]:
+    """Return each text's cosine to the kind of thing the question asks for (asked_kind); zeros when it
+    does not say. Each distinct text is embedded once, in one batch."""
+    kind = asked_kind(question)
+    if kind is None or not texts:
+        return [0.0] * len(texts)
+    distinct = list(dict.fromkeys(texts))
+    vectors = embed([kind, *distinct])
+    cos = dict(zip(distinct, (vectors[1:] @ vectors[0]).tolist(), strict=True))
+    return [cos[t] for t in texts]
+
+
 def relevance_features(evidence: Evidence) -> tuple[float, ...]:
     """Return RELEVANCE_FEATURES of the chosen evidence."""
     return tuple(evidence.signals)
@@ -96,10 +140,14 @@ def span_features(
     passages: Sequence[Passage],
     *,
     rarity: Callable[[str], float],
+    embed: Callable[[list[str]], np.ndarray],
 ) -> list[tuple[float, ...]]:
-    """Return SPAN_FEATURES of each candidate span (the spans of index/answer/spans.py)."""
+    """Return SPAN_FEATURES of each candidate span (the spans of index/answer/spans.py); `embed` returns
+    unit vectors of texts (the engine's encoder)."""
     if not spans:
         return []
+    fits = type_fit(question, [s.candidate.text for s in spans], embed)
+    best_fit, asked_for = max(fits), float(asked_kind(question) is not None)
     best = max(s.evidence.score for s in spans)
     asked = set(content_stems(question))
     sentences = [s.lower() for p in passages for s in split_sentences(p.text)]
@@ -111,7 +159,7 @@ def span_features(
     positions: dict[int, list[int]] = {}
     firsts: dict[int, int] = {}
     rows = []
-    for span in spans:
+    for span, fit_cos in zip(spans, fits, strict=True):
         c, ev = span.candidate, span.evidence
         text = c.text.lower()
         bare = text.removeprefix("the ")
@@ -161,9 +209,16 @@ def span_features(
                 float(span.kind == "number"),
                 float(span.kind == "date"),
                 min(len(c.text.split()), 6) / 6,
+                fit_cos,
+                fit_cos - best_fit,
+                asked_for,
             )
         )
     return rows
+
+
+def _kin(kind: str) -> str:
+    return "name" if kind == "piece" else kind
 
 
 def _logit(p: float) -> float:
@@ -178,7 +233,7 @@ def confidence_features(choice: Choice, spans: Sequence[Span], relevance: float)
         _logit(choice.pooled),
         _logit(choice.single),
         _logit(choice.runner_up),
-        math.log(choice.texts),
+        math.log(len({s.candidate.text.lower() for s in spans if _kin(s.kind) == _kin(span.kind)})),
         _logit(relevance),
         span.evidence.signals.coverage,
         float(choice.typed_pick),

@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from corpus.dates import find_dates
@@ -150,3 +151,45 @@ def likeliest(spans: Sequence[Span], probs: Sequence[float], *, qtype: QuestionT
     return Choice(
         best, chosen[0], probs[best], runner_up, len(scored), typed_pick, typed_pick and chosen is scored[0]
     )
+
+
+_NUMERAL = re.compile(r"(?:[IVX]+|\d+)")
+
+
+def full_form(text: str, texts: Iterable[str], asked: set[str]) -> str:
+    """Return the fullest name the texts give for a short answer: "Taylor Swift" for "Swift" (more names
+    before it, no role word among them), "America Party" for "America" when the question asks for a party,
+    "Artemis II" for "Artemis"; the most frequent such form, else the text itself."""
+    words = text.split()
+    if not words or not words[0][:1].isupper():
+        return text
+    n = len(words)
+    counts: Counter[str] = Counter()
+    for blob in texts:
+        for name, _, _, _ in name_spans(blob):
+            longer = name.split()
+            if not n < len(longer) <= n + 3:
+                continue
+            if longer[-n:] == words:
+                extra = longer[:-n]
+                if any(w.lower().strip(".") in _ROLE or _stem(w) in asked for w in extra):
+                    continue
+            elif longer[:n] == words:
+                if not all(_stem(w) in asked or _NUMERAL.fullmatch(w) for w in longer[n:]):
+                    continue
+            else:
+                continue
+            counts[name] += 1
+    return max(counts, key=lambda name: (counts[name], len(name))) if counts else text
+
+
+def shown_text(span: Span, texts: Iterable[str], asked: set[str]) -> str:
+    """Return the short answer a span shows: a name in full (full_form), anything else as written."""
+    if span.kind in ("name", "piece"):
+        return full_form(span.candidate.text, texts, asked)
+    return span.candidate.text
+
+
+def _stem(word: str) -> str | None:
+    stems = content_stems(word)
+    return stems[0] if stems else None

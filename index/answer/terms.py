@@ -6,7 +6,10 @@ import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from index.answer.synonyms import synonyms
 from index.text import content_stems, question_stems
+
+SYNONYM = 0.7  # what a synonym of a question's word counts for in a sentence (the word itself: 1)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -28,8 +31,16 @@ class QuestionTerms:
         if not total:
             return 0.0
         present, in_title = set(content_stems(text)), set(content_stems(title))
-        got = sum(self.idf[s] * (1.0 if s in present else 0.5 if s in in_title else 0.0) for s in self.stems)
+        got = sum(self.idf[s] * self._weight(s, present, in_title) for s in self.stems)
         return got / total
+
+    @staticmethod
+    def _weight(stem: str, present: set[str], in_title: set[str]) -> float:
+        if stem in present:
+            return 1.0
+        if synonyms(stem) & present:
+            return SYNONYM
+        return 0.5 if stem in in_title else 0.0
 
     def phrase(self, text: str) -> float:
         if not self.bigrams:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from index.answer.evidence import Evidence, Signals
 from index.answer.extract import candidates, name_spans
-from index.answer.features import SPAN_FEATURES, span_features
+from index.answer.features import SPAN_FEATURES, asked_kind, span_features, type_fit
 from index.answer.qtype import classify
-from index.answer.spans import likeliest, spans_of
+from index.answer.spans import full_form, likeliest, spans_of
 from index.passages import Passage
 
 
@@ -70,7 +72,9 @@ def test_span_features_see_the_question_the_sentence_and_the_type() -> None:
     rows = dict(
         zip(
             (s.candidate.text for s in spans),
-            span_features(question, classify(question), spans, [ev.passage], rarity=lambda t: 0.5),
+            span_features(
+                question, classify(question), spans, [ev.passage], rarity=lambda t: 0.5, embed=_embed
+            ),
             strict=True,
         )
     )
@@ -78,3 +82,33 @@ def test_span_features_see_the_question_the_sentence_and_the_type() -> None:
     assert india["place_match"] == 1.0 and isro["place_miss"] == 1.0
     assert india["at_start"] == 1.0 and india["near"] > isro["near"]
     assert len(rows["India"]) == len(SPAN_FEATURES)
+    assert india["type_asked"] == 1.0 and india["type_cos"] > isro["type_cos"]
+    assert india["type_gap"] == 0.0 and isro["type_gap"] < 0.0
+
+
+def _embed(texts: list[str]) -> np.ndarray:
+    """Unit vectors in which countries lie near "country" and everything else elsewhere."""
+    near = {"country", "India", "Bengaluru"}
+    rows = [[1.0, 0.2] if t in near else [0.1, 1.0] for t in texts]
+    return np.array(rows) / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+def test_the_kind_asked_for_is_the_words_after_which_or_a_person_or_place() -> None:
+    assert asked_kind("Which tech company cut 9,000 jobs?") == "tech company"
+    assert asked_kind("What sport do they play?") == "sport"
+    assert asked_kind("Who won the Hart Trophy?") == "person"
+    assert asked_kind("Where did the blast occur?") == "place"
+    assert asked_kind("What is the name of the new party?") is None
+    assert asked_kind("How many moons does Saturn have?") == "number"
+    assert type_fit("Why did it rain?", ["95", "274"], _embed) == [0.0, 0.0]
+
+
+def test_a_short_name_is_shown_in_full_when_the_passages_give_it() -> None:
+    texts = ["Singer Taylor Swift released an album.", "Swift said it was her best.", "Taylor Swift toured."]
+    assert full_form("Swift", texts, set()) == "Taylor Swift"
+    # a role word is not part of the name; a word the question asks for is
+    assert full_form("Trump", ["President Trump spoke."], set()) == "Trump"
+    assert full_form("America", ["He founded the America Party."], {"parti"}) == "America Party"
+    assert full_form("America", ["He founded the America Party."], set()) == "America"
+    assert full_form("Artemis", ["NASA delayed Artemis II again."], set()) == "Artemis II"
+    assert full_form("95", ["Taylor 95 Swift"], set()) == "95"
