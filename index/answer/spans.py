@@ -40,6 +40,7 @@ class Span(NamedTuple):
     typed_first: bool  # it is the typed extractor's first candidate in its sentence
 
 
+_QUOTED = re.compile(r"[“\"](?P<text>[^”\"]{2,60}?)[”\"]")
 _ROLE = frozenset(
     """president minister governor gov senator sen rep representative speaker mayor ceo chief director
     secretary chairman chair leader king queen prince princess judge coach star actor actress singer
@@ -81,6 +82,8 @@ def _general(sentence: str, reference: dt.date | None, asked: set[str]) -> list[
         if not any(a < end and start < b for a, b in taken) and not text[0].isdigit():
             out.append((Candidate(text, start, end, 0.0), "name"))
             out.extend((piece, "piece") for piece in _pieces(text, start, asked))
+    for m in _QUOTED.finditer(sentence):  # titles and mottos: “crime steers online”, “Golden”
+        out.append((Candidate(m["text"], m.start("text"), m.end("text"), 0.0), "name"))
     return out
 
 

@@ -112,3 +112,10 @@ def test_a_short_name_is_shown_in_full_when_the_passages_give_it() -> None:
     assert full_form("America", ["He founded the America Party."], set()) == "America"
     assert full_form("Artemis", ["NASA delayed Artemis II again."], set()) == "Artemis II"
     assert full_form("95", ["Taylor 95 Swift"], set()) == "95"
+
+
+def test_quoted_titles_and_mottos_are_candidates() -> None:
+    question = "What is the motto of the report?"
+    ev = _evidence("The report’s motto “crime steers online” applies to all crime areas.", question)
+    texts = [s.candidate.text for s in spans_of([ev], classify(question), {"motto", "report"}, {})]
+    assert "crime steers online" in texts
