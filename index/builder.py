@@ -26,6 +26,7 @@ from index.errors import IndexMissingError, IndexUnavailableError
 from index.passages import Passage, make_passages
 from index.sparse.bm25 import BM25Index
 from index.storage import FORMAT, ArticleMeta, Layout, Manifest, corpus_hash, current_path, load_layout
+from index.text import TOKENIZER
 from index.writer import build_lock, write_version
 
 log = logging.getLogger(__name__)
@@ -101,7 +102,8 @@ def build_index(
         changed = [a for aid, a in by_id.items() if aid in old and old[aid].hash != a.hash]
         removed = [aid for aid in old if aid not in by_id]
         unchanged = len(by_id) - len(added) - len(changed)
-        if previous and not (added or changed or removed):
+        retokenize = previous is not None and previous.tokenizer != TOKENIZER  # terms defined anew
+        if previous and not (added or changed or removed or retokenize):
             return BuildReport(
                 0, 0, 0, unchanged, len(previous.passages), 0, time.perf_counter() - started, None
             )
@@ -137,6 +139,7 @@ def build_index(
             previous is None
             or previous.manifest.dense != kind
             or grow > config.compact_fraction * max(main_size, 1)
+            or retokenize
         )
 
         if compact:

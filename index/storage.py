@@ -110,6 +110,15 @@ class Layout:
     tombstones: frozenset[int]
 
     @property
+    def tokenizer(self) -> str:
+        """Return the term definition its BM25 index was built with (index.text.TOKENIZER)."""
+        try:
+            meta = json.loads((self.path / "main" / "bm25" / "meta.json").read_text())
+            return str(meta.get("tokenizer", ""))
+        except (OSError, ValueError):
+            return ""
+
+    @property
     def delta_ids(self) -> set[int]:
         return {p.id for p in self.delta_passages}
 

@@ -68,10 +68,15 @@ def content_stems(text: str) -> list[str]:
     return _content_stems(text)
 
 
+# The definition of a term, recorded with each BM25 index: an index made with another is rebuilt
+# (index/builder.py). 2: a curly apostrophe is a straight one ("SELEC’s" -> "selec", was "selec’").
+TOKENIZER = "index.text.content_stems/2"
+
+
 def _content_stems(text: str) -> list[str]:
     out = []
     for w in words(text.replace("-", " ")):
-        lw = w.lower()
+        lw = w.lower().replace("’", "'")
         if lw not in STOPWORDS:
             out.append(stem(lw))
     return out
@@ -95,7 +100,7 @@ def question_stems(question: str) -> list[str]:
     "in total")."""
     out = []
     for w in words(_AGGREGATORS.sub(" ", question).replace("-", " ")):
-        lw = w.lower()
+        lw = w.lower().replace("’", "'")
         if lw not in STOPWORDS and lw not in QUESTION_FILLER:
             out.append(stem(lw))
     return out

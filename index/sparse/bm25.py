@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from index.hits import Hit
-from index.text import content_stems
+from index.text import TOKENIZER, content_stems
 
 
 def _bm25s():
@@ -131,7 +131,7 @@ class BM25Index:
         self._retriever.save(str(directory), show_progress=False)  # type: ignore[attr-defined]
         np.save(directory / "ids.npy", self._ids)
         meta = {
-            "tokenizer": "index.text.content_stems",
+            "tokenizer": TOKENIZER,
             "avgdl": self.avgdl,
             "k1": self.k1,
             "b": self.b,

@@ -58,6 +58,26 @@ def test_incremental_update_embeds_only_what_changed(tmp_path: Path) -> None:
     assert sorted(ids) == sorted(engine.data.passages)
 
 
+def test_an_index_with_an_older_term_definition_is_rebuilt_without_re_embedding(tmp_path: Path) -> None:
+    enc, cfg = HashingEncoder(), IndexConfig()
+    articles = [
+        make_article(
+            title="Visit", body="SELEC’s director visited Sofia.", source="s", url="https://n.test/v"
+        )
+    ]
+    build_index(articles, tmp_path, enc, cfg)
+    meta = current_path(tmp_path) / "main" / "bm25" / "meta.json"
+    old = meta.read_text().replace('content_stems/2"', 'content_stems"  ')  # as version 1 wrote it
+    meta.write_text(old)  # (the same size: the manifest checks each file's size)
+    assert load_layout(current_path(tmp_path)).tokenizer == "index.text.content_stems"
+    again = build_index(articles, tmp_path, enc, cfg)
+    assert again.version is not None and again.compacted and again.embedded == 0
+    assert load_layout(current_path(tmp_path)).tokenizer == "index.text.content_stems/2"
+    assert build_index(articles, tmp_path, enc, cfg).version is None  # up to date now
+    engine = Engine(tmp_path, enc, SearchConfig(min_confidence=0.0))
+    assert engine.data.bm25_search("SELEC's director", 5)  # a straight apostrophe finds the curly one
+
+
 def test_small_updates_go_to_the_delta_and_stay_searchable(tmp_path: Path) -> None:
     enc, cfg = HashingEncoder(), IndexConfig(compact_fraction=0.5)
     arts = _articles(20)
