@@ -51,7 +51,7 @@ class SearchConfig:
     bm25_weight: float = 1.0
     article_weight: float = 0.0  # share of an article's best other passage added to each of its passages
     sources: int = 5  # sources returned with an answer
-    answer_passages: int = 4  # passages whose sentences compete for the answer
+    answer_passages: int = 6  # passages whose sentences compete for the answer
     min_confidence: float = 0.0  # a floor over the fitted decline threshold (index/answer/weights.json)
     bold_confidence: float | None = None  # P(right) from which the short answer is bold; None: the fitted one
     max_question_chars: int = 1000
