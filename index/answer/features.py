@@ -15,8 +15,9 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from index.answer.evidence import Evidence
-from index.answer.extract import apposition_bonus, name_spans, proximity, question_positions, role_bonus
+from index.answer.extract import name_spans, proximity, question_positions
 from index.answer.gazetteer import INSTITUTION_WORDS, PERSON_NOUNS, PLACE_NOUNS, is_place
+from index.answer.grammar import apposition_bonus, role_bonus
 from index.answer.qtype import AnswerType, QuestionType
 from index.answer.spans import Choice, Span, wanted_kind
 from index.passages import Passage

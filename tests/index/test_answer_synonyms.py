@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from index.answer.extract import candidates, governed
+from index.answer.extract import candidates
+from index.answer.grammar import governed
 from index.answer.qtype import classify
 from index.answer.synonyms import synonyms
 from index.answer.terms import SYNONYM, QuestionTerms
