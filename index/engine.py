@@ -10,19 +10,19 @@ import math
 import re
 import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from index.answer.dispatch import respond
-from index.answer.evidence import Evidence, rank_sentences
+from index.answer.evidence import rank_sentences
 from index.answer.extract import name_spans
 from index.answer.features import confidence_features, relevance_features, span_features
 from index.answer.intents import in_context
 from index.answer.model import AnswerModel
 from index.answer.qtype import classify
-from index.answer.spans import Choice, Span, likeliest, shown_text, spans_of
+from index.answer.reading import Reading
+from index.answer.spans import likeliest, shown_text, spans_of
 from index.answer.terms import QuestionTerms
 from index.config import IndexConfig, SearchConfig
 from index.encoders import Encoder
@@ -51,32 +51,6 @@ def clean_question(question: str, *, limit: int) -> str:
     if len(text) > limit:
         raise QuestionError(f"the question is too long ({len(text)} characters; the limit is {limit})")
     return text
-
-
-@dataclass(frozen=True, slots=True)
-class Reading:
-    """Everything the engine read for one question (training reads it too)."""
-
-    fused: list[Hit]
-    cosines: dict[int, float]
-    evidence: Evidence | None  # the best sentence and its typed candidates
-    relevance_x: tuple[float, ...]
-    relevance: float  # P(the passage answers the question)
-    spans: list[Span]  # the candidate answers of the top sentences
-    span_x: list[tuple[float, ...]]
-    span_p: list[float]  # P(the span is the answer), for each span
-
-    choice: Choice | None  # the likeliest answer among the spans
-    confidence_x: tuple[float, ...]
-    answer_p: float  # P(the likeliest answer is right); 0 without spans
-    answer_text: str | None = None  # the short answer shown: the likeliest span, a name in full
-    context: tuple[str, ...] = ()  # titles and texts of the passages read (full names come from them)
-    asked: frozenset[str] = frozenset()  # the question's stems
-
-    @property
-    def best_span(self) -> Span | None:
-        """Return the likeliest answer span, or None when the sentences hold none."""
-        return None if self.choice is None else self.spans[self.choice.index]
 
 
 @functools.cache
