@@ -26,7 +26,14 @@ import numpy as np
 from common import CACHE, canon, silver_index  # type: ignore[import-not-found]
 
 from index import Engine, IndexConfig, SearchConfig, build_index
-from index.answer.features import CONFIDENCE_FEATURES, RELEVANCE_FEATURES, SPAN_FEATURES, confidence_features
+from index.answer.features import (
+    CONFIDENCE_FEATURES,
+    RELEVANCE_FEATURES,
+    SENTENCE_FEATURES,
+    SPAN_FEATURES,
+    confidence_features,
+    sentence_features,
+)
 from index.answer.model import WEIGHTS, AnswerModel, Logistic
 from index.answer.qtype import classify
 from index.answer.spans import likeliest, shown_text
@@ -39,7 +46,14 @@ def placeholder() -> AnswerModel:
         n = len(names)
         return Logistic(names, np.zeros(n), np.ones(n), np.zeros(n + 1))
 
-    return AnswerModel(flat(RELEVANCE_FEATURES), flat(SPAN_FEATURES), flat(CONFIDENCE_FEATURES), 0.5, 0.0)
+    return AnswerModel(
+        flat(RELEVANCE_FEATURES),
+        flat(SPAN_FEATURES),
+        flat(CONFIDENCE_FEATURES),
+        flat(SENTENCE_FEATURES),
+        0.5,
+        0.0,
+    )
 
 
 def span_ok(answer: str, text: str) -> bool:
@@ -163,10 +177,27 @@ def main() -> None:
         f"confidence: weights {confidence.weights.round(2).tolist()}; bold from {bold:.2f} (out of fold): "
         f"right {(shown & top_ok).mean():.3f}, wrong {(shown & ~top_ok).mean():.3f} of {len(qs)} questions"
     )
+    # 4. the sentence shown without a short answer: which ranked sentence holds the answer?
+    sx, sy = [], []
+    for i, (q, r) in enumerate(zip(qs, readings, strict=True)):
+        chosen = None if choices[i] is None else r.spans[choices[i].index]  # type: ignore[union-attr]
+        sx += sentence_features(r.ranked, r.spans, oof[rows_of[i]].tolist(), chosen)
+        sy += [q["answer"].lower() in ev.sentence.lower() for ev in r.ranked]
+    SX, SY = np.array(sx), np.array(sy, dtype=float)
+    sentence = Logistic.fit(SENTENCE_FEATURES, SX, SY)
+    first = sum(
+        bool(r.ranked) and q["answer"].lower() in r.ranked[0].sentence.lower()
+        for q, r in zip(qs, readings, strict=True)
+    )
+    print(
+        f"sentence: weights {sentence.weights.round(2).tolist()}; the answer is in the best-scored sentence "
+        f"for {first / len(qs):.3f} of questions"
+    )
     final = AnswerModel(
         relevance,
         answer,
         confidence,
+        sentence,
         bold,
         decline,
         provenance=(

@@ -17,12 +17,12 @@ import numpy as np
 from index.answer.dispatch import respond
 from index.answer.evidence import rank_sentences
 from index.answer.extract import name_spans
-from index.answer.features import confidence_features, relevance_features, span_features
+from index.answer.features import confidence_features, relevance_features, sentence_features, span_features
 from index.answer.intents import in_context
 from index.answer.model import AnswerModel
 from index.answer.qtype import classify
 from index.answer.reading import Reading
-from index.answer.spans import likeliest, shown_text, spans_of
+from index.answer.spans import TYPED_FIRST, likeliest, shown_text, spans_of
 from index.answer.terms import QuestionTerms
 from index.config import IndexConfig, SearchConfig
 from index.encoders import Encoder
@@ -217,7 +217,11 @@ class Engine:
         answer_p = float(model.confidence.probs([confidence_x])[0]) if confidence_x else 0.0
         context = tuple(blob for p in top for blob in (p.title, p.text))
         asked = frozenset(terms.stems)
-        text = None if choice is None else shown_text(spans[choice.index], context, asked)
+        chosen = None if choice is None else spans[choice.index]
+        text = None if chosen is None else shown_text(chosen, context, asked)
+        sentence_p = model.sentence.probs(sentence_features(ranked, spans, span_p, chosen))
+        if qtype.type in TYPED_FIRST:  # dates, quantities, people: the typed scoring's sentence first
+            sentence_p = np.where(np.arange(len(ranked)) == 0, 1.0, 0.0)
         return Reading(
             fused,
             cosines,
@@ -233,6 +237,8 @@ class Engine:
             text,
             context,
             asked,
+            tuple(ranked),
+            tuple(sentence_p.tolist()),
         )
 
     def _answer(
@@ -255,6 +261,8 @@ class Engine:
         short = None
         if span is not None and reading.answer_p >= threshold:
             found, short = span.evidence, reading.answer_text
+        else:
+            found = reading.likeliest_sentence or found  # the sentence model's choice
         sources = self._sources(
             data, reading.fused, reading.cosines, found.passage.article_id, found.sentence
         )

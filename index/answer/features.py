@@ -71,6 +71,16 @@ CONFIDENCE_FEATURES = (
     "agreed",  # a typed pick that the span model ranks first as well
 )
 _FOCUS = re.compile(r"\b(?:which|what)\s+(?P<words>[a-z]+(?:[\s\-]+[a-z]+){0,2})", re.I)
+SENTENCE_FEATURES = (
+    "score_gap",  # its hand-written score minus the best sentence's
+    "sentence_rank",  # 1 / (1 + its rank)
+    "passage_cos",
+    "coverage",
+    "phrase",
+    "typed",  # its best typed candidate's score
+    "span_max",  # the likeliest of its candidate spans
+    "chosen",  # it holds the likeliest answer
+)
 _KIND_OF = re.compile(r"\b(?:which|what)\s+(?P<rest>.*)", re.I)
 _NOT_KIND = STOPWORDS | {"recently", "week", "year", "reportedly", "currently", "just", "now"}
 _NOT_NOUNS = frozenset({"is", "are", "was", "were", "does", "do", "did", "has", "have", "had", "will", "can"})
@@ -213,6 +223,36 @@ def span_features(
                 fit_cos,
                 fit_cos - best_fit,
                 asked_for,
+            )
+        )
+    return rows
+
+
+def sentence_features(
+    ranked: Sequence[Evidence],
+    spans: Sequence[Span],
+    span_p: Sequence[float],
+    chosen: Span | None,
+) -> list[tuple[float, ...]]:
+    """Return SENTENCE_FEATURES of each ranked sentence: which one to show when the short answer is unsure."""
+    probs: dict[int, list[float]] = {}
+    for span, p in zip(spans, span_p, strict=True):
+        probs.setdefault(id(span.evidence), []).append(p)
+    best = max((ev.score for ev in ranked), default=0.0)
+    rows = []
+    for rank, ev in enumerate(ranked):
+        mine = probs.get(id(ev), [])
+        holds = chosen is not None and chosen.evidence is ev
+        rows.append(
+            (
+                ev.score - best,
+                1.0 / (1 + rank),
+                ev.signals.passage_cos,
+                ev.signals.coverage,
+                ev.signals.phrase,
+                ev.signals.typed,
+                max(mine, default=0.0),
+                float(holds),
             )
         )
     return rows

@@ -1,4 +1,4 @@
-"""The fitted answer models: three logistic regressions and two thresholds, saved as JSON (no pickle).
+"""The fitted answer models: four logistic regressions and two thresholds, saved as JSON (no pickle).
 
 - relevance: P(the chosen sentence comes from an article that answers the question), over
   RELEVANCE_FEATURES; below `decline` the engine says the news holds no answer;
@@ -7,7 +7,9 @@
   the short answer;
 - confidence: P(that short answer is right), over CONFIDENCE_FEATURES (calibrated on out-of-fold span
   scores): from `bold` on it is shown in bold with its sentence, below it the reply is the best sentence
-  alone ("Here is what I found").
+  alone ("Here is what I found");
+- sentence: P(a sentence holds the answer), over SENTENCE_FEATURES: the sentence shown when the short
+  answer is not.
 
 `benchmarks/train_answers.py` fits them on the training split of RealTimeQA-silver and writes
 index/answer/weights.json.
@@ -22,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.answer.features import CONFIDENCE_FEATURES, RELEVANCE_FEATURES, SPAN_FEATURES
+from index.answer.features import CONFIDENCE_FEATURES, RELEVANCE_FEATURES, SENTENCE_FEATURES, SPAN_FEATURES
 from index.errors import NewsIndexError
 
 WEIGHTS = Path(__file__).with_name("weights.json")
@@ -103,6 +105,7 @@ class AnswerModel:
     relevance: Logistic
     answer: Logistic
     confidence: Logistic
+    sentence: Logistic
     bold: float
     decline: float
     provenance: str = ""
@@ -114,6 +117,7 @@ class AnswerModel:
             "relevance": self.relevance.to_dict(),
             "span": self.answer.to_dict(),
             "confidence": self.confidence.to_dict(),
+            "sentence": self.sentence.to_dict(),
         }
         path.write_text(json.dumps(data, indent=1) + "\n")
 
@@ -126,6 +130,7 @@ class AnswerModel:
                 Logistic.from_dict(data["relevance"], RELEVANCE_FEATURES),
                 Logistic.from_dict(data["span"], SPAN_FEATURES),
                 Logistic.from_dict(data["confidence"], CONFIDENCE_FEATURES),
+                Logistic.from_dict(data["sentence"], SENTENCE_FEATURES),
                 float(data["thresholds"]["bold"]),
                 float(data["thresholds"]["decline"]),
                 str(data.get("provenance", "")),

@@ -29,6 +29,15 @@ class Reading:
     answer_text: str | None = None  # the short answer shown: the likeliest span, a name in full
     context: tuple[str, ...] = ()  # titles and texts of the passages read (full names come from them)
     asked: frozenset[str] = frozenset()  # the question's stems
+    ranked: tuple[Evidence, ...] = ()  # the top sentences, best-scored first
+    sentence_p: tuple[float, ...] = ()  # P(each ranked sentence holds the answer)
+
+    @property
+    def likeliest_sentence(self) -> Evidence | None:
+        """Return the ranked sentence likeliest to hold the answer (what is shown without a short answer)."""
+        if not self.ranked:
+            return self.evidence
+        return self.ranked[max(range(len(self.ranked)), key=lambda i: self.sentence_p[i])]
 
     @property
     def best_span(self) -> Span | None:

@@ -6,7 +6,14 @@ import numpy as np
 
 from index.answer.evidence import Evidence, Signals
 from index.answer.extract import candidates, name_spans
-from index.answer.features import SPAN_FEATURES, asked_kind, span_features, type_fit
+from index.answer.features import (
+    SENTENCE_FEATURES,
+    SPAN_FEATURES,
+    asked_kind,
+    sentence_features,
+    span_features,
+    type_fit,
+)
 from index.answer.qtype import classify
 from index.answer.spans import full_form, likeliest, spans_of
 from index.passages import Passage
@@ -119,3 +126,18 @@ def test_quoted_titles_and_mottos_are_candidates() -> None:
     ev = _evidence("The report’s motto “crime steers online” applies to all crime areas.", question)
     texts = [s.candidate.text for s in spans_of([ev], classify(question), {"motto", "report"}, {})]
     assert "crime steers online" in texts
+
+
+def test_sentence_features_say_which_sentence_holds_the_likeliest_answer() -> None:
+    question = "Which country landed on the moon?"
+    first = _evidence("The moon landing was watched worldwide.", question, score=1.0, pid=1)
+    second = _evidence("India landed a spacecraft on the moon.", question, score=0.8, pid=2)
+    spans = spans_of([first, second], classify(question), {"country", "land", "moon"}, {})
+    probs = [0.9 if s.candidate.text == "India" else 0.1 for s in spans]
+    india = next(s for s in spans if s.candidate.text == "India")
+    rows = [
+        dict(zip(SENTENCE_FEATURES, r, strict=True))
+        for r in sentence_features([first, second], spans, probs, india)
+    ]
+    assert len(rows) == 2 and rows[0]["score_gap"] == 0.0 and rows[1]["score_gap"] < 0.0
+    assert rows[1]["span_max"] == 0.9 and rows[1]["chosen"] == 1.0 and rows[0]["chosen"] == 0.0
