@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable
 from typing import NamedTuple
@@ -111,6 +112,11 @@ def _strip_leading(span: str, start: int) -> tuple[str, int]:
 
 def name_spans(sentence: str) -> list[tuple[str, int, int, bool]]:
     """Return capitalised spans (text, start, end, preceded by a title such as "Mr.")."""
+    return list(_name_spans(sentence))
+
+
+@functools.lru_cache(maxsize=4096)  # a sentence's names are asked for by the typed, general and span steps
+def _name_spans(sentence: str) -> tuple[tuple[str, int, int, bool], ...]:
     out = []
     for m in _SPAN.finditer(sentence):
         text, start = _strip_leading(m["span"], m.start("span"))
@@ -119,7 +125,7 @@ def name_spans(sentence: str) -> list[tuple[str, int, int, bool]]:
         if text.endswith(("’s", "'s")) and len(text) > 3:  # "Oregon’s governor" -> Oregon
             text = text[:-2]
         out.append((text, start, start + len(text), bool(m["title"])))
-    return out
+    return tuple(out)
 
 
 def _dates(sentence: str, q: QuestionType, question: str, reference: dt.date | None) -> list[Candidate]:

@@ -169,6 +169,8 @@ def full_form(text: str, texts: Iterable[str], asked: set[str]) -> str:
     n = len(words)
     counts: Counter[str] = Counter()
     for blob in texts:
+        if text not in blob:
+            continue
         for name, _, _, _ in name_spans(blob):
             longer = name.split()
             if not n < len(longer) <= n + 3:
