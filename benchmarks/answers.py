@@ -10,7 +10,9 @@ articles plus every uncited article of those months; no model or threshold is fi
   of the fused retrieval; "cited first": the reply's first source is one;
 - answer in bold: the answer string is in the short answer; in reply: in the short answer or sentence;
 - wrong bold: a short answer was shown without the answer string; sentence only; declined;
-- the reliability of the short answer's confidence (predicted vs observed, in bins), and latency.
+- the reliability of the short answer's confidence (predicted vs observed, in bins), and latency;
+- the funnel: the answer string in the passages read, in the ranked sentences, among the candidate
+  spans, in the likeliest span.
 Runs on older code too (no answer_confidence there: the reliability table is then skipped).
 """
 
@@ -84,6 +86,22 @@ def reliability(
     return out
 
 
+def funnel(engine: Engine, questions: list[dict]) -> dict[str, float]:
+    """Where answers are lost: the share of questions whose answer string is in the passages read, in the
+    sentences whose spans are ranked, among the candidate spans, in the likeliest span shown."""
+    counts = dict.fromkeys(("in_passages_read", "in_sentences_ranked", "among_candidates", "likeliest"), 0)
+    data = engine.data
+    for q in questions:
+        answer = q["answer"].lower()
+        r = engine.read(data, q["question"], engine.encoder.encode([q["question"]])[0])
+        read = r.fused[: engine.config.answer_passages]
+        counts["in_passages_read"] += any(answer in data.passages[h.id].text.lower() for h in read)
+        counts["in_sentences_ranked"] += any(answer in ev.sentence.lower() for ev in r.ranked)
+        counts["among_candidates"] += any(answer in s.candidate.text.lower() for s in r.spans)
+        counts["likeliest"] += bool(r.answer_text) and answer in (r.answer_text or "").lower()
+    return {key: value / len(questions) for key, value in counts.items()}
+
+
 def latency_at(size: int, root: Path, encoder: CachedEncoder, questions: list[dict]) -> dict[str, float]:
     """Time `ask` on an index of `size` passages: the split's real passages and vectors, replicated with
     noisy vectors past their number (as benchmarks/scale.py does; HNSW from 50k passages)."""
@@ -152,6 +170,10 @@ def main() -> None:
         for name, count, pred, obs in table:
             print(f"  {name:9} {count:4d} {pred:9.3f} {obs:9.3f}")
         summary["reliability"] = table
+        summary["funnel"] = funnel(engine, qs)
+        print("  where answers are lost (share of questions whose answer string is ...):")
+        for key, value in summary["funnel"].items():
+            print(f"  {key:20} {value:7.3f}")
     if args.latency_at:
         timing = latency_at(args.latency_at, root, encoder, qs)
         print(
