@@ -219,9 +219,10 @@ class Engine:
         asked = frozenset(terms.stems)
         chosen = None if choice is None else spans[choice.index]
         text = None if chosen is None else shown_text(chosen, context, asked)
-        sentence_p = model.sentence.probs(sentence_features(ranked, spans, span_p, chosen))
         if qtype.type in TYPED_FIRST:  # dates, quantities, people: the typed scoring's sentence first
             sentence_p = np.where(np.arange(len(ranked)) == 0, 1.0, 0.0)
+        else:
+            sentence_p = model.sentence.probs(sentence_features(ranked, spans, span_p, chosen))
         return Reading(
             fused,
             cosines,

@@ -73,10 +73,15 @@ def content_stems(text: str) -> list[str]:
 TOKENIZER = "index.text.content_stems/2"
 
 
+def _term_word(word: str) -> str:
+    """Return a word as a term sees it: lowercase, a curly apostrophe straight (TOKENIZER 2)."""
+    return word.lower().replace("’", "'")
+
+
 def _content_stems(text: str) -> list[str]:
     out = []
     for w in words(text.replace("-", " ")):
-        lw = w.lower().replace("’", "'")
+        lw = _term_word(w)
         if lw not in STOPWORDS:
             out.append(stem(lw))
     return out
@@ -100,7 +105,7 @@ def question_stems(question: str) -> list[str]:
     "in total")."""
     out = []
     for w in words(_AGGREGATORS.sub(" ", question).replace("-", " ")):
-        lw = w.lower().replace("’", "'")
+        lw = _term_word(w)
         if lw not in STOPWORDS and lw not in QUESTION_FILLER:
             out.append(stem(lw))
     return out

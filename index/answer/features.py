@@ -62,7 +62,7 @@ CONFIDENCE_FEATURES = (
     "pooled",  # logit of the likeliest text's pooled span probability
     "single",  # logit of its likeliest span's probability
     "runner_up",  # logit of the next text's pooled probability
-    "texts",  # log of the distinct texts among the spans of its kind (dates compete with dates)
+    "texts",  # log of the distinct texts among the spans of its kind (Choice.texts)
     "relevance",  # logit of P(the passage answers the question)
     "coverage",  # IDF-weighted share of the question's words in the answer's sentence
     "typed_pick",  # chosen by the typed extractor's rule (dates, quantities, people, expansions)
@@ -127,10 +127,9 @@ def asked_kind(question: str) -> str | None:
     return None
 
 
-def type_fit(question: str, texts: Sequence[str], embed: Callable[[list[str]], np.ndarray]) -> list[float]:
-    """Return each text's cosine to the kind of thing the question asks for (asked_kind); zeros when it
-    does not say. Each distinct text is embedded once, in one batch."""
-    kind = asked_kind(question)
+def type_fit(kind: str | None, texts: Sequence[str], embed: Callable[[list[str]], np.ndarray]) -> list[float]:
+    """Return each text's cosine to the kind of thing asked for (asked_kind); zeros when the question does
+    not say (kind None). Each distinct text is embedded once, in one batch."""
     if kind is None or not texts:
         return [0.0] * len(texts)
     distinct = list(dict.fromkeys(texts))
@@ -157,8 +156,9 @@ def span_features(
     unit vectors of texts (the engine's encoder)."""
     if not spans:
         return []
-    fits = type_fit(question, [s.candidate.text for s in spans], embed)
-    best_fit, asked_for = max(fits), float(asked_kind(question) is not None)
+    kind = asked_kind(question)
+    fits = type_fit(kind, [s.candidate.text for s in spans], embed)
+    best_fit, asked_for = max(fits), float(kind is not None)
     best = max(s.evidence.score for s in spans)
     asked = set(content_stems(question))
     sentences = [s.lower() for p in passages for s in split_sentences(p.text)]
@@ -258,10 +258,6 @@ def sentence_features(
     return rows
 
 
-def _kin(kind: str) -> str:
-    return "name" if kind == "piece" else kind
-
-
 def _logit(p: float) -> float:
     p = min(max(p, 1e-4), 1 - 1e-4)
     return math.log(p / (1 - p))
@@ -274,7 +270,7 @@ def confidence_features(choice: Choice, spans: Sequence[Span], relevance: float)
         _logit(choice.pooled),
         _logit(choice.single),
         _logit(choice.runner_up),
-        math.log(len({s.candidate.text.lower() for s in spans if _kin(s.kind) == _kin(span.kind)})),
+        math.log(choice.texts),
         _logit(relevance),
         span.evidence.signals.coverage,
         float(choice.typed_pick),

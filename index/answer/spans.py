@@ -123,7 +123,7 @@ class Choice(NamedTuple):
     pooled: float  # noisy-or of its spans' probabilities ("India" in three sentences beats one)
     single: float  # its likeliest span's probability
     runner_up: float  # the pooled probability of the next text
-    texts: int  # distinct texts among the spans
+    texts: int  # distinct texts among the spans of its kind (dates compete with dates)
     typed_pick: bool  # the typed extractor's first candidate in the best sentence (see TYPED_FIRST)
     agreed: bool  # a typed pick that the pooled scores rank first as well
 
@@ -151,8 +151,10 @@ def likeliest(spans: Sequence[Span], probs: Sequence[float], *, qtype: QuestionT
         typed_pick = bool(typed) and chosen[1] == typed[0]
     best = max(pooled[chosen[1]], key=lambda i: probs[i])
     runner_up = max((p for p, key in scored if key != chosen[1]), default=0.0)
+    kind = spans[best].kind.replace("piece", "name")  # a piece of a name is a name
+    texts = len({s.candidate.text.lower() for s in spans if s.kind.replace("piece", "name") == kind})
     return Choice(
-        best, chosen[0], probs[best], runner_up, len(scored), typed_pick, typed_pick and chosen is scored[0]
+        best, chosen[0], probs[best], runner_up, texts, typed_pick, typed_pick and chosen is scored[0]
     )
 
 

@@ -107,7 +107,7 @@ def test_the_kind_asked_for_is_the_words_after_which_or_a_person_or_place() -> N
     assert asked_kind("Where did the blast occur?") == "place"
     assert asked_kind("What is the name of the new party?") is None
     assert asked_kind("How many moons does Saturn have?") == "number"
-    assert type_fit("Why did it rain?", ["95", "274"], _embed) == [0.0, 0.0]
+    assert type_fit(asked_kind("Why did it rain?"), ["95", "274"], _embed) == [0.0, 0.0]
 
 
 def test_a_short_name_is_shown_in_full_when_the_passages_give_it() -> None:
