@@ -12,7 +12,7 @@ import numpy as np
 from index.answer.intents import foreign_language, is_yes_no, news_request, smalltalk, summary_request
 from index.answer.qtype import AnswerType, classify
 from index.answer.replies import Dated, confirms, mentions, mine_acronyms, pick_headlines, summarize
-from index.answer.spelling import corrections, rewrite, surface
+from index.answer.spelling import corrections, dictionary, rewrite, surface
 from index.config import SearchConfig
 from index.encoders import Encoder
 from index.hits import Hit
@@ -133,7 +133,14 @@ def spelled(engine: Engine, data: IndexData, question: str) -> str:
     def known(stem: str) -> bool:
         return data.document_frequency([stem])[stem] > 0
 
-    fixes = corrections(question, known=known, vocabulary=data.vocabulary, frequency=data.document_frequency)
+    words = dictionary(engine.encoder.name)
+    fixes = corrections(
+        question,
+        known=known,
+        vocabulary=data.vocabulary,
+        frequency=data.document_frequency,
+        english=words.__contains__,
+    )
     if not fixes:
         return question
     stems = " ".join(fixes.values())

@@ -3,18 +3,35 @@
 "whan did the directr general meet the bulgarian minister of interor" is read as "when did the director
 general meet the bulgarian minister of interior": each unknown word (its stem has no passage) is matched
 against the vocabulary of stems by edit distance (transpositions count one), the most frequent of the
-nearest wins, and its spelling is taken from a passage that holds it.
+nearest wins, and its spelling is taken from a passage that holds it. A word of the embedding model's
+vocabulary is English, not a typo, even where the news never uses it ("heroin case" is not "heroin cast").
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from index.text import QUESTION_FILLER, STOPWORDS, stem
 
 _WORD = re.compile(r"[A-Za-z]+")
 _QUESTION_WORDS = ("when", "where", "what", "which", "who", "whom", "whose", "why", "how", "did", "does")
+
+
+@functools.cache
+def dictionary(model: str) -> frozenset[str]:
+    """Return the whole lowercase words of the embedding model's vocabulary (a BERT-style vocab.txt: about
+    20,000 common English words), or none when the model has no such file."""
+    from index.encoders.batching import resolve_model_path
+    from index.errors import EncoderError
+
+    try:
+        lines = (Path(resolve_model_path(model)) / "vocab.txt").read_text(encoding="utf-8").split()
+    except (OSError, EncoderError):
+        return frozenset()
+    return frozenset(w for w in lines if w.isalpha() and w.islower())
 
 
 def _max_distance(word: str) -> int:
@@ -27,11 +44,13 @@ def corrections(
     known: Callable[[str], bool],
     vocabulary: Callable[[], list[str]],
     frequency: Callable[[list[str]], dict[str, int]],
+    english: Callable[[str], bool] = lambda word: False,
 ) -> dict[str, str]:
     """Return {misspelt word: stem of the indexed word it stands for} for the question's unknown words.
 
     `known(stem)` says whether a stem is indexed; `vocabulary()` lists every indexed stem (asked only
-    when some word is unknown); `frequency(stems)` gives their passage counts, to break ties.
+    when some word is unknown); `frequency(stems)` gives their passage counts, to break ties;
+    `english(word)` says a lowercase word is a correctly spelt English word (left as it is).
     """
     from rapidfuzz import process
     from rapidfuzz.distance import OSA
@@ -47,7 +66,7 @@ def corrections(
             out[word] = nearest_question_word[0]
             continue
         s = stem(low)
-        if known(s):
+        if known(s) or english(low):
             continue
         vocab = vocab if vocab is not None else vocabulary()
         found = process.extract(s, vocab, scorer=OSA.distance, score_cutoff=_max_distance(s), limit=8)

@@ -12,7 +12,7 @@ from corpus.loaders.textpage import load_textpage
 from index import Engine, IndexConfig, SearchConfig, build_index, is_follow_up
 from index.answer.intents import foreign_language, in_context, news_request, smalltalk, summary_request
 from index.answer.replies import mine_acronyms
-from index.answer.spelling import corrections
+from index.answer.spelling import corrections, dictionary
 from index.encoders.hashing import HashingEncoder
 from index.passages import Passage
 from tests.conftest import BUNDLED
@@ -181,6 +181,21 @@ def test_known_words_and_names_are_left_alone() -> None:
         frequency=dict,
     )
     assert fixes == {}
+
+
+def test_english_words_the_news_never_uses_are_not_typos() -> None:
+    known = {"code", "name", "heroin", "cast"}
+    kwargs = {
+        "known": known.__contains__,
+        "vocabulary": lambda: sorted(known),
+        "frequency": lambda stems: dict.fromkeys(stems, 1),
+    }
+    question = "What was the code name of the heroin case?"
+    assert corrections(question, **kwargs) == {"case": "cast"}  # type: ignore[arg-type]
+    english = dictionary("all-MiniLM-L6-v2")  # the packaged model's vocabulary
+    assert "case" in english and "directr" not in english and len(english) > 15_000
+    assert corrections(question, english=english.__contains__, **kwargs) == {}  # type: ignore[arg-type]
+    assert dictionary("no-such-model") == frozenset()
 
 
 @pytest.mark.parametrize(
