@@ -81,8 +81,15 @@ SENTENCE_FEATURES = (
     "span_max",  # the likeliest of its candidate spans
     "chosen",  # it holds the likeliest answer
 )
-_KIND_OF = re.compile(r"\b(?:which|what)\s+(?P<rest>.*)", re.I)
-_NOT_KIND = STOPWORDS | {"recently", "week", "year", "reportedly", "currently", "just", "now"}
+_KIND_OF = re.compile(r"\b(?:which|what)\s+(?:(?:is|was|are|were)\s+the\s+)?(?P<rest>.*)", re.I)
+_NOT_KIND = STOPWORDS | {"recently", "week", "year", "reportedly", "currently", "just", "now", "according"}
+_PAST = frozenset(
+    """won lost hit set made took became began broke bought brought built caught chose came cut drew
+    drove fell fought found flew froze got gave went grew held kept knew led left let met paid put quit
+    ran saw sold sent shot shut sang sank sat spoke spent stood stole struck swept swam taught told
+    thought threw wore wrote""".split()
+)
+_TYPE_OF = re.compile(r"^(?:type|kind|sort|form)s?\s+of\s+", re.I)
 _NOT_NOUNS = frozenset({"is", "are", "was", "were", "does", "do", "did", "has", "have", "had", "will", "can"})
 
 
@@ -103,19 +110,29 @@ def focus_noun(question: str) -> str | None:
 
 
 def asked_kind(question: str) -> str | None:
-    """Return the kind of thing a question asks for: up to two words after "which/what" ("which tech
-    company cut" -> "tech company"), "person" for "who", "place" for "where", "date" for "when", "number" for "how many/much", else None."""
+    """Return the kind of thing a question asks for: the noun phrase after "which/what" up to its verb,
+    or after "what is/was the", its lowercase words if it has any, at most the last two ("which tech
+    company cut" -> "tech company", "what was the code name of" -> "code name",
+    "which London borough" -> "borough", "which animal's brain" -> "animal", "what type of infection" ->
+    "infection"), "person" for "who", "place" for "where", "date" for "when", "number" for "how
+    many/much", else None."""
     m = _KIND_OF.search(question)
     if m:
         words: list[str] = []
-        for word in re.findall(r"[\w’'\-]+", m["rest"]):
-            if word.lower() in _NOT_KIND or word.lower() in _NOT_NOUNS or (words and word.endswith("ed")):
-                break  # "which country landed" -> "country"
-            words.append(word)
-            if len(words) == 2:
+        rest = _TYPE_OF.sub("", m["rest"])
+        for word in re.findall(r"[\w’'\-]+", rest):
+            lower = word.lower()
+            if lower in _NOT_KIND or lower in _NOT_NOUNS:
                 break
+            if words and (word.endswith("ed") or lower in _PAST):
+                break  # "which country landed" -> "country", "which company lost" -> "company"
+            owner = re.sub(r"['’]s?$", "", word)
+            words.append(owner)
+            if owner != word or len(words) == 4:
+                break  # "which animal's brain" -> "animal"
+        common = [w for w in words if w[:1].islower()]
         if words:
-            return " ".join(words)
+            return " ".join((common or words)[-2:] if common else words[:2])
     if re.search(r"\bwho\b", question, re.I):
         return "person"
     if re.search(r"\bwhen\b", question, re.I):
