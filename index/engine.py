@@ -22,7 +22,7 @@ from index.answer.intents import in_context
 from index.answer.model import AnswerModel
 from index.answer.qtype import classify
 from index.answer.reading import Reading
-from index.answer.spans import TYPED_FIRST, likeliest, shown_text, spans_of
+from index.answer.spans import likeliest, shown_text, spans_of, typed_sentence_first
 from index.answer.terms import QuestionTerms
 from index.config import IndexConfig, SearchConfig
 from index.encoders import Encoder
@@ -219,7 +219,7 @@ class Engine:
         asked = frozenset(terms.stems)
         chosen = None if choice is None else spans[choice.index]
         text = None if chosen is None else shown_text(chosen, context, asked)
-        if qtype.type in TYPED_FIRST:  # dates, quantities, people: the typed scoring's sentence first
+        if typed_sentence_first(qtype, ranked):
             sentence_p = np.where(np.arange(len(ranked)) == 0, 1.0, 0.0)
         else:
             sentence_p = model.sentence.probs(sentence_features(ranked, spans, span_p, chosen))

@@ -91,6 +91,13 @@ TYPED_FIRST = frozenset({AnswerType.DATE, AnswerType.QUANTITY, AnswerType.AGENT,
 _KIND = {AnswerType.DATE: "date", AnswerType.QUANTITY: "number"}
 
 
+def typed_sentence_first(qtype: QuestionType, ranked: Sequence[Evidence]) -> bool:
+    """Return True when the sentence shown is the best-ranked one by rule: a date, quantity, person or
+    expansion question whose best sentence holds a typed candidate (one that holds none, "How much heroin
+    was confiscated?" answered by a sentence without a quantity, leaves the choice to the sentence model)."""
+    return qtype.type in TYPED_FIRST and bool(ranked) and bool(ranked[0].candidates)
+
+
 def wanted_kind(qtype: QuestionType) -> str:
     """Return the kind of span a question asks for: a date for "when", a number for "how many", else a name."""
     return _KIND.get(qtype.type, "name")

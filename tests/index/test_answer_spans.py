@@ -15,7 +15,7 @@ from index.answer.features import (
     type_fit,
 )
 from index.answer.qtype import classify
-from index.answer.spans import full_form, likeliest, spans_of
+from index.answer.spans import full_form, likeliest, spans_of, typed_sentence_first
 from index.passages import Passage
 
 
@@ -147,3 +147,13 @@ def test_sentence_features_say_which_sentence_holds_the_likeliest_answer() -> No
     ]
     assert len(rows) == 2 and rows[0]["score_gap"] == 0.0 and rows[1]["score_gap"] < 0.0
     assert rows[1]["span_max"] == 0.9 and rows[1]["chosen"] == 1.0 and rows[0]["chosen"] == 0.0
+
+
+def test_the_best_sentence_is_shown_by_rule_only_when_it_holds_what_a_typed_question_asks() -> None:
+    question = "How much heroin was seized?"
+    without = _evidence("The heroin was to be taken by car to Western Europe.", question)
+    with_amount = _evidence("The police seized 11 kg of heroin.", question, 0.9, pid=2)
+    assert not without.candidates and with_amount.candidates
+    assert typed_sentence_first(classify(question), [with_amount, without])
+    assert not typed_sentence_first(classify(question), [without, with_amount])  # the sentence model decides
+    assert not typed_sentence_first(classify("Which drug was seized?"), [with_amount])
