@@ -19,6 +19,7 @@ import signal
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -113,6 +114,8 @@ async def main(users: int, total: int, model: str, profile: Path | None, rate: f
     print(
         f"latency p50 {np.percentile(ms, 50):.0f} ms, p95 {np.percentile(ms, 95):.0f} ms, max {ms.max():.0f} ms"
     )
+    calls = Counter(method for method, _ in fake.calls)
+    print("Bot API calls: " + ", ".join(f"{method} {n}" for method, n in calls.most_common()))
 
 
 if __name__ == "__main__":

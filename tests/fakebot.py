@@ -151,6 +151,7 @@ class FakeBotApi:
         self.inline_answers: dict[str, list[dict[str, Any]]] = {}  # inline query id -> its results
         self.channels: dict[str, tuple[int, str]] = {}  # "@name" -> (chat id, the bot's status there)
         self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.connections: list[tuple[str, int | None]] = []  # (method, the client's port) per call
         self.blocked: set[int] = set()
         self.migrated: dict[int, int] = {}
         self._injected: list[Injected] = []
@@ -336,6 +337,8 @@ class FakeBotApi:
         elif request.can_read_body:
             params = dict(await request.post())
         self.calls.append((method, params))
+        peer = request.transport.get_extra_info("peername") if request.transport else None
+        self.connections.append((method, peer[1] if peer else None))
         try:
             self._maybe_fail(method, params)
             handler = getattr(self, f"api_{method}", None)

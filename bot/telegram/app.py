@@ -179,6 +179,7 @@ def build_application(
         .base_file_url(file_url(config.telegram.api_url))
         .rate_limiter(AIORateLimiter(overall_max_rate=config.telegram.max_messages_per_second, max_retries=3))
         .concurrent_updates(True)
+        .connection_pool_size(config.telegram.connections)
         .get_updates_read_timeout(config.telegram.poll_timeout + 10)
         .post_init(post_init)
         .post_stop(post_stop)

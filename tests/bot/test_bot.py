@@ -345,6 +345,18 @@ async def test_polling_survives_bad_gateways(fake: FakeBotApi, bot_config: Calla
     assert sum(1 for m, _ in fake.calls if m == "getUpdates") > 3
 
 
+async def test_replies_share_the_configured_number_of_connections(
+    fake: FakeBotApi, bot_config: Callable[..., AppConfig]
+) -> None:
+    from bot.telegram.app import build_application
+
+    application = build_application(bot_config(connections=2), fake.token)
+    async with application.bot:
+        await asyncio.gather(*(application.bot.send_message(USER, f"reply {i}") for i in range(12)))
+    ports = {port for method, port in fake.connections if method == "sendMessage"}
+    assert len([m for m, _ in fake.connections if m == "sendMessage"]) == 12 and 1 <= len(ports) <= 2
+
+
 async def test_webhook_checks_the_secret_and_answers_before_acknowledging(
     fake: FakeBotApi, bot_config: Callable[..., AppConfig]
 ) -> None:

@@ -55,6 +55,7 @@ def test_the_shipped_config_loads() -> None:
         ({"telegram": {"questions_per_minute": 0}}, r"telegram\.questions_per_minute: must be at least 1"),
         ({"telegram": {"digest_hour": 25}}, r"telegram\.digest_hour: must be between 0 and 23"),
         ({"telegram": {"poll_timeout": -5}}, r"telegram\.poll_timeout: must be at least 0"),
+        ({"telegram": {"connections": 0}}, r"telegram\.connections: must be at least 1"),
         (
             {"telegram": {"max_messages_per_second": 0}},
             r"telegram\.max_messages_per_second: must be more than 0",
