@@ -36,7 +36,7 @@ class TelegramConfig:
     questions_per_minute: int = 10  # per user; more get a friendly "slow down"
     max_messages_per_second: float = 30  # Telegram's limit per bot (paid broadcasts: up to 1000)
     poll_timeout: int = 10  # long-polling timeout, seconds
-    connections: int = 8  # HTTP connections to the Bot API for replies (httpx's pool work grows with them)
+    connections: int = 32  # HTTP connections to the Bot API (about messages per second x round trip)
     latest_count: int = 5  # headlines listed by /latest and when declining
     topic_threshold: float = 0.35  # cosine an article needs to match a /subscribe TOPIC
     digest_hour: int = 8  # UTC hour of the daily digest for chats that chose /digest on

@@ -33,6 +33,7 @@ from bot.core.services import Newsbot
 from bot.errors import TokenError
 from bot.telegram import chat, commands, jobs, questions
 from bot.telegram.context import CONTEXT_TYPES, BotContext, Services, services_of
+from bot.telegram.transport import AiohttpRequest
 from bot.telegram.webhook import serve as serve_webhook
 
 log = logging.getLogger(__name__)
@@ -179,8 +180,8 @@ def build_application(
         .base_file_url(file_url(config.telegram.api_url))
         .rate_limiter(AIORateLimiter(overall_max_rate=config.telegram.max_messages_per_second, max_retries=3))
         .concurrent_updates(True)
-        .connection_pool_size(config.telegram.connections)
-        .get_updates_read_timeout(config.telegram.poll_timeout + 10)
+        .request(AiohttpRequest(connections=config.telegram.connections))
+        .get_updates_request(AiohttpRequest(connections=1, read_timeout=config.telegram.poll_timeout + 10))
         .post_init(post_init)
         .post_stop(post_stop)
         .post_shutdown(post_shutdown)
