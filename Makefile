@@ -19,6 +19,7 @@ bench: setup
 	.venv/bin/python benchmarks/scale.py
 	.venv/bin/python benchmarks/realtimeqa.py
 	.venv/bin/python benchmarks/encoders.py --distractors 400
+	.venv/bin/python benchmarks/embed_kernels.py
 	.venv/bin/python benchmarks/startup.py
 	.venv/bin/python benchmarks/peer.py
 	.venv/bin/python benchmarks/ann.py
