@@ -5,7 +5,8 @@ PTB's default transport is httpx; under 50 concurrent questions its connection-p
 the GIL for about 40 % of the bot's time (py-spy, benchmarks/bot_latency.py --profile). aiohttp's
 client parses HTTP in C and keeps its pool in O(1) per request. Same contract as PTB's HTTPXRequest:
 form-encoded parameters (multipart when a file is uploaded), timeouts as TimedOut (connect and read;
-aiohttp has no write timeout), other transport failures as NetworkError; the status code and body go back to PTB, which maps Bot API errors.
+aiohttp has no write timeout), other transport failures as NetworkError; the status code and body go
+back to PTB, which maps Bot API errors.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ POOL_TIMEOUT_S = 10.0  # a reply waits this long for a free connection before it
 class AiohttpRequest(BaseRequest):
     """Sends Bot API requests through one aiohttp session of at most `connections` connections."""
 
-    __slots__ = ("_connect", "_connections", "_read", "_session", "_write")
+    __slots__ = ("_connect", "_connections", "_read", "_session")
 
     def __init__(
         self,

@@ -132,7 +132,7 @@ def asked_kind(question: str) -> str | None:
                 break  # "which animal's brain" -> "animal"
         common = [w for w in words if w[:1].islower()]
         if words:
-            return " ".join((common or words)[-2:] if common else words[:2])
+            return " ".join(common[-2:] if common else words[:2])
     if re.search(r"\bwho\b", question, re.I):
         return "person"
     if re.search(r"\bwhen\b", question, re.I):
@@ -204,7 +204,7 @@ def span_features(
             or apposition_bonus(ev.sentence, c.start, c.end, question) > 0
         )
         institution = any(w.strip(".,").lower() in INSTITUTION_WORDS for w in c.text.split())
-        fit = span.proposed or wanted_kind(qtype) == span.kind.replace("piece", "name")
+        fit = span.proposed or wanted_kind(qtype) == span.family
         around = content_stems(ev.sentence[max(0, c.start - 30) : c.start])[-2:]
         around += content_stems(ev.sentence[c.end : c.end + 30])[:2]
         rows.append(

@@ -39,6 +39,11 @@ class Span(NamedTuple):
     typed: float  # the typed extractor's score for it (0: the extractor did not propose it)
     typed_first: bool  # it is the typed extractor's first candidate in its sentence
 
+    @property
+    def family(self) -> str:
+        """Return its kind, a piece of a name counting as a name (what competes with what)."""
+        return "name" if self.kind == "piece" else self.kind
+
 
 _QUOTED = re.compile(r"[“\"](?P<text>[^”\"]{2,60}?)[”\"]")
 _ROLE = frozenset(
@@ -158,8 +163,8 @@ def likeliest(spans: Sequence[Span], probs: Sequence[float], *, qtype: QuestionT
         typed_pick = bool(typed) and chosen[1] == typed[0]
     best = max(pooled[chosen[1]], key=lambda i: probs[i])
     runner_up = max((p for p, key in scored if key != chosen[1]), default=0.0)
-    kind = spans[best].kind.replace("piece", "name")  # a piece of a name is a name
-    texts = len({s.candidate.text.lower() for s in spans if s.kind.replace("piece", "name") == kind})
+    family = spans[best].family
+    texts = len({s.candidate.text.lower() for s in spans if s.family == family})
     return Choice(
         best, chosen[0], probs[best], runner_up, texts, typed_pick, typed_pick and chosen is scored[0]
     )
