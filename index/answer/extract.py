@@ -59,12 +59,29 @@ _LEADING = {
 }
 _PLACE_PREP = re.compile(r"\b(?:in|at|from|to|near|into|across|outside|inside|around)\s+(?:the\s+)?$", re.I)
 _NUMBER = re.compile(
-    r"(?<![\w.])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s*(?:%|percent|per cent|million|billion|thousand|"
+    r"(?<![\w.])(?P<currency>[$€£]\s?)?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s*(?:%|percent|per cent|million|billion|thousand|"
     r"mln|bln|trillion|kg|tonnes|tons|km|euros?|dollars?))?(?![\w])"
     r"|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
     r"forty|fifty|hundred|a dozen|dozens|hundreds|thousands)\b",
     re.I,
 )
+_MONEY_ASKED = re.compile(
+    r"\bhow\s+much\b(?!\s+(?:of\s+)?[a-z]+\s+(?:was|were|is|are|did|do|does|has|have|had)\b)"
+    r"|\b(?:money|cost|costs|price|paid|pay|pays|spend|spent|worth|fine|fined|raised|budget|salary|dollars?|"
+    r"euros?|pounds)\b",
+    re.I,
+)
+_MONEY_UNIT = re.compile(r"(?:^|\s)(?:dollars?|euros?|pounds?)\b", re.I)
+
+
+def _is_amount(number: re.Match[str], sentence: str) -> bool:
+    """Return True when a number is a sum of money: "$5", "€2 million", "100 dollars", "7 US dollars"."""
+    unit = number.group().split()[-1] if " " in number.group() else ""
+    return (
+        bool(number["currency"])
+        or bool(_MONEY_UNIT.match(f" {unit}"))
+        or bool(_MONEY_UNIT.match(sentence[number.end() : number.end() + 12].replace(" US ", " ")))
+    )
 
 
 class Candidate(NamedTuple):
@@ -100,9 +117,14 @@ def _overlap(text: str, question_stems: set[str]) -> float:
     return sum(s in question_stems for s in stems) / len(stems) if stems else 1.0
 
 
+# three words in capitals ("SIGNED THE BILL") are a shouted headline, not a name
+_SHOUTED = re.compile(r"(?:^|\s)[A-Z’'\-]+\s+[A-Z’'\-]+\s+[A-Z’'\-]+(?:\s|$)")
+_ZONES = frozenset({"ET", "EST", "EDT", "CT", "CST", "CDT", "PT", "PST", "PDT", "GMT", "BST", "UTC", "CET"})
+
+
 def _strip_leading(span: str, start: int) -> tuple[str, int]:
     tokens = span.split(" ")
-    while tokens and tokens[0].lower() in _LEADING | STOPWORDS:
+    while tokens and (tokens[0].lower() in _LEADING | STOPWORDS or tokens[0] in _ZONES):
         start += len(tokens[0]) + 1
         tokens = tokens[1:]
     while tokens and (tokens[-1].lower() in STOPWORDS or re.fullmatch(TITLE, tokens[-1])):
@@ -120,6 +142,9 @@ def _name_spans(sentence: str) -> tuple[tuple[str, int, int, bool], ...]:
     out = []
     for m in _SPAN.finditer(sentence):
         text, start = _strip_leading(m["span"], m.start("span"))
+        shouted = _SHOUTED.search(text)
+        if shouted:  # "Donald Trump SIGNED THE BILL TO RELEASE" -> "Donald Trump"
+            text = text[: shouted.start()]
         if not text or re.fullmatch(TITLE, text):
             continue
         if text.endswith(("’s", "'s")) and len(text) > 3:  # "Oregon’s governor" -> Oregon
@@ -143,15 +168,23 @@ def _dates(sentence: str, q: QuestionType, question: str, reference: dt.date | N
     return out
 
 
-def _quantities(sentence: str, question_stems: set[str]) -> list[Candidate]:
+def _quantities(sentence: str, question: str, question_stems: set[str]) -> list[Candidate]:
+    """Return the numbers of a sentence for a "how many/much" question: one with the question's unit
+    ("24 partners", "11 kg") or, for a question about money, an amount ("$134 million") weighs most; a
+    number the question itself gives ("deploy 700 Marines") or a number word inside a compound
+    ("a one-time payment") is not an answer."""
     taken = [(d.start, d.end) for d in find_dates(sentence)]
+    given = {n.group().lower().lstrip("$€£ ") for n in _NUMBER.finditer(question)}
+    money = bool(_MONEY_ASKED.search(question))
     out = []
     for m in _NUMBER.finditer(sentence):
         if any(s <= m.start() < e for s, e in taken):
             continue
         value = m.group()
-        if re.fullmatch(r"(19|20)\d\d", value):
+        if re.fullmatch(r"(19|20)\d\d", value) or value.lower().lstrip("$€£ ") in given:
             continue
+        if value[0].isalpha() and sentence[m.end() : m.end() + 1] == "-":
+            continue  # "one-time", "two-thirds"
         follower = re.match(r"\s+([A-Za-z\-]+)", sentence[m.end() :])
         weight = 0.3  # a bare number; "24 partners" for "how many partners" is the real thing
         text, end = value, m.end()
@@ -162,6 +195,8 @@ def _quantities(sentence: str, question_stems: set[str]) -> list[Candidate]:
         elif follower and content_stems(follower[1]) and content_stems(follower[1])[0] in question_stems:
             weight = 1.0
             text, end = f"{value} {follower[1]}", m.end() + follower.end()
+        elif money and _is_amount(m, sentence):
+            weight = 1.0
         out.append(Candidate(text, m.start(), end, weight))
     return out
 
@@ -228,7 +263,7 @@ def candidates(
             for c in found
         ]
     elif q.type is AnswerType.QUANTITY:
-        found = _quantities(sentence, question_stems)
+        found = _quantities(sentence, question, question_stems)
     elif q.type is AnswerType.EXPANSION:
         found = _expansions(sentence, q.focus or "")
     elif q.type in (AnswerType.AGENT, AnswerType.PLACE, AnswerType.ENTITY):

@@ -35,7 +35,7 @@ _ACRONYM2 = re.compile(
 _RULES: list[tuple[re.Pattern[str], AnswerType]] = [
     (
         re.compile(
-            r"\b(when|what\s+(date|day|year|month|time)|which\s+(date|day|year|month)|how\s+long\s+ago|since\s+when)\b",
+            r"\b(what\s+(date|day|year|month|time)|which\s+(date|day|year|month)|how\s+long\s+ago|since\s+when)\b",
             re.I,
         ),
         AnswerType.DATE,
@@ -71,12 +71,25 @@ _NAME_OF = re.compile(
 )
 
 
+_WH = re.compile(r"\b(?:who|whom|whose|when|where|which|what|how)\b", re.I)
+_WHEN = re.compile(r"\bwhen\b", re.I)
+
+
+def _clause_when(q: str) -> bool:
+    """Return True when "when" only joins a clause to a question that asks something else ("Which
+    country was hit hardest when Hurricane Melissa tore through?"): another question word comes first."""
+    first = _WH.search(q)
+    return first is not None and first.group().lower() != "when"
+
+
 def classify(question: str) -> QuestionType:
     """Return the answer type a question asks for."""
     q = question.strip()
     m = _ACRONYM.search(q) or _ACRONYM2.search(q)
     if m:
         return QuestionType(AnswerType.EXPANSION, m["a"].strip())
+    if _WHEN.search(q) and not _clause_when(q):
+        return QuestionType(AnswerType.DATE)
     for pattern, kind in _RULES:
         if pattern.search(q):
             return QuestionType(kind)

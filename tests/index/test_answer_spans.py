@@ -35,6 +35,11 @@ def test_names_lose_possessives_and_trailing_titles() -> None:
     assert found == ["Oregon", "Maleeva", "Radev", "Salem"]
 
 
+def test_time_zones_and_shouted_headlines_are_not_part_of_names() -> None:
+    sentence = "At 10:30 a.m. ET President Donald Trump SIGNED THE BILL TO RELEASE THE FILES with NATO."
+    assert [text for text, *_ in name_spans(sentence)] == ["President Donald Trump", "NATO"]
+
+
 def test_every_name_number_and_date_is_a_candidate_and_long_names_are_cut_at_the_questions_words() -> None:
     question = "Congress grilled the CEO of which social media company?"
     ev = _evidence(

@@ -23,6 +23,10 @@ from index.hits import Hit
         ("What does OCTA SEE stand for?", AnswerType.EXPANSION),
         ("Which operation won first place?", AnswerType.ENTITY),
         ("Write me a poem about the sea", AnswerType.OTHER),
+        ("Which country was hit hardest when the hurricane came?", AnswerType.PLACE),
+        ("How many people died when the bridge collapsed?", AnswerType.QUANTITY),
+        ("Who was the director when the center opened?", AnswerType.AGENT),
+        ("and when was that?", AnswerType.DATE),
     ],
 )
 def test_classify(question: str, kind: AnswerType) -> None:
@@ -64,6 +68,18 @@ def test_quantity_expansion_and_entity_answers() -> None:
         == "Operation Dardaneli"
     )
     assert _best("The minister met the press.", "Write me a poem") == ""
+
+
+def test_sums_of_money_keep_their_currency_and_the_questions_own_numbers_are_not_answers() -> None:
+    s = "Sending 4,000 Guard members and 700 Marines cost $134 million, the Pentagon said."
+    question = "How much money did the government spend to deploy 700 Marines and 4,000 Guard members?"
+    assert _best(s, question) == "$134 million"
+    assert _best("Fans pay 100 dollars for the ride, up from 13.", "How much will fans pay?") == "100 dollars"
+    s = "Each child gets a one-time deposit of $1,000."
+    assert _best(s, "A one-time contribution of how much money?") == "$1,000"
+    s = "Police seized 11 kg of heroin and arrested four men."  # "how much heroin" is no question of money
+    found = candidates(s, classify("How much heroin was seized?"), "How much heroin was seized?")
+    assert {c.text: c.score for c in found} == {"11 kg": 0.3, "four": 0.3}
 
 
 def test_rrf_rewards_agreement_and_ignores_zero_weights() -> None:
