@@ -15,7 +15,10 @@ from index.text import STOPWORDS, content_stems
 
 _CAPWORD = r"(?:[A-Z][\w’'\-]*[\w]|[A-Z]\.|[A-Z])"
 _CONNECT = r"(?:of the|for the|of|for|and|de|del|da|di|von|van|der|la|le|&)"
-_SPAN = re.compile(rf"(?P<title>\b{TITLE}\s+)?(?P<span>\b{_CAPWORD}(?:\s+(?:{_CONNECT}\s+)?{_CAPWORD})*)")
+_ORDINAL = r"(?:\d{1,3}(?:st|nd|rd|th)\s+)"  # "19th Amendment", "2nd Circuit"
+_SPAN = re.compile(
+    rf"(?P<title>\b{TITLE}\s+)?(?P<span>\b{_ORDINAL}?{_CAPWORD}(?:\s+(?:{_CONNECT}\s+)?{_CAPWORD})*)"
+)
 _LEADING = {
     "the",
     "a",

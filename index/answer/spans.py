@@ -18,6 +18,7 @@ from typing import NamedTuple
 from corpus.dates import find_dates
 from index.answer.evidence import Evidence
 from index.answer.extract import Candidate, name_spans
+from index.answer.gazetteer import is_place
 from index.answer.qtype import AnswerType, QuestionType
 from index.text import content_stems
 
@@ -84,7 +85,7 @@ def _general(sentence: str, reference: dt.date | None, asked: set[str]) -> list[
         if not any(a <= m.start() < b for a, b in taken):
             out.append((Candidate(m.group(), m.start(), m.end(), 0.0), "number"))
     for text, start, end, _ in name_spans(sentence):
-        if not any(a < end and start < b for a, b in taken) and not text[0].isdigit():
+        if not any(a < end and start < b for a, b in taken) and (not text[0].isdigit() or " " in text):
             out.append((Candidate(text, start, end, 0.0), "name"))
             out.extend((piece, "piece") for piece in _pieces(text, start, asked))
     for m in _QUOTED.finditer(sentence):  # titles and mottos: “crime steers online”, “Golden”
@@ -191,8 +192,11 @@ def full_form(text: str, texts: Iterable[str], asked: set[str]) -> str:
                 continue
             if longer[-n:] == words:
                 extra = longer[:-n]
-                if any(w.lower().strip(".") in _ROLE or _stem(w) in asked for w in extra):
+                while extra and extra[0].lower().strip(".") in _ROLE:  # "President Joe Biden" -> "Joe Biden"
+                    extra = extra[1:]
+                if not extra or any(w.lower().strip(".") in _ROLE or _stem(w) in asked for w in extra):
                     continue
+                name = " ".join([*extra, *words])
             elif longer[:n] == words:
                 if not all(_stem(w) in asked or _NUMERAL.fullmatch(w) for w in longer[n:]):
                     continue
@@ -202,11 +206,24 @@ def full_form(text: str, texts: Iterable[str], asked: set[str]) -> str:
     return max(counts, key=lambda name: (counts[name], len(name))) if counts else text
 
 
+def with_region(text: str, sentence: str, end: int) -> str:
+    """Return a town with the state or country the sentence puts after it ("Davos, Switzerland",
+    "Anchorage, Alaska"); the text alone when none follows or the text is itself a country or state."""
+    after = re.match(r",\s+", sentence[end:])
+    if after is None or is_place(text):
+        return text
+    start = end + after.end()
+    region = next((name for name, at, _, _ in name_spans(sentence) if at == start), None)
+    return f"{text}, {region}" if region and is_place(region) else text
+
+
 def shown_text(span: Span, texts: Iterable[str], asked: set[str]) -> str:
-    """Return the short answer a span shows: a name in full (full_form), anything else as written."""
+    """Return the short answer a span shows: a name in full (full_form) with its region (with_region),
+    anything else as written."""
+    c = span.candidate
     if span.kind in ("name", "piece"):
-        return full_form(span.candidate.text, texts, asked)
-    return span.candidate.text
+        return with_region(full_form(c.text, texts, asked), span.evidence.sentence, c.end)
+    return c.text
 
 
 def _stem(word: str) -> str | None:

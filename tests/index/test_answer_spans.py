@@ -15,7 +15,7 @@ from index.answer.features import (
     type_fit,
 )
 from index.answer.qtype import classify
-from index.answer.spans import full_form, likeliest, spans_of, typed_sentence_first
+from index.answer.spans import full_form, likeliest, spans_of, typed_sentence_first, with_region
 from index.passages import Passage
 
 
@@ -130,6 +130,24 @@ def test_a_short_name_is_shown_in_full_when_the_passages_give_it() -> None:
     assert full_form("America", ["He founded the America Party."], set()) == "America"
     assert full_form("Artemis", ["NASA delayed Artemis II again."], set()) == "Artemis II"
     assert full_form("95", ["Taylor 95 Swift"], set()) == "95"
+    # a role word before the full name is dropped, not a reason to keep the short one
+    assert full_form("Biden", ["President Joe Biden signed it.", "Biden said so."], set()) == "Joe Biden"
+
+
+def test_a_town_is_shown_with_the_state_or_country_the_sentence_gives() -> None:
+    sentence = (
+        "Leaders met in Davos, Switzerland, then flew to Paris, where France hosted them, Mr. Bob said."
+    )
+    at = sentence.index
+    assert with_region("Davos", sentence, at("Davos") + 5) == "Davos, Switzerland"
+    assert with_region("Paris", sentence, at("Paris") + 5) == "Paris"  # "where" follows, no region
+    assert with_region("France", sentence, at("France") + 6) == "France"  # a country is not a town
+    assert with_region("Bob", sentence, at("Bob") + 3) == "Bob"
+
+
+def test_an_ordinal_belongs_to_the_name_it_opens() -> None:
+    found = [text for text, *_ in name_spans("The 19th Amendment was ratified; the 2nd Circuit agreed.")]
+    assert found == ["19th Amendment", "2nd Circuit"]
 
 
 def test_quoted_titles_and_mottos_are_candidates() -> None:
