@@ -25,7 +25,7 @@ from index.answer.reading import Reading
 from index.answer.spans import likeliest, shown_text, spans_of, typed_sentence_first
 from index.answer.terms import QuestionTerms
 from index.config import IndexConfig, SearchConfig
-from index.encoders import Encoder
+from index.encoders import Encoder, exact
 from index.encoders.memo import VectorMemo
 from index.errors import QuestionError
 from index.fusion import article_support, reciprocal_rank_fusion, score_fusion
@@ -75,7 +75,9 @@ class Engine:
         self.model = model or default_model()
         self.today: Callable[[], dt.date] = dt.date.today
         self.encoder = encoder
-        self.phrases = VectorMemo(encoder.encode)  # candidate answers and kinds asked for, across questions
+        # candidate answers and kinds asked for, remembered across questions, in vectors that do not depend
+        # on their batch (the fp32 graph of an int8 encoder, loaded on the first question of fact)
+        self.phrases = VectorMemo(lambda texts: exact(encoder).encode(texts))
         self.config = config
         self.index_config = index or IndexConfig()
         self._data: IndexData | None = None

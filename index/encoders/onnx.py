@@ -131,6 +131,8 @@ class OnnxEncoder(BatchedEncoder):
             raise EncoderError(f"precision onnx-{variant} needs onnxruntime and tokenizers ({exc})") from exc
         super().__init__(config)
         self.variant = variant
+        self._cache_dir = cache_dir
+        self._exact: OnnxEncoder | None = None
         model_dir = Path(resolve_model_path(config.model))
         if not (model_dir / "tokenizer.json").is_file():
             raise EncoderError(
@@ -156,6 +158,17 @@ class OnnxEncoder(BatchedEncoder):
         self._lock = threading.Lock()
         self.dim = int(self._forward(["dimension probe"]).shape[1])
         log.info("encoder %s loaded (dim %d, onnx %s)", config.model, self.dim, variant)
+
+    def exact(self) -> OnnxEncoder:
+        """Return the fp32 variant of this encoder (itself when it is one), loaded once: int8 quantises
+        activations over the whole batch, so a text's int8 vector depends on the texts batched with it
+        (cosine ~0.986 for one phrase in two batches); an fp32 vector does not."""
+        if self.variant == "fp32":
+            return self
+        with self._lock:
+            if self._exact is None:
+                self._exact = OnnxEncoder(self.config, variant="fp32", cache_dir=self._cache_dir)
+            return self._exact
 
     def _forward(self, texts: list[str]) -> np.ndarray:
         encoded = self._tokenizer.encode_batch(texts)

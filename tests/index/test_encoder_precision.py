@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.encoders import EncoderConfig, build_encoder, calibrate, default_cache_dir, make_encoder
+from index import Engine, SearchConfig
+from index.encoders import EncoderConfig, build_encoder, calibrate, default_cache_dir, exact, make_encoder
 from index.encoders import onnx as onnx_encoder
 from index.encoders.calibrate import Measurement
 
@@ -73,3 +74,18 @@ def test_an_unknown_precision_is_refused() -> None:
 def test_the_test_encoder_needs_no_calibration(tmp_path: Path) -> None:
     encoder = make_encoder(EncoderConfig(model="hashing:64"), cache_dir=tmp_path)
     assert encoder.encode(TEXTS).shape == (3, 64) and not (tmp_path / "precision.json").exists()
+
+
+@pytest.mark.model
+def test_a_phrase_gets_one_vector_whatever_it_is_batched_with() -> None:
+    """int8 quantises activations per batch; the engine embeds the phrases it compares in fp32."""
+    int8 = build_encoder(EncoderConfig(), "onnx-int8", default_cache_dir())
+    alone = int8.encode(["11"])[0]
+    batched = int8.encode(["11", "XIV Meeting of the Steering Group of the Priority area"])[0]
+    fp32 = exact(int8)
+    assert fp32 is exact(int8) and exact(fp32) is fp32
+    alone = fp32.encode(["11"])[0]
+    batched = fp32.encode(["11", "XIV Meeting of the Steering Group of the Priority area"])[0]
+    assert float(alone @ batched) > 0.99999
+    engine = Engine(Path("unused"), int8, SearchConfig())
+    assert float(engine.phrases.encode(["11"])[0] @ alone) > 0.99999
