@@ -160,6 +160,9 @@ def _dates(sentence: str, q: QuestionType, question: str, reference: dt.date | N
     want_year = bool(re.search(r"\b(what|which)\s+year\b|\bin\s+what\s+year\b", question, re.I))
     out = []
     for d in find_dates(sentence, reference):
+        core = re.sub(r"^(?:on|in|at|since|by|from|until|during|last|this)\s+", "", d.text, flags=re.I)
+        if re.search(rf"\b{re.escape(core)}\b", question, re.I):
+            continue  # "...died Wednesday. When did she join the band?": the question's own date
         if d.precision == "year" and not want_year:
             weight = 0.4
         else:

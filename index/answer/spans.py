@@ -46,7 +46,9 @@ class Span(NamedTuple):
         return "name" if self.kind == "piece" else self.kind
 
 
-_QUOTED = re.compile(r"[“\"](?P<text>[^”\"]{2,60}?)[”\"]")
+# a quoted title or motto (“Golden,” “crime steers online”), at most six words: not speech, nor the text
+# between one quotation and the next (' the CDC wrote – adding that ')
+_QUOTED = re.compile(r"[“\"](?P<text>[^”\"\s](?:[^”\"\s]|\s(?!\s)){0,58}?[^”\"\s,.;:!?])[,.;:!?]?[”\"]")
 _ROLE = frozenset(
     """president minister governor gov senator sen rep representative speaker mayor ceo chief director
     secretary chairman chair leader king queen prince princess judge coach star actor actress singer
@@ -89,7 +91,8 @@ def _general(sentence: str, reference: dt.date | None, asked: set[str]) -> list[
             out.append((Candidate(text, start, end, 0.0), "name"))
             out.extend((piece, "piece") for piece in _pieces(text, start, asked))
     for m in _QUOTED.finditer(sentence):  # titles and mottos: “crime steers online”, “Golden”
-        out.append((Candidate(m["text"], m.start("text"), m.end("text"), 0.0), "name"))
+        if len(m["text"].split()) <= 6:
+            out.append((Candidate(m["text"], m.start("text"), m.end("text"), 0.0), "name"))
     return out
 
 

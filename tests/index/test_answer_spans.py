@@ -155,6 +155,17 @@ def test_quoted_titles_and_mottos_are_candidates() -> None:
     ev = _evidence("The report’s motto “crime steers online” applies to all crime areas.", question)
     texts = [s.candidate.text for s in spans_of([ev], classify(question), {"motto", "report"}, {})]
     assert "crime steers online" in texts
+    sentence = '“We look with anticipation on the growing jackpot,” he said. The song “Golden,” won; “raw,” it said "so"'
+    question = "Which song won?"
+    texts = [
+        s.candidate.text for s in spans_of([_evidence(sentence, question)], classify(question), set(), {})
+    ]
+    quoted = [
+        t
+        for t in texts
+        if t[0].islower() or t in ("Golden", "We look with anticipation on the growing jackpot")
+    ]
+    assert quoted == ["Golden", "raw", "so"]  # speech is no title, nor is the text between two quotations
 
 
 def test_sentence_features_say_which_sentence_holds_the_likeliest_answer() -> None:

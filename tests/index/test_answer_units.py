@@ -46,6 +46,11 @@ def test_date_answers_prefer_full_dates_and_resolve_relative_ones() -> None:
     )
 
 
+def test_a_date_the_question_gives_is_not_its_answer() -> None:
+    question = "Christine McVie died Wednesday at age 79. When did she join Fleetwood Mac?"
+    assert _best("McVie, who joined Fleetwood Mac in 1970, died on Wednesday.", question) == "1970"
+
+
 def test_agent_answers_use_the_verb_and_titles() -> None:
     s = (
         "On June 15th 2018, Mrs. Snejana Maleeva received the Minister, Mr. Valentin Radev, "
