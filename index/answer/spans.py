@@ -20,7 +20,7 @@ from index.answer.evidence import Evidence
 from index.answer.extract import Candidate, name_spans
 from index.answer.gazetteer import is_place
 from index.answer.qtype import AnswerType, QuestionType
-from index.text import content_stems
+from index.text import STOPWORDS, content_stems
 
 _MONEY_NUMBER = re.compile(
     r"(?<![\w.])(?:[$€£]\s?)?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
@@ -52,7 +52,7 @@ _QUOTED = re.compile(r"[“\"](?P<text>[^”\"\s](?:[^”\"\s]|\s(?!\s)){0,58}?[
 _ROLE = frozenset(
     """president minister governor gov senator sen rep representative speaker mayor ceo chief director
     secretary chairman chair leader king queen prince princess judge coach star actor actress singer
-    founder chancellor general commissioner spokesperson spokesman spokeswoman""".split()
+    founder chancellor general commissioner spokesperson spokesman spokeswoman ambassador envoy diplomat""".split()
 )
 
 
@@ -112,21 +112,33 @@ def wanted_kind(qtype: QuestionType) -> str:
     return _KIND.get(qtype.type, "name")
 
 
+def role_only(text: str) -> bool:
+    """Return True when a text is nothing but role words ("Ambassador", "Director General"): no answer to
+    "which diplomat" or "who", only to a question about a position."""
+    words = [w.lower().strip(".,") for w in text.split()]
+    return bool(words) and all(w in _ROLE or w in STOPWORDS for w in words) and any(w in _ROLE for w in words)
+
+
+_TITLE_ASKED = frozenset(content_stems("position title role job post rank office"))
+
+
 def spans_of(
     ranked: list[Evidence], qtype: QuestionType, asked: set[str], reference: dict[str, dt.date | None]
 ) -> list[Span]:
     """Return the candidates of the ranked sentences: the typed extractor's, then every other name,
-    number and date and the parts of longer names (each span once), sentence by sentence. `asked`: the
+    number and date and the parts of longer names (each span once, none of role words alone unless a
+    position is asked for), sentence by sentence. `asked`: the
     question's stems; `reference` maps an article id to its date (relative dates resolve against it)."""
     out = []
+    titles_asked = bool(asked & _TITLE_ASKED)  # "what position does she hold?": "Ambassador" is an answer
     for rank, found in enumerate(ranked):
         seen: set[tuple[int, int]] = set()
         for i, c in enumerate(found.candidates):
-            if (c.start, c.end) not in seen:
+            if (c.start, c.end) not in seen and (titles_asked or not role_only(c.text)):
                 seen.add((c.start, c.end))
                 out.append(Span(c, found, rank, wanted_kind(qtype), True, min(1.0, c.score), i == 0))
         for c, kind in _general(found.sentence, reference.get(found.passage.article_id), asked):
-            if (c.start, c.end) not in seen:
+            if (c.start, c.end) not in seen and (titles_asked or not role_only(c.text)):
                 seen.add((c.start, c.end))
                 out.append(Span(c, found, rank, kind, False, 0.0, False))
     return out

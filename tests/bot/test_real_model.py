@@ -38,15 +38,18 @@ def test_eval_questions_all_right(real_app: Newsbot) -> None:
     assert summary["article_at_1"] == 1.0 and summary["unanswerable_declined"] == 1.0
 
 
-FRESH_QUESTIONS = ROOT / "tests" / "data" / "selec_fresh.yaml"
-FRESH_AT_LEAST = 0.70  # measured 36/48 = 0.75 when written (issue 11 asks 0.95: not reached yet)
+FRESH = ROOT / "tests" / "data"
+# the share right at least: selec_fresh.yaml measured 36/48 when written, 47/48 now (its failures were read
+# while fixing the answers); selec_fresh2.yaml 20/25 when first asked, untouched, 21/25 now. Issue 11 asks 0.95
+FRESH_AT_LEAST = {"selec_fresh.yaml": 0.90, "selec_fresh2.yaml": 0.75}
 
 
-def test_fresh_questions_in_other_words(real_app: Newsbot) -> None:
-    results = evaluate(real_app.engine, load_cases(FRESH_QUESTIONS))
+@pytest.mark.parametrize("name", sorted(FRESH_AT_LEAST))
+def test_fresh_questions_in_other_words(real_app: Newsbot, name: str) -> None:
+    results = evaluate(real_app.engine, load_cases(FRESH / name))
     summary = summarize(results)
     failures = [(r.case.q, r.reply.answer, r.reply.sentence) for r in results if not r.correct]
-    assert summary["correct"] >= FRESH_AT_LEAST * summary["questions"], failures
+    assert summary["correct"] >= FRESH_AT_LEAST[name] * summary["questions"], failures
     assert summary["unanswerable_declined"] == 1.0
 
 

@@ -17,6 +17,7 @@ from index.answer.features import (
 from index.answer.qtype import classify
 from index.answer.spans import full_form, likeliest, spans_of, typed_sentence_first, with_region
 from index.passages import Passage
+from index.text import content_stems
 
 
 def _evidence(sentence: str, question: str, score: float = 1.0, pid: int = 1) -> Evidence:
@@ -191,3 +192,17 @@ def test_the_best_sentence_is_shown_by_rule_only_when_it_holds_what_a_typed_ques
     assert typed_sentence_first(classify(question), [with_amount, without])
     assert not typed_sentence_first(classify(question), [without, with_amount])  # the sentence model decides
     assert not typed_sentence_first(classify("Which drug was seized?"), [with_amount])
+
+
+def test_role_words_alone_answer_only_a_question_about_a_position() -> None:
+    sentence = "She received the Ambassador of France, Ms. Michèle Ramis; the Ambassador spoke."
+    for question, wanted in [
+        ("Which French diplomat visited?", False),
+        ("What position does Ramis hold?", True),
+    ]:
+        asked = set(content_stems(question))
+        texts = {
+            s.candidate.text for s in spans_of([_evidence(sentence, question)], classify(question), asked, {})
+        }
+        assert "Michèle Ramis" in texts
+        assert ("Ambassador" in texts) is wanted
