@@ -74,10 +74,10 @@ class Engine:
         self.root = Path(root)
         self.model = model or default_model()
         self.today: Callable[[], dt.date] = dt.date.today
-        self.encoder = encoder
-        # candidate answers and kinds asked for, remembered across questions, in vectors that do not depend
-        # on their batch (the fp32 graph of an int8 encoder, loaded on the first question of fact)
-        self.phrases = VectorMemo(lambda texts: exact(encoder).encode(texts))
+        # questions, topics and candidate answers are embedded in vectors that do not depend on what they
+        # are batched with: the fp32 graph of an int8 encoder (its session loaded on the first question)
+        self.encoder = exact(encoder)
+        self.phrases = VectorMemo(self.encoder.encode)  # candidate answers and kinds asked, across questions
         self.config = config
         self.index_config = index or IndexConfig()
         self._data: IndexData | None = None

@@ -46,9 +46,10 @@ class Encoder(Protocol):
 
 def exact(encoder: Encoder) -> Encoder:
     """Return the encoder whose vector of a text does not depend on the texts encoded with it: the fp32
-    variant of an int8 encoder (OnnxEncoder.exact), else the encoder itself. Short phrases compared across
-    questions (the kind of answer asked for, index/answer/features.type_fit) are embedded with it, so one
-    question gets one answer whatever was asked before, as the answer models were fitted."""
+    variant of an int8 encoder (OnnxEncoder.exact), else the encoder itself. The engine embeds questions
+    and the short phrases it compares across questions (the kind of answer asked for,
+    index/answer/features.type_fit) with it, so one question gets one answer whatever was asked before
+    or alongside, as the answer models were fitted; indexing keeps the faster int8."""
     variant: Callable[[], Encoder] | None = getattr(encoder, "exact", None)
     return variant() if variant is not None else encoder
 

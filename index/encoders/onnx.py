@@ -15,7 +15,7 @@ import os
 import threading
 import warnings
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -147,20 +147,36 @@ class OnnxEncoder(BatchedEncoder):
         self._tokenizer = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         self._tokenizer.enable_truncation(int(max_tokens))
         self._tokenizer.enable_padding()
+        self._path = path
+        self._ort = ort
+        self._session: Any = None  # an onnxruntime.InferenceSession once loaded (_load)
+        self._lock = threading.Lock()
+        pooling = model_dir / "1_Pooling" / "config.json"
+        dim = json.loads(pooling.read_text()).get("word_embedding_dimension") if pooling.is_file() else None
+        self.dim = int(dim) if dim else int(self._forward(["dimension probe"]).shape[1])
+
+    def _load(self) -> Any:
+        """Return the ONNX Runtime session, created on first use: a serving process whose questions go
+        to the fp32 variant (exact) never loads the int8 one it indexes with."""
+        ort = self._ort
         options = ort.SessionOptions()
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        if config.threads > 0:
-            options.intra_op_num_threads = config.threads
+        if self.config.threads > 0:
+            options.intra_op_num_threads = self.config.threads
         # idle threads sleep instead of spinning: a question then costs 27-29 ms of CPU, not 42 (and no
         # more wall time), which concurrent questions and the bot's event loop use; batches embed as fast
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-        self._lock = threading.Lock()
-        self.dim = int(self._forward(["dimension probe"]).shape[1])
-        log.info("encoder %s loaded (dim %d, onnx %s)", config.model, self.dim, variant)
+        try:
+            session = ort.InferenceSession(str(self._path), options, providers=["CPUExecutionProvider"])
+        except Exception as exc:  # a truncated or foreign file in the cache
+            raise EncoderError(
+                f"cannot load the ONNX graph {self._path}: {exc}; delete that file and it is exported again"
+            ) from exc
+        log.info("encoder %s loaded (onnx %s)", self.config.model, self.variant)
+        return session
 
     def exact(self) -> OnnxEncoder:
-        """Return the fp32 variant of this encoder (itself when it is one), loaded once: int8 quantises
+        """Return the fp32 variant of this encoder (itself when it is one), made once: int8 quantises
         activations over the whole batch, so a text's int8 vector depends on the texts batched with it
         (cosine ~0.986 for one phrase in two batches); an fp32 vector does not."""
         if self.variant == "fp32":
@@ -175,5 +191,7 @@ class OnnxEncoder(BatchedEncoder):
         ids = np.array([e.ids for e in encoded], dtype=np.int64)
         mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
         with self._lock:
+            if self._session is None:
+                self._session = self._load()
             (vectors,) = self._session.run(None, {"input_ids": ids, "attention_mask": mask})
         return np.asarray(vectors, dtype=np.float32)

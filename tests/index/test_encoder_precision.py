@@ -12,6 +12,7 @@ from index import Engine, SearchConfig
 from index.encoders import EncoderConfig, build_encoder, calibrate, default_cache_dir, exact, make_encoder
 from index.encoders import onnx as onnx_encoder
 from index.encoders.calibrate import Measurement
+from index.errors import EncoderError
 
 TEXTS = [
     "when did SELEC visit CARICC",
@@ -89,3 +90,24 @@ def test_a_phrase_gets_one_vector_whatever_it_is_batched_with() -> None:
     assert float(alone @ batched) > 0.99999
     engine = Engine(Path("unused"), int8, SearchConfig())
     assert float(engine.phrases.encode(["11"])[0] @ alone) > 0.99999
+
+
+@pytest.mark.model
+def test_a_serving_engine_asks_in_fp32_and_never_loads_the_int8_model() -> None:
+    int8 = build_encoder(EncoderConfig(), "onnx-int8", default_cache_dir())
+    engine = Engine(Path("unused"), int8, SearchConfig())
+    alone = engine.encoder.encode([TEXTS[0]])[0]
+    batched = engine.encoder.encode(TEXTS)[0]
+    assert engine.encoder is exact(int8) and float(alone @ batched) > 0.99999
+    assert int8._session is None  # loaded only when something is indexed (memory: ~100 MB)
+    assert float(int8.encode([TEXTS[0]])[0] @ alone) > 0.98
+
+
+@pytest.mark.model
+def test_a_corrupt_cached_graph_names_the_file_to_delete(tmp_path: Path) -> None:
+    build_encoder(EncoderConfig(), "onnx-fp32", tmp_path)  # exports into tmp_path
+    (graph,) = tmp_path.glob("onnx-*/model.fp32.onnx")
+    graph.write_bytes(b"not a graph")
+    broken = build_encoder(EncoderConfig(), "onnx-fp32", tmp_path)
+    with pytest.raises(EncoderError, match="delete that file"):
+        broken.encode(["a question"])
