@@ -74,17 +74,14 @@ _MONEY_ASKED = re.compile(
     r"euros?|pounds)\b",
     re.I,
 )
-_MONEY_UNIT = re.compile(r"(?:^|\s)(?:dollars?|euros?|pounds?)\b", re.I)
+_MONEY_UNIT = re.compile(r"(?:^|\s)(?:(?-i:US)\s)?(?:dollars?|euros?|pounds?)\b", re.I)
 
 
 def _is_amount(number: re.Match[str], sentence: str) -> bool:
     """Return True when a number is a sum of money: "$5", "€2 million", "100 dollars", "7 US dollars"."""
     unit = number.group().split()[-1] if " " in number.group() else ""
-    return (
-        bool(number["currency"])
-        or bool(_MONEY_UNIT.match(f" {unit}"))
-        or bool(_MONEY_UNIT.match(sentence[number.end() : number.end() + 12].replace(" US ", " ")))
-    )
+    after = sentence[number.end() : number.end() + 12]
+    return bool(number["currency"] or _MONEY_UNIT.match(unit) or _MONEY_UNIT.match(after))
 
 
 class Candidate(NamedTuple):

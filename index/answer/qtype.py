@@ -72,14 +72,13 @@ _NAME_OF = re.compile(
 
 
 _WH = re.compile(r"\b(?:who|whom|whose|when|where|which|what|how)\b", re.I)
-_WHEN = re.compile(r"\bwhen\b", re.I)
 
 
-def _clause_when(q: str) -> bool:
-    """Return True when "when" only joins a clause to a question that asks something else ("Which
-    country was hit hardest when Hurricane Melissa tore through?"): another question word comes first."""
+def _asks_when(q: str) -> bool:
+    """Return True when "when" is the question's first question word; after another one it only joins a
+    clause ("Which country was hit hardest when Hurricane Melissa tore through?")."""
     first = _WH.search(q)
-    return first is not None and first.group().lower() != "when"
+    return first is not None and first.group().lower() == "when"
 
 
 def classify(question: str) -> QuestionType:
@@ -88,7 +87,7 @@ def classify(question: str) -> QuestionType:
     m = _ACRONYM.search(q) or _ACRONYM2.search(q)
     if m:
         return QuestionType(AnswerType.EXPANSION, m["a"].strip())
-    if _WHEN.search(q) and not _clause_when(q):
+    if _asks_when(q):
         return QuestionType(AnswerType.DATE)
     for pattern, kind in _RULES:
         if pattern.search(q):

@@ -87,6 +87,7 @@ def _general(sentence: str, reference: dt.date | None, asked: set[str]) -> list[
         if not any(a <= m.start() < b for a, b in taken):
             out.append((Candidate(m.group(), m.start(), m.end(), 0.0), "number"))
     for text, start, end, _ in name_spans(sentence):
+        # a name opens with a digit only as an ordinal before it ("19th Amendment"); else it is a number
         if not any(a < end and start < b for a, b in taken) and (not text[0].isdigit() or " " in text):
             out.append((Candidate(text, start, end, 0.0), "name"))
             out.extend((piece, "piece") for piece in _pieces(text, start, asked))

@@ -148,9 +148,10 @@ class OnnxEncoder(BatchedEncoder):
         self._tokenizer.enable_truncation(int(max_tokens))
         self._tokenizer.enable_padding()
         self._path = path
-        self._ort = ort
+        self._ort = ort  # imported above, where its absence is reported
         self._session: Any = None  # an onnxruntime.InferenceSession once loaded (_load)
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # one forward pass at a time
+        self._exact_lock = threading.Lock()  # making the fp32 variant does not wait for forward passes
         pooling = model_dir / "1_Pooling" / "config.json"
         dim = json.loads(pooling.read_text()).get("word_embedding_dimension") if pooling.is_file() else None
         self.dim = int(dim) if dim else int(self._forward(["dimension probe"]).shape[1])
@@ -181,7 +182,7 @@ class OnnxEncoder(BatchedEncoder):
         (cosine ~0.986 for one phrase in two batches); an fp32 vector does not."""
         if self.variant == "fp32":
             return self
-        with self._lock:
+        with self._exact_lock:
             if self._exact is None:
                 self._exact = OnnxEncoder(self.config, variant="fp32", cache_dir=self._cache_dir)
             return self._exact
