@@ -50,6 +50,9 @@ class SearchConfig:
     dense_weight: float = 1.0
     bm25_weight: float = 1.0
     article_weight: float = 0.0  # share of an article's best other passage added to each of its passages
+    rerank_articles: int = (
+        10  # the fused list's first articles re-ordered by index/article_weights.json (0: off)
+    )
     sources: int = 5  # sources returned with an answer
     answer_passages: int = 6  # passages whose sentences compete for the answer
     min_confidence: float = 0.0  # a floor over the fitted decline threshold (index/answer/weights.json)
@@ -61,7 +64,7 @@ class SearchConfig:
         at_least(
             self, candidates=1, rrf_k=1, sources=1, answer_passages=1, max_question_chars=1, bm25_numba_from=0
         )
-        at_least(self, dense_weight=0.0, bm25_weight=0.0, article_weight=0.0)
+        at_least(self, dense_weight=0.0, bm25_weight=0.0, article_weight=0.0, rerank_articles=0)
         within(self, min_confidence=(0.0, 1.0))
         if self.bold_confidence is not None:
             within(self, bold_confidence=(0.0, 1.0))

@@ -24,17 +24,18 @@ from index.answer.qtype import classify
 from index.answer.reading import Reading
 from index.answer.spans import likeliest, shown_text, spans_of, typed_sentence_first
 from index.answer.terms import QuestionTerms
+from index.articles import ArticleRanker
 from index.config import IndexConfig, SearchConfig
 from index.encoders import Encoder, exact
 from index.encoders.memo import VectorMemo
 from index.errors import QuestionError
 from index.fusion import article_support, reciprocal_rank_fusion, score_fusion
 from index.hits import Hit
-from index.reply import Answer, Source
+from index.reply import Answer, cite
 from index.snapshot import IndexData
 from index.status import IndexStatus, inspect
 from index.storage import current_path, load_version
-from index.text import content_stems, split_sentences
+from index.text import content_stems, question_stems
 
 log = logging.getLogger(__name__)
 _SPAN_SENTENCES = 5  # sentences whose spans the answer model ranks (10: +7 points reach, +0.3 right)
@@ -59,6 +60,12 @@ def default_model() -> AnswerModel:
     return AnswerModel.load()
 
 
+@functools.cache
+def default_ranker() -> ArticleRanker:
+    """Return the shipped article weights (read once)."""
+    return ArticleRanker.load()
+
+
 class Engine:
     """Answers questions from the CURRENT index under root; reload() picks up a newer version."""
 
@@ -70,9 +77,11 @@ class Engine:
         *,
         index: IndexConfig | None = None,
         model: AnswerModel | None = None,
+        ranker: ArticleRanker | None = None,
     ) -> None:
         self.root = Path(root)
         self.model = model or default_model()
+        self.ranker = ranker or default_ranker()
         self.today: Callable[[], dt.date] = dt.date.today
         # questions, topics and candidate answers are embedded in vectors that do not depend on what they
         # are batched with: the fp32 graph of an int8 encoder (its session loaded on the first question)
@@ -123,10 +132,10 @@ class Engine:
 
     # -- retrieval -----------------------------------------------------------------------------
 
-    def retrieve(
+    def candidates(
         self, data: IndexData, question: str, qvec: np.ndarray, *, article_id: str | None = None
-    ) -> tuple[list[Hit], dict[int, float]]:
-        """Return fused hits and each hit's dense cosine; restricted to one article when given."""
+    ) -> tuple[list[Hit], list[Hit], list[Hit]]:
+        """Return the fused hits (before the article model) and the dense and BM25 lists fused."""
         k = self.config.candidates
         if article_id is not None:
             ids = [p.id for p in data.passages_of(article_id)]
@@ -142,6 +151,23 @@ class Engine:
         else:
             fused = reciprocal_rank_fusion([dense, lexical], k=self.config.rrf_k, weights=weights)
         fused = article_support(fused, data.passages.article_of, weight=self.config.article_weight)
+        return fused, dense, lexical
+
+    def question_idf(self, data: IndexData, question: str) -> dict[str, float]:
+        """Return the IDF of each of the question's content stems in the index."""
+        return self._idf(data, list(dict.fromkeys(question_stems(question))))
+
+    def retrieve(
+        self, data: IndexData, question: str, qvec: np.ndarray, *, article_id: str | None = None
+    ) -> tuple[list[Hit], dict[int, float]]:
+        """Return fused hits, their first articles re-ordered by the article model, and each hit's dense
+        cosine; restricted to one article when given."""
+        fused, dense, lexical = self.candidates(data, question, qvec, article_id=article_id)
+        if article_id is None and self.config.rerank_articles > 1:
+            idf = self.question_idf(data, question)
+            fused = self.ranker.rerank(
+                data, fused, dense, lexical, qvec, idf, limit=self.config.rerank_articles
+            )
         cosines = {h.id: h.score for h in dense}
         missing = [
             h.id for h in fused[: self.config.answer_passages + self.config.sources] if h.id not in cosines
@@ -266,8 +292,13 @@ class Engine:
             found, short = span.evidence, reading.answer_text
         else:
             found = reading.likeliest_sentence or found  # the sentence model's choice
-        sources = self._sources(
-            data, reading.fused, reading.cosines, found.passage.article_id, found.sentence
+        sources = cite(
+            data,
+            reading.fused,
+            reading.cosines,
+            found.passage.article_id,
+            found.sentence,
+            limit=self.config.sources,
         )
         return Answer(
             question=question,
@@ -280,21 +311,3 @@ class Engine:
             kind="answer" if short else "found",
             lead=None if short else "Here is what I found:",
         )
-
-    def _sources(
-        self, data: IndexData, fused: list[Hit], cosines: dict[int, float], first: str, sentence: str
-    ) -> tuple[Source, ...]:
-        order: dict[str, int] = {first: -1}
-        for h in fused:
-            aid = data.passages.article_of(h.id)
-            order.setdefault(aid, h.id)
-            if len(order) >= self.config.sources:
-                break
-        out = []
-        for aid, pid in order.items():
-            snippet = sentence if aid == first else split_sentences(data.passages[pid].text)[0]
-            score = max(
-                (cosines.get(h.id, 0.0) for h in fused if data.passages.article_of(h.id) == aid), default=0.0
-            )
-            out.append(Source.of(data.articles[aid], snippet=snippet, score=round(score, 3)))
-        return (*out[:1], *sorted(out[1:], key=lambda s: -s.score))

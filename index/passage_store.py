@@ -162,6 +162,11 @@ class PassageStore(Mapping[int, Passage]):
             raise KeyError(pid)
         return self.main.article_of(row)
 
+    def ids_of(self, article_id: str) -> list[int]:
+        """Return the ids of an article's live passages (no text is read)."""
+        found = [int(i) for i in self.main.ids[self.main.rows_of(article_id)] if int(i) not in self._dead]
+        return found + [p.id for p in self.delta.values() if p.article_id == article_id]
+
     def of_article(self, article_id: str) -> list[Passage]:
         """Return an article's live passages in order."""
         found = [self.main.passage(int(r)) for r in self.main.rows_of(article_id)]

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
+from index.hits import Hit
 from index.manifest import ArticleMeta
+from index.text import split_sentences
+
+if TYPE_CHECKING:
+    from index.snapshot import IndexData
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -91,3 +97,30 @@ class Answer:
                 for s in self.sources
             ],
         }
+
+
+def cite(
+    data: IndexData,
+    fused: Sequence[Hit],
+    cosines: Mapping[int, float],
+    first: str,
+    sentence: str,
+    *,
+    limit: int,
+) -> tuple[Source, ...]:
+    """Return up to `limit` sources: the answering article with its sentence, then the next articles of the
+    retrieval, best cosine first, each with its best passage's first sentence."""
+    order: dict[str, int] = {first: -1}
+    for h in fused:
+        aid = data.passages.article_of(h.id)
+        order.setdefault(aid, h.id)
+        if len(order) >= limit:
+            break
+    out = []
+    for aid, pid in order.items():
+        snippet = sentence if aid == first else split_sentences(data.passages[pid].text)[0]
+        score = max(
+            (cosines.get(h.id, 0.0) for h in fused if data.passages.article_of(h.id) == aid), default=0.0
+        )
+        out.append(Source.of(data.articles[aid], snippet=snippet, score=round(score, 3)))
+    return (*out[:1], *sorted(out[1:], key=lambda s: -s.score))

@@ -35,6 +35,7 @@ class DeltaSegment:
         self.df: Counter[str] = Counter()
         for counts in self.tokens:
             self.df.update(counts.keys())
+        self._postings: dict[str, list[int]] | None = None  # term -> ids, built on first use
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -51,6 +52,16 @@ class DeltaSegment:
         """Return {id: vector} for the ids held here."""
         where = {int(pid): i for i, pid in enumerate(self.ids)}
         return {pid: self.vectors[where[pid]] for pid in ids if pid in where}
+
+    def ids_with(self, stem: str) -> np.ndarray:
+        """Return the ids of the passages held here whose text holds a stem."""
+        if self._postings is None:
+            postings: dict[str, list[int]] = {}
+            for pid, counts in zip(self.ids.tolist(), self.tokens, strict=True):
+                for term in counts:
+                    postings.setdefault(term, []).append(pid)
+            self._postings = postings
+        return np.array(self._postings.get(stem, ()), dtype=np.int64)
 
     def bm25_search(self, query: str, k: int, stats: BM25Stats, main_df: dict[str, int]) -> list[Hit]:
         """Return BM25 scores (lucene variant, as bm25s) with the idf of main + delta."""

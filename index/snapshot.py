@@ -71,6 +71,17 @@ class IndexData:
         )
         return merge([main, delta], k, drop=self.tombstones)
 
+    def holding(self, stems: list[str], ids: np.ndarray) -> np.ndarray:
+        """Return a (stems x ids) boolean table: whether each passage's text (title included) holds each
+        stem, read from the BM25 columns (no text is parsed)."""
+        out = np.zeros((len(stems), len(ids)), dtype=bool)
+        for i, stem in enumerate(stems):
+            found = self.bm25.ids_with(stem)
+            if len(self.delta):
+                found = np.concatenate([found, self.delta.ids_with(stem)])
+            out[i] = np.isin(ids, found)
+        return out
+
     def vocabulary(self) -> list[str]:
         """Return every stem indexed (main and delta), sorted."""
         return self.derived("vocabulary", lambda d: sorted(set(d.bm25.vocabulary()) | set(d.delta.df)))

@@ -100,11 +100,15 @@ QUESTION_FILLER = frozenset("many much often long far name kind sort type stand 
 _AGGREGATORS = re.compile(r"\b(?:in total|in all|overall|altogether|all together|so far|to date)\b", re.I)
 
 
+# A question that ends asking for a name: "What is the program called?" ("called" is no term of it).
+_NAMING = re.compile(r"\b(?:called|named)\W*$", re.I)
+
+
 def question_stems(question: str) -> list[str]:
     """Return the content stems of a question, without interrogative filler ("how many", "name of",
-    "in total")."""
+    "in total", a closing "called")."""
     out = []
-    for w in words(_AGGREGATORS.sub(" ", question).replace("-", " ")):
+    for w in words(_NAMING.sub(" ", _AGGREGATORS.sub(" ", question)).replace("-", " ")):
         lw = _term_word(w)
         if lw not in STOPWORDS and lw not in QUESTION_FILLER:
             out.append(stem(lw))

@@ -59,12 +59,13 @@ class Logistic:
         }
 
     @classmethod
-    def from_dict(cls, data: dict, expected: tuple[str, ...]) -> Logistic:
+    def from_dict(
+        cls, data: dict, expected: tuple[str, ...], *, refit: str = "benchmarks/train_answers.py"
+    ) -> Logistic:
         names = tuple(data["features"])
         if names != expected:
             raise NewsIndexError(
-                f"answer weights were fitted on features {names}, the code computes {expected}: "
-                "refit them with benchmarks/train_answers.py"
+                f"weights fitted on features {names}, the code computes {expected}: refit them with {refit}"
             )
         return cls(names, np.array(data["mean"]), np.array(data["scale"]), np.array(data["weights"]))
 

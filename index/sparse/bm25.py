@@ -115,6 +115,13 @@ class BM25Index:
         """Return the indexed stems."""
         return [t for t in self._vocab if t]
 
+    def ids_with(self, stem: str) -> np.ndarray:
+        """Return the passage ids whose text holds a stem (its column of the matrix)."""
+        j = self._vocab.get(stem)
+        if j is None:
+            return np.zeros(0, np.int64)
+        return self._ids[self._indices[self._indptr[j] : self._indptr[j + 1]]]
+
     def term_document_frequency(self, stems: Sequence[str]) -> dict[str, int]:
         """Return how many passages contain each stem (0 for unknown stems)."""
         out = {}

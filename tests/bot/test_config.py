@@ -33,6 +33,7 @@ def test_the_shipped_config_loads() -> None:
         ({"telegram": {"admins": [1, "two"]}}, r"telegram\.admins\[1\]: expected a whole number"),
         ({"search": {"min_confidence": 3}}, r"search\.min_confidence: must be between 0 and 1"),
         ({"search": {"article_weight": -1}}, r"search\.article_weight: must be at least 0"),
+        ({"search": {"rerank_articles": -1}}, r"search\.rerank_articles: must be at least 0"),
         ({"index": {"encoder": {"batch_size": 0}}}, r"index\.encoder\.batch_size: must be at least 1"),
         ({"index": {"encoder": {"precision": "int4"}}}, r"index\.encoder\.precision: must be one of"),
         ({"index": {"hnsw_m": 0}}, r"index\.hnsw_m: must be at least 2"),

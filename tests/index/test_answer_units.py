@@ -10,6 +10,7 @@ from index.answer.extract import candidates
 from index.answer.qtype import AnswerType, classify
 from index.fusion import reciprocal_rank_fusion, score_fusion
 from index.hits import Hit
+from index.text import question_stems
 
 
 @pytest.mark.parametrize(
@@ -117,3 +118,9 @@ def test_article_support_lifts_an_article_that_several_passages_match() -> None:
     article = {1: "a", 2: "b", 3: "b"}.get
     assert [h.id for h in article_support(hits, article, weight=0.0)] == [1, 2, 3]
     assert [h.id for h in article_support(hits, article, weight=0.5)] == [2, 3, 1]
+
+
+def test_a_closing_called_asks_for_a_name_and_is_no_term() -> None:
+    assert question_stems("What was SELEC's predecessor called?") == ["selec", "predecessor"]
+    assert question_stems("What is the new program named ?") == ["new", "program"]
+    assert question_stems("Who called for a ceasefire?") == ["call", "ceasefir"]  # the verb asked about
