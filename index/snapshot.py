@@ -76,10 +76,9 @@ class IndexData:
         stem, read from the BM25 columns (no text is parsed)."""
         out = np.zeros((len(stems), len(ids)), dtype=bool)
         for i, stem in enumerate(stems):
-            found = self.bm25.ids_with(stem)
+            out[i] = self.bm25.holding(stem, ids)
             if len(self.delta):
-                found = np.concatenate([found, self.delta.ids_with(stem)])
-            out[i] = np.isin(ids, found)
+                out[i] |= np.isin(ids, self.delta.ids_with(stem))
         return out
 
     def vocabulary(self) -> list[str]:

@@ -54,6 +54,7 @@ class BM25Index:
         self._vocab = vocab
         self._ids = ids.astype(np.int64)
         self._retriever = retriever  # bm25s's, when built here or scoring with numba
+        self._ascending: bool | None = None  # ids and each column's rows ascend (known on first use)
         self.avgdl, self.k1, self.b = avgdl, k1, b
 
     @classmethod
@@ -115,12 +116,32 @@ class BM25Index:
         """Return the indexed stems."""
         return [t for t in self._vocab if t]
 
-    def ids_with(self, stem: str) -> np.ndarray:
-        """Return the passage ids whose text holds a stem (its column of the matrix)."""
+    def holding(self, stem: str, ids: np.ndarray) -> np.ndarray:
+        """Return whether each passage id's text holds a stem: a binary search in the stem's column (its
+        rows ascend, as bm25s writes them, checked once) for each id's row, not a scan of the column."""
+        column = self._column(stem)
+        if not len(column) or not len(ids):
+            return np.zeros(len(ids), dtype=bool)
+        if not self._sorted():
+            return np.isin(ids, self._ids[column])
+        rows = np.searchsorted(self._ids, ids).clip(max=len(self._ids) - 1)
+        rows = np.where(self._ids[rows] == ids, rows, -1)
+        at = np.searchsorted(column, rows).clip(max=len(column) - 1)
+        return (rows >= 0) & (column[at] == rows)
+
+    def _column(self, stem: str) -> np.ndarray:
         j = self._vocab.get(stem)
-        if j is None:
-            return np.zeros(0, np.int64)
-        return self._ids[self._indices[self._indptr[j] : self._indptr[j + 1]]]
+        return (
+            self._indices[self._indptr[j] : self._indptr[j + 1]] if j is not None else np.zeros(0, np.int64)
+        )
+
+    def _sorted(self) -> bool:
+        if self._ascending is None:
+            step = np.diff(self._indices.astype(np.int64))
+            starts = self._indptr[1:-1]
+            step[starts[(starts > 0) & (starts < len(self._indices))] - 1] = 1  # a new column may start lower
+            self._ascending = bool(np.all(np.diff(self._ids) > 0) and np.all(step > 0))
+        return self._ascending
 
     def term_document_frequency(self, stems: Sequence[str]) -> dict[str, int]:
         """Return how many passages contain each stem (0 for unknown stems)."""
