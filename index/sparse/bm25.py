@@ -54,7 +54,8 @@ class BM25Index:
         self._vocab = vocab
         self._ids = ids.astype(np.int64)
         self._retriever = retriever  # bm25s's, when built here or scoring with numba
-        self._ascending: bool | None = None  # ids and each column's rows ascend (known on first use)
+        self._ids_ascend = bool(np.all(self._ids[1:] > self._ids[:-1]))
+        self._ascending: dict[int, bool] = {}  # whether a column's rows ascend, per column asked
         self.avgdl, self.k1, self.b = avgdl, k1, b
 
     @classmethod
@@ -118,30 +119,21 @@ class BM25Index:
 
     def holding(self, stem: str, ids: np.ndarray) -> np.ndarray:
         """Return whether each passage id's text holds a stem: a binary search in the stem's column (its
-        rows ascend, as bm25s writes them, checked once) for each id's row, not a scan of the column."""
-        column = self._column(stem)
-        if not len(column) or not len(ids):
+        rows ascend, as bm25s writes them; checked once per column) for each id's row."""
+        j = self._vocab.get(stem)
+        if j is None or not len(ids):
             return np.zeros(len(ids), dtype=bool)
-        if not self._sorted():
+        column = self._indices[self._indptr[j] : self._indptr[j + 1]]
+        if not len(column):
+            return np.zeros(len(ids), dtype=bool)
+        if j not in self._ascending:
+            self._ascending[j] = bool(np.all(column[1:] > column[:-1]))
+        if not (self._ids_ascend and self._ascending[j]):
             return np.isin(ids, self._ids[column])
         rows = np.searchsorted(self._ids, ids).clip(max=len(self._ids) - 1)
         rows = np.where(self._ids[rows] == ids, rows, -1)
         at = np.searchsorted(column, rows).clip(max=len(column) - 1)
         return (rows >= 0) & (column[at] == rows)
-
-    def _column(self, stem: str) -> np.ndarray:
-        j = self._vocab.get(stem)
-        return (
-            self._indices[self._indptr[j] : self._indptr[j + 1]] if j is not None else np.zeros(0, np.int64)
-        )
-
-    def _sorted(self) -> bool:
-        if self._ascending is None:
-            step = np.diff(self._indices.astype(np.int64))
-            starts = self._indptr[1:-1]
-            step[starts[(starts > 0) & (starts < len(self._indices))] - 1] = 1  # a new column may start lower
-            self._ascending = bool(np.all(np.diff(self._ids) > 0) and np.all(step > 0))
-        return self._ascending
 
     def term_document_frequency(self, stems: Sequence[str]) -> dict[str, int]:
         """Return how many passages contain each stem (0 for unknown stems)."""

@@ -15,6 +15,7 @@ from index.answer.model import Logistic
 from index.articles import ARTICLE_FEATURES, WEIGHTS, ArticleRanker, article_features, first_article
 from index.encoders.hashing import HashingEncoder
 from index.hits import Hit
+from index.sparse.bm25 import BM25Index
 from index.text import content_stems
 
 
@@ -121,3 +122,14 @@ def test_shipped_weights_load_and_a_bad_file_names_itself(tmp_path: Path) -> Non
     saved.write_text(json.dumps(data))
     with pytest.raises(NewsIndexError, match=r"train_articles\.py"):
         ArticleRanker.load(saved)
+
+
+@pytest.mark.parametrize("ids", [[10, 11, 12, 13], [13, 10, 12, 11]])  # the second: rows not in id order
+def test_bm25_says_which_passages_hold_a_term_in_either_id_order(ids: list[int]) -> None:
+    texts = ["ferry strike in Kelby", "harbour reopened", "the ferry sails", "market prices"]
+    index = BM25Index.build(np.array(ids), texts)
+    asked = np.array([13, 12, 11, 10, 99])  # 99: no such passage
+    stem = content_stems("ferry")[0]
+    expected = [any(i == pid and "ferry" in t for pid, t in zip(ids, texts, strict=True)) for i in asked]
+    assert index.holding(stem, asked).tolist() == expected
+    assert not index.holding("zzz", asked).any()
