@@ -77,7 +77,8 @@ def article_features(
     ids = {aid: data.passages.ids_of(aid) for aid in order}
     every = np.array([pid for aid in order for pid in ids[aid]], dtype=np.int64)
     held = data.holding(stems, every)  # stems x passages
-    column = {int(pid): i for i, pid in enumerate(every)}
+    cosine_all = data.cosines(qvec, every)
+    start = 0
     bm25 = {h.id: h.score for h in lexical}
     top_fused = fused[0].score or 1.0
     top_bm25 = max(bm25.values(), default=0.0) or 1.0
@@ -85,10 +86,12 @@ def article_features(
     raw = []
     for aid in order:
         pids = ids[aid]
-        cols = [column[p] for p in pids]
-        cosines = sorted((h.score for h in data.dense_scores(qvec, pids)), reverse=True) or [0.0]
+        end = start + len(pids)
+        mine = held[:, start:end]  # ids_of lists an article's passages in order: the lead first
+        cosines = np.sort(cosine_all[start:end])[::-1][:2].tolist() or [0.0]
+        start = end
         best_rank, best = hits[aid][0]
-        lead = pids[0] if pids else best.id  # ids_of lists an article's passages in order
+        best_col = pids.index(best.id) if best.id in pids else -1
         title = set(content_stems(data.articles[aid].title))
 
         def share(present: np.ndarray) -> float:
@@ -107,9 +110,9 @@ def article_features(
                 "in_dense": float(any(h.id in dense for _, h in hits[aid])),
                 "in_bm25": float(any(h.id in bm25 for _, h in hits[aid])),
                 "title_terms": share(np.array([s in title for s in stems])),
-                "article_terms": share(held[:, cols].any(axis=1)) if cols else 0.0,
-                "best_terms": share(held[:, column[best.id]]) if best.id in column else 0.0,
-                "lead_terms": share(held[:, column[lead]]) if lead in column else 0.0,
+                "article_terms": share(mine.any(axis=1)) if pids else 0.0,
+                "best_terms": share(mine[:, best_col]) if best_col >= 0 else 0.0,
+                "lead_terms": share(mine[:, 0]) if pids else 0.0,
                 "length": math.log1p(len(pids)),
             }
         )

@@ -128,7 +128,7 @@ class PassageStore(Mapping[int, Passage]):
         self.main = main
         self.delta = {p.id: p for p in delta if p.id not in tombstones}
         self._dead = tombstones
-        dead = np.array(sorted(tombstones), dtype=np.int64)
+        dead = self._dead_ids = np.array(sorted(tombstones), dtype=np.int64)
         self._alive = main.ids[~np.isin(main.ids, dead)] if len(dead) else main.ids
         self._len = len(self._alive) + len(self.delta)
 
@@ -164,8 +164,10 @@ class PassageStore(Mapping[int, Passage]):
 
     def ids_of(self, article_id: str) -> list[int]:
         """Return the ids of an article's live passages (no text is read)."""
-        found = [int(i) for i in self.main.ids[self.main.rows_of(article_id)] if int(i) not in self._dead]
-        return found + [p.id for p in self.delta.values() if p.article_id == article_id]
+        found = self.main.ids[self.main.rows_of(article_id)]
+        if self._dead:
+            found = found[~np.isin(found, self._dead_ids)]
+        return found.tolist() + [p.id for p in self.delta.values() if p.article_id == article_id]
 
     def of_article(self, article_id: str) -> list[Passage]:
         """Return an article's live passages in order."""

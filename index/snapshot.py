@@ -59,6 +59,16 @@ class IndexData:
         )
         return sorted(hits, key=lambda h: -h.score)
 
+    def cosines(self, query: np.ndarray, ids: np.ndarray) -> np.ndarray:
+        """Return the cosine of query to each live passage id, in the order given."""
+        out = np.zeros(len(ids), dtype=np.float32)
+        in_delta = self.delta.vectors_of(ids.tolist()) if len(self.delta) else {}
+        main = np.array([pid not in in_delta for pid in ids.tolist()], dtype=bool)
+        out[main] = np.nan_to_num(self.dense.cosines(query, ids[main]))
+        for i in np.flatnonzero(~main):
+            out[i] = in_delta[int(ids[i])] @ query
+        return out
+
     def bm25_search(self, query: str, k: int) -> list[Hit]:
         """Return the k best live passages by BM25 (main and delta on one scale)."""
         terms = tokenize([query])[0]
@@ -74,10 +84,9 @@ class IndexData:
     def holding(self, stems: list[str], ids: np.ndarray) -> np.ndarray:
         """Return a (stems x ids) boolean table: whether each passage's text (title included) holds each
         stem, read from the BM25 columns (no text is parsed)."""
-        out = np.zeros((len(stems), len(ids)), dtype=bool)
-        for i, stem in enumerate(stems):
-            out[i] = self.bm25.holding(stem, ids)
-            if len(self.delta):
+        out = self.bm25.holding(stems, ids)
+        if len(self.delta):
+            for i, stem in enumerate(stems):
                 out[i] |= np.isin(ids, self.delta.ids_with(stem))
         return out
 

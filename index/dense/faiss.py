@@ -95,22 +95,25 @@ class DenseIndex:
             for row_ids, row_scores in zip(ids, scores, strict=True)
         ]
 
-    def score_ids(self, query: np.ndarray, ids: list[int]) -> list[Hit]:
-        """Return the cosine of query to each stored id, best first (unknown ids are skipped)."""
-        if not ids:
-            return []
+    def cosines(self, query: np.ndarray, ids: np.ndarray) -> np.ndarray:
+        """Return the cosine of query to each id, in the order given (nan for an id not stored)."""
+        if not len(ids):
+            return np.zeros(0, dtype=np.float32)
         try:  # one call for all: an article's passages number in the hundreds
-            vectors = self._index.reconstruct_batch(np.asarray(ids, dtype=np.int64))
-            scores = vectors @ query
-            hits = [Hit(int(pid), float(score)) for pid, score in zip(ids, scores, strict=True)]
-        except RuntimeError:  # an id not stored: one at a time, skipping it
-            hits = []
-            for pid in ids:
+            return self._index.reconstruct_batch(np.asarray(ids, dtype=np.int64)) @ query
+        except RuntimeError:  # an id not stored: one at a time
+            out = np.full(len(ids), np.nan, dtype=np.float32)
+            for i, pid in enumerate(ids):
                 try:
-                    vec = self._index.reconstruct(int(pid))
+                    out[i] = self._index.reconstruct(int(pid)) @ query
                 except RuntimeError:
                     continue
-                hits.append(Hit(int(pid), float(vec @ query)))
+            return out
+
+    def score_ids(self, query: np.ndarray, ids: list[int]) -> list[Hit]:
+        """Return the cosine of query to each stored id, best first (unknown ids are skipped)."""
+        scores = self.cosines(query, np.asarray(ids, dtype=np.int64))
+        hits = [Hit(int(pid), float(s)) for pid, s in zip(ids, scores, strict=True) if not np.isnan(s)]
         return sorted(hits, key=lambda h: -h.score)
 
     def save(self, path: Path) -> None:

@@ -117,23 +117,28 @@ class BM25Index:
         """Return the indexed stems."""
         return [t for t in self._vocab if t]
 
-    def holding(self, stem: str, ids: np.ndarray) -> np.ndarray:
-        """Return whether each passage id's text holds a stem: a binary search in the stem's column (its
-        rows ascend, as bm25s writes them; checked once per column) for each id's row."""
-        j = self._vocab.get(stem)
-        if j is None or not len(ids):
-            return np.zeros(len(ids), dtype=bool)
-        column = self._indices[self._indptr[j] : self._indptr[j + 1]]
-        if not len(column):
-            return np.zeros(len(ids), dtype=bool)
-        if j not in self._ascending:
-            self._ascending[j] = bool(np.all(column[1:] > column[:-1]))
-        if not (self._ids_ascend and self._ascending[j]):
-            return np.isin(ids, self._ids[column])
+    def holding(self, stems: Sequence[str], ids: np.ndarray) -> np.ndarray:
+        """Return a (stems x ids) table of whether each passage id's text holds each stem: a binary search
+        in the stem's column (its rows ascend, as bm25s writes them; checked once per column) for each
+        id's row."""
+        out = np.zeros((len(stems), len(ids)), dtype=bool)
+        if not len(ids) or not len(self._ids):
+            return out
         rows = np.searchsorted(self._ids, ids).clip(max=len(self._ids) - 1)
         rows = np.where(self._ids[rows] == ids, rows, -1)
-        at = np.searchsorted(column, rows).clip(max=len(column) - 1)
-        return (rows >= 0) & (column[at] == rows)
+        for i, stem in enumerate(stems):
+            j = self._vocab.get(stem)
+            if j is None or self._indptr[j] == self._indptr[j + 1]:
+                continue
+            column = self._indices[self._indptr[j] : self._indptr[j + 1]]
+            if j not in self._ascending:
+                self._ascending[j] = bool(np.all(column[1:] > column[:-1]))
+            if self._ids_ascend and self._ascending[j]:
+                at = np.searchsorted(column, rows).clip(max=len(column) - 1)
+                out[i] = (rows >= 0) & (column[at] == rows)
+            else:
+                out[i] = np.isin(ids, self._ids[column])
+        return out
 
     def term_document_frequency(self, stems: Sequence[str]) -> dict[str, int]:
         """Return how many passages contain each stem (0 for unknown stems)."""
