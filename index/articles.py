@@ -1,4 +1,4 @@
-"""Articles re-ranked: the fused retrieval's first articles ordered by a fitted model of the whole article.
+"""The first article: a fitted model of whole articles picks it among the fused retrieval's first ones.
 
 Fusion ranks passages, one at a time; a question asks about an article. For each of the first `limit`
 articles of the fused list, ARTICLE_FEATURES describe how the article as a whole matches the question:
@@ -7,14 +7,15 @@ its first fused rank and best fused score, how many of its passages were retriev
 lead passage, best passage and whole text hold (read from the BM25 columns, no text parsed), and its
 length. A linear score over them (a conditional logit: softmax over one question's articles, fitted by
 benchmarks/train_articles.py on RealTimeQA-silver's training split, index/article_weights.json) picks
-the first article: its best passage leads the list, every other hit keeps its fused place.
+the first article when it outscores fusion's first by more than the fitted margin: its best passage then
+leads the list, and every other hit keeps its fused place.
 """
 
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -125,7 +126,7 @@ def article_features(
 
 
 def first_article(
-    fused: Sequence[Hit], order: Sequence[str], scores: Sequence[float], article_of
+    fused: Sequence[Hit], order: Sequence[str], scores: Sequence[float], article_of: Callable[[int], str]
 ) -> list[Hit]:
     """Return the fused hits with the best passage of the best-scored article of `order` moved first.
 
