@@ -120,6 +120,10 @@ class MainPassages:
             self._by_article = {a: order[bounds[i] : bounds[i + 1]] for i, a in enumerate(self._articles)}
         return self._by_article.get(article_id, np.zeros(0, np.int64))
 
+    def ordinals(self, rows: np.ndarray) -> np.ndarray:
+        """Return the ordinal of each row's passage in its article."""
+        return self._ordinals[rows]
+
 
 class PassageStore(Mapping[int, Passage]):
     """The live passages of a version (main segment + delta - tombstones) by id, read on demand."""
@@ -127,6 +131,9 @@ class PassageStore(Mapping[int, Passage]):
     def __init__(self, main: MainPassages, delta: Iterable[Passage], tombstones: frozenset[int]) -> None:
         self.main = main
         self.delta = {p.id: p for p in delta if p.id not in tombstones}
+        self._delta_of: dict[str, list[Passage]] = {}  # article id -> its delta passages
+        for p in self.delta.values():
+            self._delta_of.setdefault(p.article_id, []).append(p)
         self._dead = tombstones
         dead = self._dead_ids = np.array(sorted(tombstones), dtype=np.int64)
         self._alive = main.ids[~np.isin(main.ids, dead)] if len(dead) else main.ids
@@ -163,15 +170,19 @@ class PassageStore(Mapping[int, Passage]):
         return self.main.article_of(row)
 
     def ids_of(self, article_id: str) -> list[int]:
-        """Return the ids of an article's live passages (no text is read)."""
-        found = self.main.ids[self.main.rows_of(article_id)]
+        """Return the ids of an article's live passages in order, the lead first (no text is read)."""
+        rows = self.main.rows_of(article_id)  # in order
+        ids = self.main.ids[rows]
         if self._dead:
-            found = found[~np.isin(found, self._dead_ids)]
-        return found.tolist() + [p.id for p in self.delta.values() if p.article_id == article_id]
+            live = ~np.isin(ids, self._dead_ids)
+            rows, ids = rows[live], ids[live]
+        added = self._delta_of.get(article_id)
+        if not added:
+            return ids.tolist()
+        main = zip(self.main.ordinals(rows).tolist(), ids.tolist(), strict=True)
+        pairs = [*main, *((p.ordinal, p.id) for p in added)]
+        return [pid for _, pid in sorted(pairs)]
 
     def of_article(self, article_id: str) -> list[Passage]:
         """Return an article's live passages in order."""
-        found = [self.main.passage(int(r)) for r in self.main.rows_of(article_id)]
-        found = [p for p in found if p.id not in self._dead]
-        found += [p for p in self.delta.values() if p.article_id == article_id]
-        return sorted(found, key=lambda p: p.ordinal)
+        return [self[pid] for pid in self.ids_of(article_id)]

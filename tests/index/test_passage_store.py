@@ -48,6 +48,10 @@ def test_tombstones_hide_and_delta_adds(tmp_path: Path) -> None:
     with pytest.raises(KeyError):
         store.article_of(12)
     assert [p.id for p in store.of_article("art-1")] == [10, 13, 40]
+    assert store.ids_of("art-1") == [10, 13, 40]  # ids alone, in the same order
+    early = Passage(id=41, article_id="art-1", ordinal=1, title="Title 1", text="An inserted passage.")
+    mixed = PassageStore(MainPassages(tmp_path), [added, early], frozenset({11, 12}))
+    assert mixed.ids_of("art-1") == [10, 41, 13, 40]  # by ordinal across main and delta
     assert set(store) == {p.id for p in passages} - {11, 12} | {40}
     assert dict(store.items())[40] == added
 
