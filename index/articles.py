@@ -78,7 +78,7 @@ def article_features(
     ids = {aid: data.passages.ids_of(aid) for aid in order}
     every = np.array([pid for aid in order for pid in ids[aid]], dtype=np.int64)
     held = data.holding(stems, every)  # stems x passages
-    cosine_all = data.cosines(qvec, every)
+    cosine_all = np.nan_to_num(data.cosines(qvec, every))
     start = 0
     bm25 = {h.id: h.score for h in lexical}
     top_fused = fused[0].score or 1.0

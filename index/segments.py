@@ -35,6 +35,7 @@ class DeltaSegment:
         self.df: Counter[str] = Counter()
         for counts in self.tokens:
             self.df.update(counts.keys())
+        self._row = {pid: i for i, pid in enumerate(self.ids.tolist())}
         self._postings: dict[str, list[int]] | None = None  # term -> ids, built on first use
 
     def __len__(self) -> int:
@@ -48,10 +49,9 @@ class DeltaSegment:
         top = np.argsort(-scores)[:k]
         return [Hit(int(self.ids[i]), float(scores[i])) for i in top]
 
-    def vectors_of(self, ids: Sequence[int]) -> dict[int, np.ndarray]:
-        """Return {id: vector} for the ids held here."""
-        where = {int(pid): i for i, pid in enumerate(self.ids)}
-        return {pid: self.vectors[where[pid]] for pid in ids if pid in where}
+    def rows(self, ids: np.ndarray) -> np.ndarray:
+        """Return the row of each id in this segment's arrays, -1 for an id not held here."""
+        return np.array([self._row.get(int(pid), -1) for pid in ids], dtype=np.int64)
 
     def ids_with(self, stem: str) -> np.ndarray:
         """Return the ids of the passages held here whose text holds a stem."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,21 +53,19 @@ class IndexData:
 
     def dense_scores(self, query: np.ndarray, ids: list[int]) -> list[Hit]:
         """Return the cosine of query to each live passage id, best first."""
-        in_delta = self.delta.vectors_of(ids)
-        hits = [Hit(pid, float(vec @ query)) for pid, vec in in_delta.items()]
-        hits += self.dense.score_ids(
-            query, [i for i in ids if i not in in_delta and i not in self.tombstones]
-        )
+        live = [i for i in ids if i not in self.tombstones]
+        scores = self.cosines(query, np.array(live, dtype=np.int64)).tolist()
+        hits = [Hit(pid, s) for pid, s in zip(live, scores, strict=True) if not math.isnan(s)]
         return sorted(hits, key=lambda h: -h.score)
 
     def cosines(self, query: np.ndarray, ids: np.ndarray) -> np.ndarray:
-        """Return the cosine of query to each live passage id, in the order given."""
-        out = np.zeros(len(ids), dtype=np.float32)
-        in_delta = self.delta.vectors_of(ids.tolist()) if len(self.delta) else {}
-        main = np.array([pid not in in_delta for pid in ids.tolist()], dtype=bool)
-        out[main] = np.nan_to_num(self.dense.cosines(query, ids[main]))
-        for i in np.flatnonzero(~main):
-            out[i] = in_delta[int(ids[i])] @ query
+        """Return the cosine of query to each passage id, in the order given (nan for an id neither
+        segment stores)."""
+        rows = self.delta.rows(ids)
+        in_delta = rows >= 0
+        out = np.empty(len(ids), dtype=np.float32)
+        out[in_delta] = self.delta.vectors[rows[in_delta]] @ query
+        out[~in_delta] = self.dense.cosines(query, ids[~in_delta])
         return out
 
     def bm25_search(self, query: str, k: int) -> list[Hit]:

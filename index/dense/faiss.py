@@ -110,12 +110,6 @@ class DenseIndex:
                     continue
             return out
 
-    def score_ids(self, query: np.ndarray, ids: list[int]) -> list[Hit]:
-        """Return the cosine of query to each stored id, best first (unknown ids are skipped)."""
-        scores = self.cosines(query, np.asarray(ids, dtype=np.int64))
-        hits = [Hit(int(pid), float(s)) for pid, s in zip(ids, scores, strict=True) if not np.isnan(s)]
-        return sorted(hits, key=lambda h: -h.score)
-
     def save(self, path: Path) -> None:
         """Write the index to one file."""
         _faiss().write_index(self._index, str(path))
