@@ -38,9 +38,9 @@ def groups(split: str, limit: int) -> list[Group]:
     qvecs = encoder.encode([q["question"] for q in qs])
     out = []
     for q, qvec in zip(qs, qvecs, strict=True):
-        fused, dense, lexical = engine.candidates(data, q["question"], qvec)
-        idf = engine.question_idf(data, q["question"])
-        order, rows = article_features(data, fused, dense, lexical, qvec, idf, limit=limit)
+        found = engine.candidates(data, q["question"], qvec)
+        idf = engine.question_terms(data, q["question"]).idf
+        order, rows = article_features(data, found, qvec, idf, limit=limit)
         gold = {canon(u) for u in q["source_urls"]}
         x = np.array(rows, dtype=np.float64).reshape(-1, len(ARTICLE_FEATURES))
         out.append((x, np.array([url_of[a] in gold for a in order], dtype=bool)))

@@ -23,7 +23,6 @@ from index import Engine, SearchConfig
 from index.answer.evidence import _TYPE_WEIGHT, WEIGHTS
 from index.answer.extract import candidates
 from index.answer.qtype import classify
-from index.answer.terms import QuestionTerms
 from index.text import content_stems, split_sentences
 
 CURRENT = np.array(list(WEIGHTS))  # coverage, passage cosine, prior, phrase, typed (x type weight)
@@ -33,7 +32,7 @@ def features(engine: Engine, question: str, qvec: np.ndarray, k: int) -> tuple[n
     data = engine.data
     fused, cosines = engine.retrieve(data, question, qvec)
     qtype = classify(question)
-    terms = QuestionTerms.of(question, lambda s: engine._idf(data, s))
+    terms = engine.question_terms(data, question)
     max_idf = math.log(1 + (len(data.passages) + 0.5) / 0.5)
 
     def rarity(span: str) -> float:

@@ -23,7 +23,7 @@ import numpy as np
 
 from index.answer.model import Logistic
 from index.errors import NewsIndexError
-from index.hits import Hit
+from index.hits import Hit, Retrieved
 from index.snapshot import IndexData
 from index.text import content_stems
 
@@ -51,15 +51,14 @@ ARTICLE_FEATURES = (
 
 def article_features(
     data: IndexData,
-    fused: Sequence[Hit],
-    dense_hits: Sequence[Hit],
-    lexical: Sequence[Hit],
+    found: Retrieved,
     qvec: np.ndarray,
     idf: Mapping[str, float],
     *,
     limit: int,
 ) -> tuple[list[str], list[list[float]]]:
     """Return the first `limit` articles of the fused list and each one's ARTICLE_FEATURES row."""
+    fused = found.fused
     order: list[str] = []
     hits: dict[str, list[tuple[int, Hit]]] = {}
     for rank, hit in enumerate(fused):
@@ -80,10 +79,14 @@ def article_features(
     held = data.holding(stems, every)  # stems x passages
     cosine_all = np.nan_to_num(data.cosines(qvec, every))
     start = 0
-    bm25 = {h.id: h.score for h in lexical}
+    bm25 = {h.id: h.score for h in found.lexical}
     top_fused = fused[0].score or 1.0
     top_bm25 = max(bm25.values(), default=0.0) or 1.0
-    dense = {h.id for h in dense_hits}
+    dense = {h.id for h in found.dense}
+
+    def share(present: np.ndarray) -> float:
+        return float(weights @ present) / total if len(stems) else 0.0
+
     raw = []
     for aid in order:
         pids = ids[aid]
@@ -94,10 +97,6 @@ def article_features(
         best_rank, best = hits[aid][0]
         best_col = pids.index(best.id) if best.id in pids else -1
         title = set(content_stems(data.articles[aid].title))
-
-        def share(present: np.ndarray) -> float:
-            return float(weights @ present) / total if len(stems) else 0.0
-
         raw.append(
             {
                 "first_article": 1 / (1 + len(raw)),
@@ -150,9 +149,7 @@ class ArticleRanker:
     def rerank(
         self,
         data: IndexData,
-        fused: Sequence[Hit],
-        dense_hits: Sequence[Hit],
-        lexical: Sequence[Hit],
+        found: Retrieved,
         qvec: np.ndarray,
         idf: Mapping[str, float],
         *,
@@ -160,13 +157,13 @@ class ArticleRanker:
     ) -> list[Hit]:
         """Return the fused hits led by the best passage of the article the model puts first among the
         first `limit`."""
-        order, rows = article_features(data, fused, dense_hits, lexical, qvec, idf, limit=limit)
+        order, rows = article_features(data, found, qvec, idf, limit=limit)
         if len(order) < 2:
-            return list(fused)
+            return list(found.fused)
         scores = self.model.scores(rows)
         if scores.max() - scores[0] <= self.margin:
-            return list(fused)
-        return first_article(fused, order, scores.tolist(), data.passages.article_of)
+            return list(found.fused)
+        return first_article(found.fused, order, scores.tolist(), data.passages.article_of)
 
     def save(self, path: Path = WEIGHTS) -> None:
         data = {"provenance": self.provenance, "margin": self.margin, "articles": self.model.to_dict()}

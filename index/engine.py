@@ -30,12 +30,12 @@ from index.encoders import Encoder, exact
 from index.encoders.memo import VectorMemo
 from index.errors import QuestionError
 from index.fusion import article_support, reciprocal_rank_fusion, score_fusion
-from index.hits import Hit
+from index.hits import Hit, Retrieved
 from index.reply import Answer, cite
 from index.snapshot import IndexData
 from index.status import IndexStatus, inspect
 from index.storage import current_path, load_version
-from index.text import content_stems, question_stems
+from index.text import content_stems
 
 log = logging.getLogger(__name__)
 _SPAN_SENTENCES = 5  # sentences whose spans the answer model ranks (10: +7 points reach, +0.3 right)
@@ -134,7 +134,7 @@ class Engine:
 
     def candidates(
         self, data: IndexData, question: str, qvec: np.ndarray, *, article_id: str | None = None
-    ) -> tuple[list[Hit], list[Hit], list[Hit]]:
+    ) -> Retrieved:
         """Return the fused hits (before the article model) and the dense and BM25 lists fused."""
         k = self.config.candidates
         if article_id is not None:
@@ -151,23 +151,22 @@ class Engine:
         else:
             fused = reciprocal_rank_fusion([dense, lexical], k=self.config.rrf_k, weights=weights)
         fused = article_support(fused, data.passages.article_of, weight=self.config.article_weight)
-        return fused, dense, lexical
+        return Retrieved(fused, dense, lexical)
 
-    def question_idf(self, data: IndexData, question: str) -> dict[str, float]:
-        """Return the IDF of each of the question's content stems in the index."""
-        return self._idf(data, list(dict.fromkeys(question_stems(question))))
+    def question_terms(self, data: IndexData, question: str) -> QuestionTerms:
+        """Return the question's terms weighed by their IDF in the index."""
+        return QuestionTerms.of(question, lambda stems: self._idf(data, stems))
 
     def retrieve(
         self, data: IndexData, question: str, qvec: np.ndarray, *, article_id: str | None = None
     ) -> tuple[list[Hit], dict[int, float]]:
         """Return fused hits, their first articles re-ordered by the article model, and each hit's dense
         cosine; restricted to one article when given."""
-        fused, dense, lexical = self.candidates(data, question, qvec, article_id=article_id)
+        found = self.candidates(data, question, qvec, article_id=article_id)
+        fused, dense = found.fused, found.dense
         if article_id is None and self.config.rerank_articles > 1:
-            idf = self.question_idf(data, question)
-            fused = self.ranker.rerank(
-                data, fused, dense, lexical, qvec, idf, limit=self.config.rerank_articles
-            )
+            idf = self.question_terms(data, question).idf
+            fused = self.ranker.rerank(data, found, qvec, idf, limit=self.config.rerank_articles)
         cosines = {h.id: h.score for h in dense}
         missing = [
             h.id for h in fused[: self.config.answer_passages + self.config.sources] if h.id not in cosines
@@ -226,7 +225,7 @@ class Engine:
             return dt.date.fromisoformat(meta.published) if meta and meta.published else None
 
         top = [data.passages[h.id] for h in fused[: self.config.answer_passages]]
-        terms = QuestionTerms.of(question, lambda s: self._idf(data, s))
+        terms = self.question_terms(data, question)
         ranked = rank_sentences(
             question, qtype, terms, top, cosines, published=published, rarity=rarity, limit=_SPAN_SENTENCES
         )

@@ -10,3 +10,11 @@ class Hit(NamedTuple):
 
     id: int
     score: float
+
+
+class Retrieved(NamedTuple):
+    """One question's fused passage ranking and the dense and BM25 rankings it was fused from."""
+
+    fused: list[Hit]
+    dense: list[Hit]
+    lexical: list[Hit]

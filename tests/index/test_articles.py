@@ -73,9 +73,8 @@ def test_features_read_the_question_terms_each_article_holds_from_the_index(tmp_
     assert data.manifest.delta_passages > 0  # the museum article is in the delta: both segments are read
     question = "Who is the mayor of Zorgtown whose ferries sail?"
     qvec = engine.encoder.encode([question])[0]
-    fused, dense, lexical = engine.candidates(data, question, qvec)
-    idf = engine.question_idf(data, question)
-    order, rows = article_features(data, fused, dense, lexical, qvec, idf, limit=3)
+    idf = engine.question_terms(data, question).idf
+    order, rows = article_features(data, engine.candidates(data, question, qvec), qvec, idf, limit=3)
     assert len(order) == 3 and all(len(r) == len(ARTICLE_FEATURES) for r in rows)
     column = ARTICLE_FEATURES.index
     assert [r[column("first_article")] for r in rows] == [1.0, 0.5, 1 / 3]
