@@ -21,7 +21,7 @@ from scipy.optimize import minimize
 
 from index import Engine, SearchConfig
 from index.answer.model import Logistic
-from index.articles import ARTICLE_FEATURES, WEIGHTS, ArticleRanker, article_features
+from index.articles import ARTICLE_FEATURES, WEIGHTS, ArticleRanker, article_features, leader
 
 MARGINS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5)
 Group = tuple[np.ndarray, np.ndarray]  # one question's (articles x features, is-a-source)
@@ -77,10 +77,8 @@ def recall(split: list[Group], model: Logistic | None, k: int, margin: float = 0
             continue
         order = list(range(len(y)))
         if model is not None:
-            scores = model.scores(x)
-            best = int(np.argmax(scores))
-            if scores[best] - scores[0] > margin:
-                order = [best, *(i for i in order if i != best)]
+            best = leader(model.scores(x), margin)  # as ArticleRanker.rerank decides
+            order = [best, *(i for i in order if i != best)]
         hit += bool(y[order[:k]].any())
     return hit / len(split)
 

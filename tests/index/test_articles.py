@@ -12,7 +12,7 @@ import pytest
 from corpus import make_article
 from index import Engine, IndexConfig, NewsIndexError, SearchConfig, build_index
 from index.answer.model import Logistic
-from index.articles import ARTICLE_FEATURES, WEIGHTS, ArticleRanker, article_features, first_article
+from index.articles import ARTICLE_FEATURES, WEIGHTS, ArticleRanker, article_features, first_article, leader
 from index.encoders.hashing import HashingEncoder
 from index.hits import Hit
 from index.sparse.bm25 import BM25Index
@@ -30,9 +30,12 @@ def _ranker(margin: float = 0.0, **weights: float) -> ArticleRanker:
 def test_first_article_moves_one_passage_and_keeps_the_rest_in_place() -> None:
     fused = [Hit(1, 0.9), Hit(2, 0.8), Hit(3, 0.7), Hit(4, 0.6), Hit(5, 0.5)]
     article = {1: "a", 2: "b", 3: "a", 4: "c", 5: "c"}.__getitem__
-    moved = first_article(fused, ["a", "b", "c"], [0.1, 0.2, 3.0], article)
+    order = ["a", "b", "c"]
+    moved = first_article(fused, order[leader(np.array([0.1, 0.2, 3.0]), 0.0)], article)
     assert [h.id for h in moved] == [4, 1, 2, 3, 5]  # c's best passage leads; nothing else moves
-    assert first_article(fused, ["a", "b", "c"], [5.0, 0.2, 3.0], article) == fused
+    assert first_article(fused, order[leader(np.array([5.0, 0.2, 3.0]), 0.0)], article) == fused
+    assert leader(np.array([0.1, 0.2, 1.0]), 1.0) == 0  # a lead of 0.9 is within the margin
+    assert leader(np.array([0.1, 0.2, 1.2]), 1.0) == 2
 
 
 def _index(tmp_path: Path) -> Path:
