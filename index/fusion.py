@@ -41,12 +41,13 @@ def article_support(hits: Sequence[Hit], article_of: Callable[[int], str], *, we
     added to each: an article that several passages match outranks one lucky passage."""
     if weight == 0 or not hits:
         return list(hits)
+    articles = [article_of(h.id) for h in hits]
     best: dict[str, list[float]] = {}
-    for h in hits:
-        best.setdefault(article_of(h.id), []).append(h.score)
+    for h, aid in zip(hits, articles, strict=True):
+        best.setdefault(aid, []).append(h.score)
     out = []
-    for h in hits:
-        scores = sorted(best[article_of(h.id)], reverse=True)
+    for h, aid in zip(hits, articles, strict=True):
+        scores = sorted(best[aid], reverse=True)
         other = scores[1] if scores[0] == h.score and len(scores) > 1 else scores[0]
         out.append(Hit(h.id, h.score + weight * (other if len(scores) > 1 else 0.0)))
     return sorted(out, key=lambda h: (-h.score, h.id))

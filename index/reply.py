@@ -111,16 +111,15 @@ def cite(
     """Return up to `limit` sources: the answering article with its sentence, then the next articles of the
     retrieval, best cosine first, each with its best passage's first sentence."""
     order: dict[str, int] = {first: -1}
+    best: dict[str, float] = {}  # each article's best cosine among the fused hits
     for h in fused:
         aid = data.passages.article_of(h.id)
-        order.setdefault(aid, h.id)
-        if len(order) >= limit:
-            break
+        cos = cosines.get(h.id, 0.0)
+        best[aid] = max(best[aid], cos) if aid in best else cos
+        if len(order) < limit:
+            order.setdefault(aid, h.id)
     out = []
     for aid, pid in order.items():
         snippet = sentence if aid == first else split_sentences(data.passages[pid].text)[0]
-        score = max(
-            (cosines.get(h.id, 0.0) for h in fused if data.passages.article_of(h.id) == aid), default=0.0
-        )
-        out.append(Source.of(data.articles[aid], snippet=snippet, score=round(score, 3)))
+        out.append(Source.of(data.articles[aid], snippet=snippet, score=round(best.get(aid, 0.0), 3)))
     return (*out[:1], *sorted(out[1:], key=lambda s: -s.score))

@@ -69,10 +69,11 @@ def rank_sentences(
     pairs = [(s, p) for p in passages for s in split_sentences(p.text)]
     type_weight = _TYPE_WEIGHT[qtype.type] * WEIGHTS.typed
     ranked = []
+    order = {id(p): i for i, p in enumerate(passages)}
     for sentence, passage in pairs:
         p_cos = passage_cos.get(passage.id, 0.0)
-        coverage, phrase = terms.coverage(sentence, passage.title), terms.phrase(sentence)
-        prior = 1.0 / (1 + passages.index(passage))
+        coverage, phrase = terms.match(sentence, passage.title)
+        prior = 1.0 / (1 + order[id(passage)])
         base = (
             WEIGHTS.coverage * coverage
             + WEIGHTS.passage * p_cos

@@ -27,10 +27,24 @@ class QuestionTerms:
         return cls(stems=stems, idf=idf(stems), bigrams=set(itertools.pairwise(ordered)))
 
     def coverage(self, text: str, title: str) -> float:
+        """Return the IDF share of the question's terms in text (a synonym counts SYNONYM, a term only in
+        the title half)."""
+        return self._coverage(content_stems(text), title)
+
+    def phrase(self, text: str) -> float:
+        """Return the share of the question's word pairs found as pairs in text."""
+        return self._phrase(content_stems(text))
+
+    def match(self, text: str, title: str) -> tuple[float, float]:
+        """Return (coverage, phrase) of text, its words stemmed once."""
+        words = content_stems(text)
+        return self._coverage(words, title), self._phrase(words)
+
+    def _coverage(self, words: list[str], title: str) -> float:
         total = sum(self.idf.values())
         if not total:
             return 0.0
-        present, in_title = set(content_stems(text)), set(content_stems(title))
+        present, in_title = set(words), set(content_stems(title))
         got = sum(self.idf[s] * self._weight(s, present, in_title) for s in self.stems)
         return got / total
 
@@ -42,8 +56,7 @@ class QuestionTerms:
             return SYNONYM
         return 0.5 if stem in in_title else 0.0
 
-    def phrase(self, text: str) -> float:
+    def _phrase(self, words: list[str]) -> float:
         if not self.bigrams:
             return 0.0
-        words = content_stems(text)
         return len(self.bigrams & set(itertools.pairwise(words))) / len(self.bigrams)
