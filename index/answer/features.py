@@ -144,6 +144,16 @@ def asked_kind(question: str) -> str | None:
     return None
 
 
+# A number or a date is compared by its shape ("$4.25" as "$5.55", "in 2030" as "in 2000"): its digits
+# say nothing of the kind asked, and shapes recur across questions, so their vectors are remembered
+# (a quarter of the phrases a question compares are numbers or dates).
+_DIGITS = re.compile(r"\b(?:1[5-9]|20)\d\d\b|\d")  # a year, else one digit
+
+
+def _shape(text: str) -> str:
+    return _DIGITS.sub(lambda m: "2000" if len(m.group()) == 4 else "5", text)
+
+
 def type_fit(kind: str | None, texts: Sequence[str], embed: Callable[[list[str]], np.ndarray]) -> list[float]:
     """Return each text's cosine to the kind of thing asked for (asked_kind); zeros when the question does
     not say (kind None). Each distinct text is embedded once, in one batch."""
@@ -174,7 +184,8 @@ def span_features(
     if not spans:
         return []
     kind = asked_kind(question)
-    fits = type_fit(kind, [s.candidate.text for s in spans], embed)
+    texts = [_shape(s.candidate.text) if s.kind in ("number", "date") else s.candidate.text for s in spans]
+    fits = type_fit(kind, texts, embed)
     best_fit, asked_for = max(fits), float(kind is not None)
     best = max(s.evidence.score for s in spans)
     asked = set(content_stems(question))

@@ -106,6 +106,26 @@ def _embed(texts: list[str]) -> np.ndarray:
     return np.array(rows) / np.linalg.norm(rows, axis=1, keepdims=True)
 
 
+def test_numbers_and_dates_are_compared_to_the_kind_by_their_shape() -> None:
+    question = "In what year will the station be retired, at a cost of how much?"
+    ev = _evidence(
+        "NASA will retire the station in 2030 at a cost of $4.25 billion, Bill Nelson said.", question
+    )
+    spans = spans_of([ev], classify(question), {"station", "retir"}, {})
+    embedded: list[str] = []
+
+    def embed(texts: list[str]) -> np.ndarray:
+        embedded.extend(texts)
+        return _embed(texts)
+
+    span_features(question, classify(question), spans, [ev.passage], rarity=lambda t: 0.5, embed=embed)
+    kinds = {s.candidate.text: s.kind for s in spans}
+    assert kinds["2030"] == "date" and kinds["$4.25 billion"] == "number"
+    assert "2000" in embedded and "$5.55 billion" in embedded  # a year and a number, by shape
+    assert "2030" not in embedded and "$4.25 billion" not in embedded
+    assert "Bill Nelson" in embedded  # names are compared as written
+
+
 def test_the_kind_asked_for_is_the_noun_after_which_or_a_person_or_place() -> None:
     assert asked_kind("Which tech company cut 9,000 jobs?") == "tech company"
     assert asked_kind("What sport do they play?") == "sport"
