@@ -55,10 +55,34 @@ def _stemmer():
     return Stemmer.Stemmer("english")
 
 
+# British spellings read as American ones before stemming, so that "organised" and "organized",
+# "defence" and "defense" are one term (TOKENIZER 3); applied alike to the news and to questions, so
+# only true pairs merge (a word whose rewrite is no word merges with nothing).
+_AMERICAN = [
+    (re.compile(pattern), repl)
+    for pattern, repl in (
+        (r"(?<=\w\w)is(e|ed|es|ing|ation|ations|er|ers)$", r"iz\1"),  # organise, organisation
+        (r"(?<=\w)ys(e|ed|es|ing)$", r"yz\1"),  # analyse
+        (r"(?<=\w\w\w)our(s|ed|ing|ite|ites|able|ful|er|ers)?$", r"or\1"),  # colour, behaviour
+        (r"^(?!entre$)(\w\w+)tre(s)?$", r"\1ter\2"),  # centre, theatre, metre
+        (r"^(def|off|lic|pret)ence(s)?$", r"\1ense\2"),  # defence, licence
+        (r"(?<=\w\w)ogue(s)?$", r"og\1"),  # catalogue, dialogue
+        (r"(?<=\w\w)amme(s)?$", r"am\1"),  # programme
+    )
+]
+
+
+def american(word: str) -> str:
+    """Return the American spelling of a lowercase word where a British one differs by its ending."""
+    for pattern, repl in _AMERICAN:
+        word = pattern.sub(repl, word)
+    return word
+
+
 @functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """Return the English Snowball stem of a lowercase word."""
-    return _stemmer().stemWord(word)
+    """Return the English Snowball stem of a lowercase word (British spellings as American ones)."""
+    return _stemmer().stemWord(american(word))
 
 
 def content_stems(text: str) -> list[str]:
@@ -70,7 +94,8 @@ def content_stems(text: str) -> list[str]:
 
 # The definition of a term, recorded with each BM25 index: an index made with another is rebuilt
 # (index/builder.py). 2: a curly apostrophe is a straight one ("SELEC’s" -> "selec", was "selec’").
-TOKENIZER = "index.text.content_stems/2"
+# 3: British spellings are American ones ("organised" -> "organiz", was "organis"; index.text.american).
+TOKENIZER = "index.text.content_stems/3"
 
 
 def _term_word(word: str) -> str:

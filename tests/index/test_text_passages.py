@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from index.passages import windows
-from index.text import split_sentences
+from index.text import american, content_stems, split_sentences
 
 
 def test_abbreviations_and_initials_do_not_end_sentences() -> None:
@@ -45,3 +45,18 @@ def test_windows_cover_every_sentence_within_the_limit(
         for word in sentence.rstrip(".").split():
             assert word.lower() in joined.lower()
     assert out[0].startswith(sentences[0].split()[0])
+
+
+def test_british_and_american_spellings_are_one_term() -> None:
+    british = "The centre organised a programme on defence and the labourers' behaviour, analysed."
+    american_ = "The center organized a program on defense and the laborers' behavior, analyzed."
+    assert content_stems(british) == content_stems(american_)
+    # short words and look-alikes keep their spelling: no "for" from "four", no "enter" from "entre"
+    assert [american(w) for w in ("four", "your", "hour", "flour", "entre", "rise")] == [
+        "four",
+        "your",
+        "hour",
+        "flour",
+        "entre",
+        "rise",
+    ]
