@@ -39,9 +39,10 @@ def test_eval_questions_all_right(real_app: Newsbot) -> None:
 
 
 FRESH = ROOT / "tests" / "data"
-# the share right at least: selec_fresh.yaml measured 36/48 when written, 47/48 now (its failures were read
-# while fixing the answers); selec_fresh2.yaml 20/25 when first asked, untouched, 21/25 now. Issue 11 asks 0.95
-FRESH_AT_LEAST = {"selec_fresh.yaml": 0.90, "selec_fresh2.yaml": 0.75}
+# the share right at least: selec_fresh.yaml measured 36/48 when written, 46/48 now (its failures were read
+# while fixing the answers); selec_fresh2.yaml 20/25 when first asked, untouched, 21/25 now; selec_fresh3.yaml
+# 23/25 when first asked (2026-11-30), untouched. Issue 11 asks 0.95
+FRESH_AT_LEAST = {"selec_fresh.yaml": 0.90, "selec_fresh2.yaml": 0.75, "selec_fresh3.yaml": 0.85}
 
 
 @pytest.mark.parametrize("name", sorted(FRESH_AT_LEAST))
