@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from index.errors import NewsIndexError
 from index.snapshot import IndexData
+from index.text import TOKENIZER
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -22,22 +23,26 @@ class IndexStatus:
     dim: int = 0
     not_indexed: int = 0  # store articles missing from the index, or indexed with an older text
     not_stored: int = 0  # indexed articles the store no longer holds
+    old_terms: bool = False  # its BM25 terms follow an older definition (index.text.TOKENIZER)
 
     @property
     def lags(self) -> bool:
-        """Return True when the index does not hold exactly the store's articles."""
-        return bool(self.not_indexed or self.not_stored)
+        """Return True when the index does not hold exactly the store's articles, or holds them in terms
+        of an older definition (`newsbot index` re-tokenizes them, nothing re-embedded)."""
+        return bool(self.not_indexed or self.not_stored or self.old_terms)
 
     def describe(self) -> str:
         """Return one line for `newsbot health` and /stats."""
         if not self.ok:
             return f"index: BROKEN: {self.detail}"
         line = f"index: version {self.version}, {self.passages} passages of {self.articles} articles ({self.dim}-d)"
-        if self.lags:
+        if self.not_indexed or self.not_stored:
             line += (
                 f"; LAGS the store: {self.not_indexed} articles not indexed, {self.not_stored} no longer stored "
                 "(run `newsbot index`)"
             )
+        if self.old_terms:
+            line += "; its terms follow an older definition (run `newsbot index`: nothing is re-embedded)"
         return line
 
 
@@ -58,4 +63,5 @@ def inspect(load: Callable[[], IndexData], store_hashes: Mapping[str, str] | Non
         dim=data.manifest.dim,
         not_indexed=sum(indexed.get(aid) != h for aid, h in hashes.items()),
         not_stored=sum(aid not in hashes for aid in indexed),
+        old_terms=data.bm25.tokenizer != TOKENIZER,
     )

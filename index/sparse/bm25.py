@@ -46,6 +46,7 @@ class BM25Index:
         k1: float,
         b: float,
         retriever: object | None = None,
+        tokenizer: str = TOKENIZER,
     ) -> None:
         # plain ndarray views of memory-mapped arrays: np.memmap's own indexing costs ~2 us a call
         self._data, self._indices, self._indptr = (
@@ -57,6 +58,7 @@ class BM25Index:
         self._ids_ascend = bool(np.all(self._ids[1:] > self._ids[:-1]))
         self._ascending: dict[int, bool] = {}  # whether a column's rows ascend, per column asked
         self.avgdl, self.k1, self.b = avgdl, k1, b
+        self.tokenizer = tokenizer  # the term definition it was built with (index.text.TOKENIZER)
 
     @classmethod
     def build(cls, ids: np.ndarray, texts: Sequence[str], *, k1: float = 1.5, b: float = 0.75) -> BM25Index:
@@ -187,7 +189,16 @@ class BM25Index:
                 for name in ("data", "indices", "indptr")
             }
             vocab = json.loads((directory / "vocab.index.json").read_text(encoding="utf-8"))
-        index = cls(matrix, vocab, ids, avgdl=meta["avgdl"], k1=meta["k1"], b=meta["b"], retriever=retriever)
+        index = cls(
+            matrix,
+            vocab,
+            ids,
+            avgdl=meta["avgdl"],
+            k1=meta["k1"],
+            b=meta["b"],
+            retriever=retriever,
+            tokenizer=str(meta.get("tokenizer", "")),
+        )
         if numba and index._vocab:
             index.search_tokens([next(iter(index._vocab))], 1)  # compile now, not on the first question
         return index

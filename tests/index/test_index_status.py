@@ -149,3 +149,17 @@ def test_status_counts_articles_changed_or_removed_since_indexing(tmp_path: Path
     hashes[articles[0].id] = "edited"  # one changed
     status = Engine(tmp_path, HashingEncoder(), SearchConfig()).status(hashes)
     assert (status.not_indexed, status.not_stored, status.articles) == (1, 1, 4)
+
+
+def test_an_index_with_older_terms_lags_until_it_is_re_tokenized(tmp_path: Path) -> None:
+    arts = _articles()
+    build_index(arts, tmp_path, HashingEncoder(), CFG)
+    meta = current_path(tmp_path) / "main" / "bm25" / "meta.json"
+    fields = json.loads(meta.read_text())
+    meta.write_text(meta.read_text().replace(fields["tokenizer"], "index.text.content_stems/0"))
+    status = Engine(tmp_path, HashingEncoder(), SearchConfig()).status(_hashes(arts))
+    assert status.ok and status.old_terms and status.lags
+    assert "older definition" in status.describe() and "not indexed" not in status.describe()
+    report = build_index(arts, tmp_path, HashingEncoder(), CFG)
+    assert report.embedded == 0
+    assert not Engine(tmp_path, HashingEncoder(), SearchConfig()).status(_hashes(arts)).lags
