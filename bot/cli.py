@@ -1,4 +1,5 @@
-"""`newsbot`: a thin command line over the library (ingest, index, ask, chat, eval, start, stats)."""
+"""`newsbot`: a thin command line over the library (ingest, index, ask, chat, eval, start, run; the
+operations commands are in bot/operations.py, the sources commands in bot/sources.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from bot import sources
+from bot import operations, sources
 from bot.config import TOKEN_ENV, AppConfig, load_config
 from bot.core.services import Newsbot
 from bot.errors import BotError, ConfigError, UsageError
@@ -167,27 +168,6 @@ def cmd_eval(app: Newsbot, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_stats(app: Newsbot, args: argparse.Namespace) -> int:
-    """Print counts of articles and passages and the index version."""
-    from index import current_manifest
-
-    print(f"articles: {app.store.count()}")
-    for h in app.sources.all():
-        state = "ok" if not h.failures else f"{h.failures} failure(s) in a row, last: {h.last_error}"
-        backoff = f", next try {h.next_attempt}" if h.next_attempt else ""
-        print(f"source {h.name}: last success {h.last_success or 'never'}; {state}{backoff}")
-    print("deliveries: " + (", ".join(f"{k} {v}" for k, v in sorted(app.outbox.counts().items())) or "none"))
-    try:
-        version, manifest = current_manifest(app.config.index_path)
-        print(
-            f"passages: {manifest.passages}\nindex: version {version}, built {manifest.created} "
-            f"({manifest.model}, {manifest.dense})"
-        )
-    except NewsIndexError as exc:
-        print(f"index: {exc}")
-    return 0
-
-
 def cmd_run(app: Newsbot, args: argparse.Namespace) -> int:
     """Run the Telegram bot (token from TELEGRAM_BOT_TOKEN)."""
     from bot.telegram import read_token, run
@@ -196,51 +176,6 @@ def cmd_run(app: Newsbot, args: argparse.Namespace) -> int:
     app.close()  # the bot opens its own services in post_init
     logging.getLogger().setLevel(app.config.log_level)
     run(app.config, webhook=True if args.webhook else None, port=getattr(args, "port", None))
-    return 0
-
-
-def cmd_health(app: Newsbot, args: argparse.Namespace) -> int:
-    """Check the store, the index and the sources; exit 0 healthy, 1 broken, 3 degraded (a source failing,
-    or an index that lags the store)."""
-    from bot.core.health import check
-
-    report = check(app)
-    if args.json:
-        print(json.dumps(report, indent=2))
-    else:
-        print(f"status: {report['status']}")
-        print("store: " + ", ".join(f"{k} {v}" for k, v in report["store"].items()))
-        print(report["index"]["detail"])
-        print("deliveries: " + (", ".join(f"{k} {v}" for k, v in report["deliveries"].items()) or "none"))
-        for name, state in report["sources"].items():
-            print(f"source {name}: " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in state.items()))
-    return {"healthy": 0, "broken": 1, "degraded": 3}[report["status"]]
-
-
-def cmd_migrate(app: Newsbot, args: argparse.Namespace) -> int:
-    """Copy the configured database (articles, subscriptions, outbox, source health, stats) into another."""
-    from tqdm import tqdm
-
-    from bot.core import schema as bot_schema
-    from bot.core.state import BotState
-    from corpus import Store, open_database, schema
-    from corpus.database import redact_url
-    from corpus.database.copy import copy_tables
-
-    with open_database(args.to) as target:
-        BotState(Store(target))  # the target gets every table at the current schema version
-        with tqdm(desc="copying", unit="row", file=sys.stderr, dynamic_ncols=True) as bar:
-            copied = copy_tables(
-                app.store.db,
-                target,
-                [*schema.TABLES, *bot_schema.TABLES],
-                progress=lambda table, n: bar.update(n),
-            )
-    print(", ".join(f"{table} {n}" for table, n in copied.items()))
-    print(
-        f"copied {app.store.db.url} into {redact_url(args.to)}; to use it, set storage.url in "
-        f"config.yaml or NEWSBOT_DATABASE_URL (the index directory stays where it is)"
-    )
     return 0
 
 
@@ -289,14 +224,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--fail-under", type=float, help="exit 1 when the share correct is below this")
     p.set_defaults(func=cmd_eval)
-    sub.add_parser("stats", help=cmd_stats.__doc__).set_defaults(func=cmd_stats)
-    p = sub.add_parser("health", help=cmd_health.__doc__)
-    p.add_argument("--json", action="store_true")
-    p.set_defaults(func=cmd_health)
+    operations.register(sub)
     sub.add_parser("start", help=cmd_start.__doc__).set_defaults(func=cmd_start)
-    p = sub.add_parser("migrate", help=cmd_migrate.__doc__)
-    p.add_argument("--to", required=True, metavar="URL", help="postgresql://user@host/db (empty tables)")
-    p.set_defaults(func=cmd_migrate)
     sources.register(sub)
     p = sub.add_parser("run", help=cmd_run.__doc__)
     p.add_argument("--webhook", action="store_true", help="use a webhook instead of long polling")
