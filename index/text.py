@@ -55,14 +55,15 @@ def _stemmer():
     return Stemmer.Stemmer("english")
 
 
-# British spellings read as American ones before stemming, so that "organised" and "organized",
-# "defence" and "defense" are one term (TOKENIZER 3); applied alike to the news and to questions, so
-# only true pairs merge (a word whose rewrite is no word merges with nothing).
-_AMERICAN = [
+# Words British and American English spell differently get one spelling before stemming, so that
+# "organised" and "organized", "defence" and "defense" are one term (TOKENIZER 4); applied alike to the
+# news and to questions, so only true pairs merge. -ize becomes -ise (Snowball strips "-ize" as a suffix:
+# "paradise" as "paradize" would be "parad", as "parade" is), the other endings become American.
+_ONE_SPELLING = [
     (re.compile(pattern), repl)
     for pattern, repl in (
-        (r"(?<=\w\w)is(e|ed|es|ing|ation|ations|er|ers)$", r"iz\1"),  # organise, organisation
-        (r"(?<=\w)ys(e|ed|es|ing)$", r"yz\1"),  # analyse
+        (r"(?<=\w\w\w)iz(e|ed|es|ing|ation|ations|er|ers)$", r"is\1"),  # organize (not seize, prize)
+        (r"(?<=\w)yz(e|ed|es|ing)$", r"ys\1"),  # analyze
         (r"(?<=\w\w\w)our(s|ed|ing|ite|ites|able|ful|er|ers)?$", r"or\1"),  # colour, behaviour
         (r"^(?!entre$)(\w\w+)tre(s)?$", r"\1ter\2"),  # centre, theatre, metre
         (r"^(def|off|lic|pret)ence(s)?$", r"\1ense\2"),  # defence, licence
@@ -70,19 +71,29 @@ _AMERICAN = [
         (r"(?<=\w\w)amme(s)?$", r"am\1"),  # programme
     )
 ]
+# the endings any of them rewrites: most words have none, and skip the rewrites
+_ENDINGS = ("e", "ed", "es", "ing", "ation", "ations", "er", "ers")
+_REWRITTEN_ENDINGS = (
+    *(f"{stem}{end}" for stem in ("iz", "yz") for end in _ENDINGS),
+    *(f"our{end}" for end in ("", "s", "ed", "ing", "ite", "ites", "able", "ful", "er", "ers")),
+    *("tre", "tres", "ence", "ences", "ogue", "ogues", "amme", "ammes"),
+)
 
 
-def american(word: str) -> str:
-    """Return the American spelling of a lowercase word where a British one differs by its ending."""
-    for pattern, repl in _AMERICAN:
+def one_spelling(word: str) -> str:
+    """Return the one spelling terms use for a lowercase word that British and American English spell
+    differently ("organized" -> "organised", "colour" -> "color"); any other word as it is."""
+    if not word.endswith(_REWRITTEN_ENDINGS):
+        return word
+    for pattern, repl in _ONE_SPELLING:
         word = pattern.sub(repl, word)
     return word
 
 
 @functools.lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """Return the English Snowball stem of a lowercase word (British spellings as American ones)."""
-    return _stemmer().stemWord(american(word))
+    """Return the English Snowball stem of a lowercase word, British and American spellings alike."""
+    return _stemmer().stemWord(one_spelling(word))
 
 
 def content_stems(text: str) -> list[str]:
@@ -94,8 +105,9 @@ def content_stems(text: str) -> list[str]:
 
 # The definition of a term, recorded with each BM25 index: an index made with another is rebuilt
 # (index/builder.py). 2: a curly apostrophe is a straight one ("SELEC’s" -> "selec", was "selec’").
-# 3: British spellings are American ones ("organised" -> "organiz", was "organis"; index.text.american).
-TOKENIZER = "index.text.content_stems/3"
+# 3 (1b0802c, in no release): British spellings as American ones. 4: British and American spellings are
+# one term, -ize as -ise ("organized" -> "organis", was "organiz"; one_spelling).
+TOKENIZER = "index.text.content_stems/4"
 
 
 def _term_word(word: str) -> str:

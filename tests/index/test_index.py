@@ -81,7 +81,7 @@ def test_an_index_with_an_older_term_definition_is_rebuilt_without_re_embedding(
     assert build_index(articles, tmp_path, enc, cfg).version is None  # up to date now
     engine = Engine(tmp_path, enc, SearchConfig(min_confidence=0.0))
     assert engine.data.bm25_search("SELEC's director", 5)  # a straight apostrophe finds the curly one
-    # an American spelling finds the British one (TOKENIZER 3)
+    # an American spelling finds the British one (TOKENIZER 4)
     assert engine.data.bm25_search("organized center defense", 5)
     assert not engine.data.bm25_search("organ", 5)
 
