@@ -13,7 +13,7 @@ from index.answer.grammar import TITLE, apposition_bonus, governed, role_bonus
 from index.answer.qtype import AnswerType, QuestionType
 from index.text import STOPWORDS, content_stems
 
-_CAPWORD = r"(?:[A-Z][\w’'\-]*[\w]|[A-Z]\.|[A-Z])"
+_CAPWORD = r"(?:(?:[A-Z]\.){2,}|[A-Z][\w’'\-]*[\w]|[A-Z]\.|[A-Z])"  # "U.S." is one word
 _CONNECT = r"(?:of the|for the|of|for|and|de|del|da|di|von|van|der|la|le|&)"
 _ORDINAL = r"(?:\d{1,3}(?:st|nd|rd|th)\s+)"  # "19th Amendment", "2nd Circuit"
 _SPAN = re.compile(

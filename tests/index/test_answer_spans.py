@@ -36,6 +36,12 @@ def test_names_lose_possessives_and_trailing_titles() -> None:
     assert found == ["Oregon", "Maleeva", "Radev", "Salem"]
 
 
+def test_dotted_acronyms_are_one_word_of_a_name() -> None:
+    sentence = "U.S. Capitol Police said the U.S. dollar and J.K. Rowling met U.N. chief Antonio Guterres."
+    found = [text for text, *_ in name_spans(sentence)]
+    assert found == ["U.S. Capitol Police", "U.S.", "J.K. Rowling", "U.N.", "Antonio Guterres"]
+
+
 def test_time_zones_and_shouted_headlines_are_not_part_of_names() -> None:
     sentence = "At 10:30 a.m. ET President Donald Trump SIGNED THE BILL TO RELEASE THE FILES with NATO."
     assert [text for text, *_ in name_spans(sentence)] == ["President Donald Trump", "NATO"]
