@@ -158,14 +158,20 @@ class Engine:
         return QuestionTerms.of(question, lambda stems: self._idf(data, stems))
 
     def retrieve(
-        self, data: IndexData, question: str, qvec: np.ndarray, *, article_id: str | None = None
+        self,
+        data: IndexData,
+        question: str,
+        qvec: np.ndarray,
+        *,
+        article_id: str | None = None,
+        terms: QuestionTerms | None = None,
     ) -> tuple[list[Hit], dict[int, float]]:
         """Return fused hits, their first articles re-ordered by the article model, and each hit's dense
-        cosine; restricted to one article when given."""
+        cosine; restricted to one article when given. `terms`: the question's, when the caller has them."""
         found = self.candidates(data, question, qvec, article_id=article_id)
         fused, dense = found.fused, found.dense
         if article_id is None and self.config.rerank_articles > 1:
-            idf = self.question_terms(data, question).idf
+            idf = (terms or self.question_terms(data, question)).idf
             fused = self.ranker.rerank(data, found, qvec, idf, limit=self.config.rerank_articles)
         cosines = {h.id: h.score for h in dense}
         missing = [
@@ -212,7 +218,8 @@ class Engine:
     ) -> Reading:
         """Retrieve, choose the best sentence and its typed candidates, and score both with the models."""
         model = model or self.model
-        fused, cosines = self.retrieve(data, question, qvec, article_id=article_id)
+        terms = self.question_terms(data, question)
+        fused, cosines = self.retrieve(data, question, qvec, article_id=article_id, terms=terms)
         qtype = classify(question)
         max_idf = math.log(1 + (len(data.passages) + 0.5) / 0.5)
 
@@ -225,7 +232,6 @@ class Engine:
             return dt.date.fromisoformat(meta.published) if meta and meta.published else None
 
         top = [data.passages[h.id] for h in fused[: self.config.answer_passages]]
-        terms = self.question_terms(data, question)
         ranked = rank_sentences(
             question, qtype, terms, top, cosines, published=published, rarity=rarity, limit=_SPAN_SENTENCES
         )
