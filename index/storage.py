@@ -37,7 +37,7 @@ from index.passage_store import MainPassages, PassageStore, read_passages
 from index.passages import Passage
 from index.segments import BM25Stats, DeltaSegment
 from index.snapshot import IndexData
-from index.sparse.bm25 import BM25Index
+from index.sparse.bm25 import BM25Index, stored_tokenizer
 
 FORMAT = 3  # 3: BM25 terms are index.text.content_stems (the one tokenizer)
 CURRENT = "CURRENT"
@@ -112,11 +112,7 @@ class Layout:
     @property
     def tokenizer(self) -> str:
         """Return the term definition its BM25 index was built with (index.text.TOKENIZER)."""
-        try:
-            meta = json.loads((self.path / "main" / "bm25" / "meta.json").read_text())
-            return str(meta.get("tokenizer", ""))
-        except (OSError, ValueError):
-            return ""
+        return stored_tokenizer(self.path / "main" / "bm25")
 
     @property
     def delta_ids(self) -> set[int]:

@@ -197,8 +197,21 @@ class BM25Index:
             k1=meta["k1"],
             b=meta["b"],
             retriever=retriever,
-            tokenizer=str(meta.get("tokenizer", "")),
+            tokenizer=_tokenizer(meta),
         )
         if numba and index._vocab:
             index.search_tokens([next(iter(index._vocab))], 1)  # compile now, not on the first question
         return index
+
+
+def _tokenizer(meta: dict) -> str:
+    return str(meta.get("tokenizer", ""))  # version 1 recorded none
+
+
+def stored_tokenizer(directory: Path) -> str:
+    """Return the term definition the BM25 index saved in directory was built with, "" when unreadable
+    (without loading the index)."""
+    try:
+        return _tokenizer(json.loads((directory / "meta.json").read_text()))
+    except (OSError, ValueError):
+        return ""
