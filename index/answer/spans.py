@@ -57,11 +57,13 @@ _ROLE = frozenset(
 
 
 def _pieces(text: str, start: int, asked: set[str]) -> list[Candidate]:
-    """Return the parts of a name left when the question's words and role words are cut out of it
-    ("TikTok CEO Shou Zi Chew" -> "TikTok", "Shou Zi Chew"; "President of Peru" -> "Peru")."""
+    """Return the parts of a name left when the question's words (and words of their family: the same
+    first six letters of the stem) and role words are cut out of it ("TikTok CEO Shou Zi Chew" -> "TikTok",
+    "Shou Zi Chew"; "President of Peru" -> "Peru"; "Ministerial Conference" for "which ministry" -> none)."""
     words = list(re.finditer(r"\S+", text))
+    kin = {a[:6] for a in asked if len(a) >= 6}  # "Ministerial" is the question's "ministry" too
     cut = [
-        not stems or stems[0] in asked or w.group().lower().strip(".") in _ROLE
+        not stems or stems[0] in asked or stems[0][:6] in kin or w.group().lower().strip(".") in _ROLE
         for w in words
         for stems in [content_stems(w.group())]
     ]

@@ -59,6 +59,18 @@ def test_every_name_number_and_date_is_a_candidate_and_long_names_are_cut_at_the
     assert texts["$1.5 billion"] == "number" and texts["March 23, 2023"] == "date"
 
 
+def test_a_word_of_the_questions_family_is_cut_too() -> None:
+    question = "Which ministry organised the conference on high-tech crime?"
+    ev = _evidence(
+        "Maleeva attended the Ministerial Conference organized by the Ministry of the Interior.", question
+    )
+    spans = spans_of([ev], classify(question), set(content_stems(question)), {})
+    texts = {s.candidate.text: s.kind for s in spans}
+    assert "Ministerial" not in texts  # the adjective of the asked "ministry" is no answer of itself
+    assert texts["Ministerial Conference"] == "name"
+    assert texts["Ministry of the Interior"] == "name"
+
+
 def test_spans_of_one_text_pool_their_evidence() -> None:
     question = "Which country landed a spacecraft on the moon?"
     a = _evidence("India landed Chandrayaan-3 near the south pole.", question, pid=1)
