@@ -7,7 +7,6 @@ import datetime as dt
 import functools
 import logging
 import math
-import re
 import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -28,7 +27,6 @@ from index.articles import ArticleRanker
 from index.config import IndexConfig, SearchConfig
 from index.encoders import Encoder, exact
 from index.encoders.memo import VectorMemo
-from index.errors import QuestionError
 from index.fusion import article_support, reciprocal_rank_fusion, score_fusion
 from index.hits import Hit, Retrieved
 from index.reply import Answer, cite
@@ -39,19 +37,6 @@ from index.text import content_stems
 
 log = logging.getLogger(__name__)
 _SPAN_SENTENCES = 5  # sentences whose spans the answer model ranks (10: +7 points reach, +0.3 right)
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd]+")
-
-
-def clean_question(question: str, *, limit: int) -> str:
-    """Return the question with control characters dropped and blanks collapsed, or raise QuestionError."""
-    if not isinstance(question, str):
-        raise QuestionError("a question must be text")
-    text = " ".join(_CONTROL.sub(" ", question).split())
-    if not text or not any(ch.isalnum() for ch in text):
-        raise QuestionError("the question is empty: ask something about the news")
-    if len(text) > limit:
-        raise QuestionError(f"the question is too long ({len(text)} characters; the limit is {limit})")
-    return text
 
 
 @functools.cache
@@ -185,8 +170,7 @@ class Engine:
     def ask(self, question: str, *, article_id: str | None = None, today: dt.date | None = None) -> Answer:
         """Reply to one message: a fact, headlines, a summary, small talk (about one article first, for
         follow-ups); `today` is the asker's date ("last week" is read from it), by default the engine's."""
-        text = clean_question(question, limit=self.config.max_question_chars)
-        return respond(self, text, article_id=article_id, today=today or self.today())
+        return respond(self, question, article_id=article_id, today=today or self.today())
 
     def answer(self, data: IndexData, question: str, *, article_id: str | None = None) -> Answer:
         """Return the extractive answer to a question of fact."""

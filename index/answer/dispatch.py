@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from typing import Protocol
 
 import numpy as np
@@ -15,10 +16,25 @@ from index.answer.replies import Dated, confirms, mentions, mine_acronyms, pick_
 from index.answer.spelling import corrections, dictionary, rewrite, surface
 from index.config import SearchConfig
 from index.encoders import Encoder
+from index.errors import QuestionError
 from index.hits import Hit
 from index.reply import Answer, Kind, Source
 from index.snapshot import IndexData
 from index.text import split_sentences
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd]+")
+
+
+def clean_question(question: str, *, limit: int) -> str:
+    """Return the question with control characters dropped and blanks collapsed, or raise QuestionError."""
+    if not isinstance(question, str):
+        raise QuestionError("a question must be text")
+    text = " ".join(_CONTROL.sub(" ", question).split())
+    if not text or not any(ch.isalnum() for ch in text):
+        raise QuestionError("the question is empty: ask something about the news")
+    if len(text) > limit:
+        raise QuestionError(f"the question is too long ({len(text)} characters; the limit is {limit})")
+    return text
 
 
 class Engine(Protocol):
@@ -150,8 +166,10 @@ def spelled(engine: Engine, data: IndexData, question: str) -> str:
     return rewrite(question, words)
 
 
-def respond(engine: Engine, question: str, *, article_id: str | None, today: dt.date) -> Answer:
-    """Return the reply to a cleaned message."""
+def respond(engine: Engine, message: str, *, article_id: str | None, today: dt.date) -> Answer:
+    """Return the reply to a message (control characters dropped, blanks collapsed; QuestionError when
+    it is empty or too long)."""
+    question = clean_question(message, limit=engine.config.max_question_chars)
     reply = smalltalk(question)
     if reply:
         return _simple(question, "smalltalk", reply)
