@@ -10,9 +10,7 @@ spans of), shown (the index in the pool of the sentence the engine shows without
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import math
 import sys
 
 from common import CACHE, silver_index  # type: ignore[import-not-found]
@@ -21,7 +19,6 @@ from tqdm import tqdm
 from index import Engine, SearchConfig
 from index.answer.evidence import rank_sentences
 from index.answer.qtype import classify
-from index.text import content_stems
 
 POOL = 12
 
@@ -31,7 +28,6 @@ def main() -> None:
     _, qs, encoder, root, _ = silver_index(split)
     engine = Engine(root, encoder, SearchConfig(min_confidence=0.0))
     data = engine.data
-    max_idf = math.log(1 + (len(data.passages) + 0.5) / 0.5)
     rows = []
     for q in tqdm(qs, desc=f"pool-{split}"):
         question = q["question"]
@@ -40,14 +36,6 @@ def main() -> None:
         answer = engine.answer(data, question)
         terms = engine.question_terms(data, question)
 
-        def rarity(span: str) -> float:
-            values = engine._idf(data, content_stems(span))
-            return min(1.0, sum(values.values()) / len(values) / max_idf) if values else 0.0
-
-        def published(aid: str) -> dt.date | None:
-            meta = data.articles.get(aid)
-            return dt.date.fromisoformat(meta.published) if meta and meta.published else None
-
         top = [data.passages[h.id] for h in reading.fused[: engine.config.answer_passages]]
         pool = rank_sentences(
             question,
@@ -55,8 +43,8 @@ def main() -> None:
             terms,
             top,
             reading.cosines,
-            published=published,
-            rarity=rarity,
+            published=data.published,
+            rarity=data.rarity,
             limit=POOL,
         )
         sentences = [e.sentence for e in pool]

@@ -12,8 +12,6 @@ number of passages. The held-out split is never read.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import math
 
 import numpy as np
 from common import silver_index  # type: ignore[import-not-found]
@@ -23,7 +21,7 @@ from index import Engine, SearchConfig
 from index.answer.evidence import _TYPE_WEIGHT, WEIGHTS
 from index.answer.extract import candidates
 from index.answer.qtype import classify
-from index.text import content_stems, split_sentences
+from index.text import split_sentences
 
 CURRENT = np.array(list(WEIGHTS))  # coverage, passage cosine, prior, phrase, typed (x type weight)
 
@@ -33,19 +31,12 @@ def features(engine: Engine, question: str, qvec: np.ndarray, k: int) -> tuple[n
     fused, cosines = engine.retrieve(data, question, qvec)
     qtype = classify(question)
     terms = engine.question_terms(data, question)
-    max_idf = math.log(1 + (len(data.passages) + 0.5) / 0.5)
-
-    def rarity(span: str) -> float:
-        values = engine._idf(data, content_stems(span))
-        return min(1.0, sum(values.values()) / len(values) / max_idf) if values else 0.0
-
     rows, sentences = [], []
     for rank, hit in enumerate(fused[:k]):
         passage = data.passages[hit.id]
-        meta = data.articles.get(passage.article_id)
-        reference = dt.date.fromisoformat(meta.published) if meta and meta.published else None
+        reference = data.published(passage.article_id)
         for sentence in split_sentences(passage.text):
-            cands = candidates(sentence, qtype, question, reference=reference, rarity=rarity)
+            cands = candidates(sentence, qtype, question, reference=reference, rarity=data.rarity)
             typed = min(1.0, cands[0].score) if cands else 0.0
             rows.append(
                 (

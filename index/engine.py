@@ -6,7 +6,6 @@ import dataclasses
 import datetime as dt
 import functools
 import logging
-import math
 import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -33,7 +32,6 @@ from index.reply import Answer, cite
 from index.snapshot import IndexData
 from index.status import IndexStatus, inspect
 from index.storage import current_path, load_version
-from index.text import content_stems
 
 log = logging.getLogger(__name__)
 _SPAN_SENTENCES = 5  # sentences whose spans the answer model ranks (10: +7 points reach, +0.3 right)
@@ -140,7 +138,7 @@ class Engine:
 
     def question_terms(self, data: IndexData, question: str) -> QuestionTerms:
         """Return the question's terms weighed by their IDF in the index."""
-        return QuestionTerms.of(question, lambda stems: self._idf(data, stems))
+        return QuestionTerms.of(question, data.idf)
 
     def retrieve(
         self,
@@ -186,11 +184,6 @@ class Engine:
                 return dataclasses.replace(found, question=question)
         return self._answer(data, question, self.encoder.encode([question])[0])
 
-    def _idf(self, data: IndexData, stems: list[str]) -> dict[str, float]:
-        n = max(len(data.passages), 1)
-        df = data.document_frequency(stems)
-        return {s: math.log(1 + (n - df[s] + 0.5) / (df[s] + 0.5)) for s in stems}
-
     def read(
         self,
         data: IndexData,
@@ -205,28 +198,25 @@ class Engine:
         terms = self.question_terms(data, question)
         fused, cosines = self.retrieve(data, question, qvec, article_id=article_id, terms=terms)
         qtype = classify(question)
-        max_idf = math.log(1 + (len(data.passages) + 0.5) / 0.5)
-
-        def rarity(span: str) -> float:
-            values = self._idf(data, content_stems(span))
-            return min(1.0, sum(values.values()) / len(values) / max_idf) if values else 0.0
-
-        def published(aid: str) -> dt.date | None:
-            meta = data.articles.get(aid)
-            return dt.date.fromisoformat(meta.published) if meta and meta.published else None
-
         top = [data.passages[h.id] for h in fused[: self.config.answer_passages]]
         ranked = rank_sentences(
-            question, qtype, terms, top, cosines, published=published, rarity=rarity, limit=_SPAN_SENTENCES
+            question,
+            qtype,
+            terms,
+            top,
+            cosines,
+            published=data.published,
+            rarity=data.rarity,
+            limit=_SPAN_SENTENCES,
         )
         if not ranked:
             return Reading(fused, cosines, None, (), 0.0, [], [], [], None, (), 0.0)
         found = ranked[0]  # its own cosine to the question was worth nothing to the fitted models
         relevance_x = relevance_features(found)
         spans = spans_of(
-            ranked, qtype, set(terms.stems), {p.article_id: published(p.article_id) for p in top}
+            ranked, qtype, set(terms.stems), {p.article_id: data.published(p.article_id) for p in top}
         )
-        span_x = span_features(question, qtype, spans, top, rarity=rarity, embed=self.phrases.encode)
+        span_x = span_features(question, qtype, spans, top, rarity=data.rarity, embed=self.phrases.encode)
         span_p = model.answer.probs(span_x).tolist()
         relevance = float(model.relevance.probs([relevance_x])[0])
         choice = likeliest(spans, span_p, qtype=qtype)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from index.passage_store import PassageStore
 from index.passages import Passage
 from index.segments import BM25Stats, DeltaSegment, merge
 from index.sparse.bm25 import BM25Index, tokenize
+from index.text import content_stems
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -97,3 +99,20 @@ class IndexData:
         """Return in how many passages each stem occurs (main + delta)."""
         main = self.bm25.term_document_frequency(stems)
         return {s: main[s] + self.delta.df.get(s, 0) for s in stems}
+
+    def idf(self, stems: list[str]) -> dict[str, float]:
+        """Return each stem's BM25 IDF over the live passages."""
+        n = max(len(self.passages), 1)
+        df = self.document_frequency(stems)
+        return {s: math.log(1 + (n - df[s] + 0.5) / (df[s] + 0.5)) for s in stems}
+
+    def rarity(self, text: str) -> float:
+        """Return the mean IDF of a text's words over the largest possible (0 for a text of stopwords)."""
+        values = self.idf(content_stems(text))
+        max_idf = math.log(1 + (len(self.passages) + 0.5) / 0.5)
+        return min(1.0, sum(values.values()) / len(values) / max_idf) if values else 0.0
+
+    def published(self, article_id: str) -> dt.date | None:
+        """Return an article's publication date (None when unknown)."""
+        meta = self.articles.get(article_id)
+        return dt.date.fromisoformat(meta.published) if meta and meta.published else None
