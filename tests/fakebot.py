@@ -161,6 +161,8 @@ class FakeBotApi:
         )
         self.webhook_failures = 0
         self.send_delay_s = 0.0  # how long each sendMessage takes (to catch a broadcast mid-way)
+        self.sending = 0  # sendMessage calls being answered now
+        self.most_sending = 0  # the most answered at once
         self._webhook_slots = asyncio.Semaphore(40)  # Telegram's default max_connections
         self._client: Any = None
         self._deliveries: set[asyncio.Task[None]] = set()
@@ -496,8 +498,13 @@ class FakeBotApi:
     async def api_sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         text = self._check_text(params)
         chat_id = int(params["chat_id"])
-        if self.send_delay_s:
-            await asyncio.sleep(self.send_delay_s)
+        self.sending += 1
+        self.most_sending = max(self.most_sending, self.sending)
+        try:
+            if self.send_delay_s:
+                await asyncio.sleep(self.send_delay_s)
+        finally:
+            self.sending -= 1
         markup = params.get("reply_markup")
         reply = params.get("reply_parameters")
         reply_to = json.loads(reply).get("message_id") if isinstance(reply, str) else None

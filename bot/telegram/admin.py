@@ -84,7 +84,8 @@ async def ingest_and_deliver(context: BotContext, status_message=None) -> str:
         if status_message is not None:
             await edit_status(status_message, "\n".join(lines) + "\nUpdating the index…")
         summary = await run_index_update(context, status_message)
-    report = await deliver_pending(context.bot, svc.app)
+    async with svc.delivering:  # one round at a time: the retry job's round would double the workers
+        report = await deliver_pending(context.bot, svc.app)
     return "\n".join(
         [
             *lines,

@@ -336,6 +336,37 @@ async def test_broadcast_survives_blocked_migrated_and_bad_chats(
         assert again == (0, 0, 0, 0)
 
 
+async def test_an_ingest_broadcast_and_the_retry_job_never_send_at_once(
+    fake: FakeBotApi, bot_config: Callable[..., AppConfig], write_config: Callable[..., Path], tmp_path: Path
+) -> None:
+    from bot.telegram.broadcast import WORKERS
+
+    news = tmp_path / "news"
+    news.mkdir()
+    sources = [{"name": s.name, "type": s.type, "path": s.path, "url": s.url} for s in bot_config().sources]
+    sources.append({"name": "desk", "type": "markdown", "path": str(news)})
+    settings = {
+        "api_url": fake.base_url,
+        "admins": [ADMIN],
+        "poll_timeout": 1,
+        "max_messages_per_second": 1000,
+    }
+    async with running(load_config(write_config(sources=sources, telegram=settings)), fake) as application:
+        chats = list(range(20_000, 20_048))
+        for chat in chats:
+            services(application).app.state.subscribe(chat)
+        fake.send_delay_s = 0.3
+        (news / "port.md").write_text("---\ntitle: Port reopens\ndate: 2018-11-03\n---\nThe port reopened.\n")
+        await fake.message("/ingest", chat_id=ADMIN)
+        await fake.wait_sent(lambda s: s.text.startswith("🆕"), count=WORKERS, timeout=60)
+        [retry_job] = application.job_queue.get_jobs_by_name("deliver")
+        await retry_job.run(application)  # the retry job's turn comes mid-broadcast
+        alerts = await fake.wait_sent(lambda s: s.text.startswith("🆕"), count=len(chats), timeout=60)
+        await fake.wait_sent(lambda s: s.chat_id == ADMIN and "Notifications:" in s.text)
+        assert sorted(s.chat_id for s in alerts) == chats  # each subscriber once
+        assert fake.most_sending <= WORKERS  # one round's workers, not two rounds'
+
+
 async def test_polling_survives_bad_gateways(fake: FakeBotApi, bot_config: Callable[..., AppConfig]) -> None:
     fake.inject("getUpdates", 502, "Bad Gateway", times=3)
     async with running(bot_config(), fake):
