@@ -20,8 +20,11 @@ from index.errors import QuestionError
 from index.hits import Hit
 from index.reply import Answer, Kind, Source
 from index.snapshot import IndexData
-from index.text import split_sentences
+from index.text import STOPWORDS, split_sentences
 
+_WHAT_IS = re.compile(
+    r"\s*(?:what\s+is|what's)\s+(?:the\s+)?(?P<a>[A-Za-z][A-Za-z0-9&]{1,11})\s*\??\s*$", re.I
+)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd]+")
 
 
@@ -122,19 +125,27 @@ def summary(engine: Engine, data: IndexData, question: str, article_id: str | No
 def expansion(engine: Engine, data: IndexData, question: str) -> Answer | None:
     """Answer "what is SELEC" / "what does CARICC stand for" from the acronyms mined in the index."""
     q = classify(question)
-    if q.type is not AnswerType.EXPANSION or not q.focus:
+    lowercase = _WHAT_IS.match(
+        question
+    )  # "what is selec": an acronym typed in lowercase ("it" is no acronym)
+    lowercase = lowercase if lowercase and lowercase["a"].lower() not in STOPWORDS else None
+    focus = q.focus if q.type is AnswerType.EXPANSION else lowercase["a"] if lowercase else None
+    if not focus:
         return None
     acronyms = data.derived("acronyms", lambda d: mine_acronyms(d.passages.values()))
-    found = acronyms.get(q.focus.replace(" ", "")) or acronyms.get(q.focus)
+    by_upper = data.derived("acronyms-by-upper", lambda d: {k.upper(): k for k in acronyms})
+    key = by_upper.get(focus.replace(" ", "").upper()) or by_upper.get(focus.upper())
+    found = acronyms.get(key) if key else None
     if not found or found[1] not in data.passages:
         return None
     long, pid = found
+    focus = focus if focus.isupper() else key
     passage = data.passages[pid]
     sentence = next((s for s in split_sentences(passage.indexed_text) if long in s), passage.title)
     return Answer(
         question=question,
         answered=True,
-        answer=f"{q.focus}: {long}",
+        answer=f"{focus}: {long}",
         sentence=sentence,
         sources=(_source(data, passage.article_id, sentence),),
         confidence=1.0,

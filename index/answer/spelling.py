@@ -57,7 +57,13 @@ def corrections(
 
     out: dict[str, str] = {}
     vocab: list[str] | None = None
-    for word in _WORD.findall(question):
+    words = _WORD.findall(question)
+    if words and 2 <= len(words[0]) <= 3:  # "wht is selec", "hw many": a short first word asks
+        low = words[0].lower()
+        nearest = process.extractOne(low, _QUESTION_WORDS, scorer=OSA.distance, score_cutoff=1)
+        if nearest and low not in _QUESTION_WORDS and low not in STOPWORDS and not known(stem(low)):
+            out[words[0]] = nearest[0]
+    for word in words:
         low = word.lower()
         if len(low) < 4 or low in STOPWORDS or low in QUESTION_FILLER or (word.isupper() and len(word) > 1):
             continue

@@ -150,11 +150,19 @@ def test_acronyms_are_mined_from_the_text() -> None:
     [
         ("what does CARICC stand for", "Central Asian Regional Information and Coordination Centre"),
         ("what is SELEC", "Southeast European Law Enforcement Center"),
+        ("what does caricc stand for", "Central Asian Regional Information and Coordination Centre"),
+        ("what is selec?", "Southeast European Law Enforcement Center"),
     ],
 )
 def test_what_is_an_acronym_answers_its_expansion(engine: Engine, question: str, expansion: str) -> None:
     answer = engine.ask(question)
     assert answer.kind == "answer" and expansion in (answer.answer or "")
+    assert (answer.answer or "").split(":")[0].isupper()  # the acronym as the news writes it
+
+
+def test_a_lowercase_word_that_is_no_acronym_is_asked_as_a_question(engine: Engine) -> None:
+    heroin = engine.ask("what is heroin")
+    assert heroin.answered and not (heroin.answer or "").lower().startswith("heroin:")
 
 
 def test_yes_no_questions_say_yes_or_no_clear_answer(engine: Engine) -> None:
@@ -170,6 +178,18 @@ def test_typos_are_read_against_the_corpus_vocabulary(engine: Engine) -> None:
     answer = engine.ask("whan did the directr general meet the bulgarian minister of interor")
     assert answer.read_as == "when did the director general meet the bulgarian minister of interior"
     assert answer.answered and "Bulgaria" in answer.sources[0].title
+    short = engine.ask("wht is SELEC")
+    assert short.read_as == "what is SELEC" and short.answered
+
+
+def test_a_short_misspelt_question_word_is_read_as_the_question_word() -> None:
+    known = {"selec", "war", "kind", "assess"}
+    kwargs = {"known": known.__contains__, "vocabulary": lambda: sorted(known), "frequency": dict}
+    assert corrections("wht is SELEC", **kwargs) == {"wht": "what"}  # type: ignore[arg-type]
+    assert corrections("wat kind of assessment is it", **kwargs) == {"wat": "what"}  # type: ignore[arg-type]
+    assert corrections("hw many", **kwargs) == {"hw": "how"}  # type: ignore[arg-type]
+    assert corrections("war in the region", **kwargs) == {}  # type: ignore[arg-type]  # an indexed word
+    assert corrections("is it SELEC", **kwargs) == {}  # type: ignore[arg-type]  # a stopword
 
 
 def test_known_words_and_names_are_left_alone() -> None:
