@@ -59,7 +59,13 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("dm", re.compile(rf"\b{_DAY.format(n='d')}{_DAY_TAIL}(?:\s+of)?\s+{_MONTH.format(n='m')}\b")),
     ("md", re.compile(rf"\b{_MONTH.format(n='m')}\s+{_DAY.format(n='d')}(?:st|nd|rd|th)?\b(?!\s*%)")),
     ("my", re.compile(rf"\b{_MONTH.format(n='m')},?\s+{_YEAR.format(n='y')}\b")),
-    ("y", re.compile(rf"\b(?:in|since|until|from|by|of|year)\s+{_YEAR.format(n='y')}\b", re.I)),
+    (
+        "y",
+        re.compile(
+            rf"\b(?:in|since|until|from|by|of|year|during|before|after|through|throughout)\s+{_YEAR.format(n='y')}\b",
+            re.I,
+        ),
+    ),
     ("rel", re.compile(r"\b(?P<r>today|yesterday|tomorrow)\b", re.I)),
     (
         "wd",

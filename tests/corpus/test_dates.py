@@ -21,6 +21,8 @@ REF = dt.date(2018, 10, 12)  # a Friday
         ("On August 10th 2018 the", "August 10th 2018", dt.date(2018, 8, 10)),
         ("granted in May 2017.", "May 2017", dt.date(2017, 5, 1)),
         ("founded in 1999", "1999", dt.date(1999, 1, 1)),
+        ("results obtained during 2017, and", "2017", dt.date(2017, 1, 1)),
+        ("not before 2020.", "2020", dt.date(2020, 1, 1)),
         ("published 2022-06-12 at", "2022-06-12", dt.date(2022, 6, 12)),
         ("they met yesterday", "yesterday", dt.date(2018, 10, 11)),
         ("they met last Monday", "last Monday", dt.date(2018, 10, 8)),
