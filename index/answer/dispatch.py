@@ -125,21 +125,21 @@ def summary(engine: Engine, data: IndexData, question: str, article_id: str | No
 def expansion(engine: Engine, data: IndexData, question: str) -> Answer | None:
     """Answer "what is SELEC" / "what does CARICC stand for" from the acronyms mined in the index."""
     q = classify(question)
-    lowercase = _WHAT_IS.match(
-        question
-    )  # "what is selec": an acronym typed in lowercase ("it" is no acronym)
-    lowercase = lowercase if lowercase and lowercase["a"].lower() not in STOPWORDS else None
-    focus = q.focus if q.type is AnswerType.EXPANSION else lowercase["a"] if lowercase else None
+    typed = _WHAT_IS.match(question)  # "what is selec": an acronym typed in lowercase ("it" is none)
+    if q.type is AnswerType.EXPANSION:
+        focus = q.focus
+    else:
+        focus = typed["a"] if typed and typed["a"].lower() not in STOPWORDS else None
     if not focus:
         return None
-    acronyms = data.derived("acronyms", lambda d: mine_acronyms(d.passages.values()))
-    by_upper = data.derived("acronyms-by-upper", lambda d: {k.upper(): k for k in acronyms})
-    key = by_upper.get(focus.replace(" ", "").upper()) or by_upper.get(focus.upper())
-    found = acronyms.get(key) if key else None
-    if not found or found[1] not in data.passages:
+    acronyms = data.derived(  # by the uppercase form: (as the news writes it, (long form, passage id))
+        "acronyms", lambda d: {k.upper(): (k, v) for k, v in mine_acronyms(d.passages.values()).items()}
+    )
+    found = acronyms.get(focus.replace(" ", "").upper()) or acronyms.get(focus.upper())
+    if not found or found[1][1] not in data.passages:
         return None
-    long, pid = found
-    focus = focus if focus.isupper() else key
+    written, (long, pid) = found
+    focus = focus if focus.isupper() else written
     passage = data.passages[pid]
     sentence = next((s for s in split_sentences(passage.indexed_text) if long in s), passage.title)
     return Answer(
