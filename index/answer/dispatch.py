@@ -125,11 +125,11 @@ def summary(engine: Engine, data: IndexData, question: str, article_id: str | No
 def expansion(engine: Engine, data: IndexData, question: str) -> Answer | None:
     """Answer "what is SELEC" / "what does CARICC stand for" from the acronyms mined in the index."""
     q = classify(question)
-    typed = _WHAT_IS.match(question)  # "what is selec": an acronym typed in lowercase ("it" is none)
     if q.type is AnswerType.EXPANSION:
         focus = q.focus
-    else:
-        focus = typed["a"] if typed and typed["a"].lower() not in STOPWORDS else None
+    else:  # "what is selec": perhaps an acronym typed in lowercase ("it" is none)
+        lowercase = _WHAT_IS.match(question)
+        focus = lowercase["a"] if lowercase and lowercase["a"].lower() not in STOPWORDS else None
     if not focus:
         return None
     acronyms = data.derived(  # by the uppercase form: (as the news writes it, (long form, passage id))

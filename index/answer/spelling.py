@@ -55,21 +55,25 @@ def corrections(
     from rapidfuzz import process
     from rapidfuzz.distance import OSA
 
+    def question_word(low: str) -> str | None:
+        """Return the question word one edit from an unindexed word that is not one already."""
+        nearest = process.extractOne(low, _QUESTION_WORDS, scorer=OSA.distance, score_cutoff=1)
+        return nearest[0] if nearest and low not in _QUESTION_WORDS and not known(stem(low)) else None
+
     out: dict[str, str] = {}
     vocab: list[str] | None = None
     words = _WORD.findall(question)
-    if words and 2 <= len(words[0]) <= 3:  # "wht is selec", "hw many": a short first word asks
-        low = words[0].lower()
-        nearest = process.extractOne(low, _QUESTION_WORDS, scorer=OSA.distance, score_cutoff=1)
-        if nearest and low not in _QUESTION_WORDS and low not in STOPWORDS and not known(stem(low)):
-            out[words[0]] = nearest[0]
+    if words and 2 <= len(words[0]) <= 3 and words[0].lower() not in STOPWORDS:  # "wht is selec", "hw many"
+        asked = question_word(words[0].lower())  # a short first word is the question word or left alone
+        if asked:
+            out[words[0]] = asked
     for word in words:
         low = word.lower()
         if len(low) < 4 or low in STOPWORDS or low in QUESTION_FILLER or (word.isupper() and len(word) > 1):
             continue
-        nearest_question_word = process.extractOne(low, _QUESTION_WORDS, scorer=OSA.distance, score_cutoff=1)
-        if nearest_question_word and low not in _QUESTION_WORDS and not known(stem(low)):
-            out[word] = nearest_question_word[0]
+        asked = question_word(low)
+        if asked:
+            out[word] = asked
             continue
         s = stem(low)
         if known(s) or english(low):
