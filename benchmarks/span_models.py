@@ -17,44 +17,28 @@ import numpy as np
 from common import silver_index  # type: ignore[import-not-found]
 from scipy.optimize import minimize
 from sklearn.ensemble import HistGradientBoostingClassifier
-from train_answers import folds, placeholder, read_all, span_ok  # type: ignore[import-not-found]
+from train_answers import folds, pick, placeholder, read_all, span_table  # type: ignore[import-not-found]
 
 from index import Engine, SearchConfig
 from index.answer.features import SPAN_FEATURES
 from index.answer.model import Logistic
-from index.answer.qtype import classify
-from index.answer.spans import likeliest, shown_text
 
 Scorer = Callable[[np.ndarray], np.ndarray]
 Fit = Callable[[np.ndarray, np.ndarray, np.ndarray], Scorer]
 
 
 class Split:
-    """One split's readings, span features, labels and owners."""
+    """One split's readings and span table (train_answers.span_table)."""
 
     def __init__(self, name: str) -> None:
         _, self.questions, encoder, root, _ = silver_index(name)
         engine = Engine(root, encoder, SearchConfig(min_confidence=0.0), model=placeholder())
         self.readings = read_all(engine, self.questions, placeholder())
-        rows, labels, owner, self.shown_ok = [], [], [], []
-        for i, (q, r) in enumerate(zip(self.questions, self.readings, strict=True)):
-            self.shown_ok.append(
-                [span_ok(q["answer"], shown_text(s, r.context, set(r.asked))) for s in r.spans]
-            )
-            for span, x in zip(r.spans, r.span_x, strict=True):
-                rows.append(x)
-                labels.append(span_ok(q["answer"], span.candidate.text))
-                owner.append(i)
-        self.x, self.y, self.owner = np.array(rows), np.array(labels, dtype=float), np.array(owner)
+        self.x, self.y, self.owner = span_table(self.questions, self.readings)
 
     def right(self, scores: np.ndarray) -> float:
         """Return the share of questions whose likeliest span (by these scores) shows the answer."""
-        hits = 0
-        for i, (q, r) in enumerate(zip(self.questions, self.readings, strict=True)):
-            rows = np.flatnonzero(self.owner == i)
-            choice = likeliest(r.spans, scores[rows].tolist(), qtype=classify(q["question"]))
-            hits += choice is not None and self.shown_ok[i][choice.index]
-        return hits / len(self.questions)
+        return float(pick(self.questions, self.readings, scores, self.owner)[1].mean())
 
 
 def logistic(x: np.ndarray, y: np.ndarray, _owner: np.ndarray) -> Scorer:

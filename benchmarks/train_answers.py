@@ -36,7 +36,7 @@ from index.answer.features import (
 )
 from index.answer.model import WEIGHTS, AnswerModel, Logistic
 from index.answer.qtype import classify
-from index.answer.spans import likeliest, shown_text
+from index.answer.spans import Choice, likeliest, shown_text
 
 
 def placeholder() -> AnswerModel:
@@ -71,6 +71,36 @@ def read_all(engine: Engine, questions: list[dict], model: AnswerModel) -> list:
     return out
 
 
+def span_table(questions: list[dict], readings: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return every span's SPAN_FEATURES row, whether it is the answer (1.0) or not, and the index of its
+    question."""
+    rows, labels, owner = [], [], []
+    for i, (q, r) in enumerate(zip(questions, readings, strict=True)):
+        for span, x in zip(r.spans, r.span_x, strict=True):
+            rows.append(x)
+            labels.append(span_ok(q["answer"], span.candidate.text))
+            owner.append(i)
+    return np.array(rows), np.array(labels, dtype=float), np.array(owner)
+
+
+def pick(
+    questions: list[dict], readings: list, scores: np.ndarray, owner: np.ndarray
+) -> tuple[list[Choice | None], np.ndarray]:
+    """Return each question's likeliest answer by these span scores (rows as span_table's), and whether
+    the text shown for it holds the answer."""
+    choices = [
+        likeliest(r.spans, scores[owner == i].tolist(), qtype=classify(q["question"]))
+        for i, (q, r) in enumerate(zip(questions, readings, strict=True))
+    ]
+    right = np.array(
+        [
+            c is not None and span_ok(q["answer"], shown_text(r.spans[c.index], r.context, set(r.asked)))
+            for q, r, c in zip(questions, readings, choices, strict=True)
+        ]
+    )
+    return choices, right
+
+
 def folds(n: int, k: int = 5) -> list[np.ndarray]:
     return [np.arange(i, n, k) for i in range(k)]
 
@@ -99,29 +129,13 @@ def main() -> None:
     readings = read_all(engine, qs, placeholder())
 
     # 1. the short answer: which span of the top sentences is the answer?
-    rows, labels, owner = [], [], []
-    for i, (q, r) in enumerate(zip(qs, readings, strict=True)):
-        for span, x in zip(r.spans, r.span_x, strict=True):
-            rows.append(x)
-            labels.append(span_ok(q["answer"], span.candidate.text))
-            owner.append(i)
-    AX, AY, owner_of = np.array(rows), np.array(labels, dtype=float), np.array(owner)
+    AX, AY, owner_of = span_table(qs, readings)
     answer = Logistic.fit(SPAN_FEATURES, AX, AY, l2=args.l2)
     oof = np.zeros(len(AY))
     for fold in folds(len(qs)):
         held = np.isin(owner_of, fold)
         oof[held] = Logistic.fit(SPAN_FEATURES, AX[~held], AY[~held], l2=args.l2).probs(AX[held])
-    rows_of = [np.flatnonzero(owner_of == i) for i in range(len(qs))]  # each question's span rows
-    choices = [
-        likeliest(r.spans, oof[rows_of[i]].tolist(), qtype=classify(q["question"]))
-        for i, (q, r) in enumerate(zip(qs, readings, strict=True))
-    ]
-    top_ok = np.array(
-        [
-            c is not None and span_ok(q["answer"], shown_text(r.spans[c.index], r.context, set(r.asked)))
-            for q, r, c in zip(qs, readings, choices, strict=True)
-        ]
-    )
+    choices, top_ok = pick(qs, readings, oof, owner_of)
     reachable = np.zeros(len(qs), dtype=bool)
     reachable[np.unique(owner_of[AY > 0])] = True
     print(
@@ -181,7 +195,7 @@ def main() -> None:
     sx, sy = [], []
     for i, (q, r) in enumerate(zip(qs, readings, strict=True)):
         chosen = None if choices[i] is None else r.spans[choices[i].index]  # type: ignore[union-attr]
-        sx += sentence_features(r.ranked, r.spans, oof[rows_of[i]].tolist(), chosen)
+        sx += sentence_features(r.ranked, r.spans, oof[owner_of == i].tolist(), chosen)
         sy += [q["answer"].lower() in ev.sentence.lower() for ev in r.ranked]
     SX, SY = np.array(sx), np.array(sy, dtype=float)
     sentence = Logistic.fit(SENTENCE_FEATURES, SX, SY)
