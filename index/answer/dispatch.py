@@ -23,7 +23,10 @@ from index.snapshot import IndexData
 from index.text import STOPWORDS, split_sentences
 
 _WHAT_IS = re.compile(
-    r"\s*(?:what\s+is|what's)\s+(?:the\s+)?(?P<a>[A-Za-z][A-Za-z0-9&]{1,11})\s*\??\s*$", re.I
+    r"\s*(?:what\s+is|what's)\s+(?:the\s+)?(?:full\s+(?:name|form)\s+of\s+(?:the\s+)?)?"
+    r"(?P<a>[A-Za-z][A-Za-z0-9&]{1,11})(?:\s+(?:short\s+for|an?\s+(?:abbreviation|acronym)\s+(?:of|for)))?"
+    r"\s*\??\s*$",
+    re.I,
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffd]+")
 
@@ -200,8 +203,9 @@ def respond(engine: Engine, message: str, *, article_id: str | None, today: dt.d
         found = handler()
         if found is not None:
             return found
-    read_as = spelled(engine, data, question)
-    answer = expansion(engine, data, read_as) or engine.answer(data, read_as, article_id=article_id)
+    typed = expansion(engine, data, question)  # an acronym found as typed needs no spelling
+    read_as = question if typed else spelled(engine, data, question)
+    answer = typed or expansion(engine, data, read_as) or engine.answer(data, read_as, article_id=article_id)
     if read_as != question:
         answer = dataclasses.replace(answer, read_as=read_as)
     if is_yes_no(read_as) and answer.kind != "declined":

@@ -27,10 +27,16 @@ class QuestionType(NamedTuple):
 
 
 _ACRONYM = re.compile(
-    r"\bwhat\s+(?:does|do|did)\s+(?:the\s+)?(?P<a>[A-Z][A-Z0-9&.\- ]*[A-Z0-9])\s+(?:stand|mean)", re.I
+    r"\bwhat\s+(?:does|do|did)\s+(?:the\s+)?(?:acronym\s+|abbreviation\s+)?(?P<a>[A-Z][A-Z0-9&.\- ]*[A-Z0-9])"
+    r"\s+(?:stand|mean)",
+    re.I,
 )
+# "what is CARICC", "What is the full name of CARICC?", "What's OCTA SEE short for?": only the acronym is
+# case-sensitive (the lowercase "what is selec" is looked up among the mined acronyms by dispatch.expansion)
 _ACRONYM2 = re.compile(
-    r"\b(?:what\s+is|what's)\s+(?:the\s+)?(?:full\s+(?:name|form)\s+of\s+)?(?P<a>[A-Z]{2,}(?:\s[A-Z]{2,})*)\s*\??$"
+    r"\b(?i:what\s+is|what's|what\s+was)\s+(?i:the\s+)?(?i:full\s+(?:name|form)\s+of\s+(?:the\s+)?)?"
+    r"(?P<a>[A-Z]{2,}(?:\s[A-Z]{2,})*)"
+    r"(?:\s+(?i:short\s+for|an?\s+(?:abbreviation|acronym)\s+(?:of|for)))?\s*\??$"
 )
 _RULES: list[tuple[re.Pattern[str], AnswerType]] = [
     (

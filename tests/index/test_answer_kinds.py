@@ -152,6 +152,9 @@ def test_acronyms_are_mined_from_the_text() -> None:
         ("what is SELEC", "Southeast European Law Enforcement Center"),
         ("what does caricc stand for", "Central Asian Regional Information and Coordination Centre"),
         ("what is selec?", "Southeast European Law Enforcement Center"),
+        ("What is the full name of CARICC?", "Central Asian Regional Information and Coordination Centre"),
+        ("What is OCTA SEE short for?", "Organized Crime Threat Assessment for South"),
+        ("what's the full form of selec", "Southeast European Law Enforcement Center"),
     ],
 )
 def test_what_is_an_acronym_answers_its_expansion(engine: Engine, question: str, expansion: str) -> None:
