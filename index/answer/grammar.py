@@ -89,7 +89,8 @@ def apposition_bonus(sentence: str, start: int, end: int, question: str) -> floa
         after, before = sentence[phrase_end:start], sentence[end:phrase_start]
         untitled = re.sub(rf"\b{TITLE}(?!\w)", "", after)  # "the Director General of SELEC, Mrs. X"
         near_after = start >= phrase_end and len(untitled.split()) <= 2 and "." not in untitled
-        near_before = phrase_start >= end and len(before.split()) <= 2
+        # "X, the police director" or "X (director)": a comma or bracket stands between, not "X and the director"
+        near_before = phrase_start >= end and len(before.split()) <= 2 and before.lstrip()[:1] in (",", "(")
         if near_after or near_before:
             best = max(best, 0.2 + 0.2 * run / len(np_stems))
     return best

@@ -111,6 +111,16 @@ def test_the_issues_wrong_bold_answers() -> None:
     assert _best(heroin, "How many kg of heroin were seized?") == "11 kg"
 
 
+def test_a_name_before_a_title_is_its_apposition_only_across_a_comma() -> None:
+    s = (
+        "She met the Minister of Interior, Mr. Nebojša Stefanovic and the Director General of Customs "
+        "Administration, Mr. Milos Tomic."
+    )
+    assert _best(s, "Who is the Director General of Customs Administration?") == "Milos Tomic"
+    chief = "The talks were led by Zoran Galic, the Director of Border Police, in Sarajevo."
+    assert _best(chief, "Who is the Director of Border Police?") == "Zoran Galic"
+
+
 def test_article_support_lifts_an_article_that_several_passages_match() -> None:
     from index.fusion import article_support
 
