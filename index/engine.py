@@ -14,7 +14,7 @@ import numpy as np
 
 from index.answer.dispatch import respond
 from index.answer.evidence import rank_sentences
-from index.answer.extract import name_spans
+from index.answer.extract import asked_names, name_spans
 from index.answer.features import confidence_features, relevance_features, sentence_features, span_features
 from index.answer.intents import in_context
 from index.answer.model import AnswerModel
@@ -26,7 +26,7 @@ from index.articles import ArticleRanker
 from index.config import IndexConfig, SearchConfig
 from index.encoders import Encoder, exact
 from index.encoders.memo import VectorMemo
-from index.fusion import article_support, reciprocal_rank_fusion, score_fusion
+from index.fusion import article_support, bring_named, reciprocal_rank_fusion, score_fusion
 from index.hits import Hit, Retrieved
 from index.reply import Answer, cite
 from index.snapshot import IndexData
@@ -156,6 +156,13 @@ class Engine:
         if article_id is None and self.config.rerank_articles > 1:
             idf = (terms or self.question_terms(data, question)).idf
             fused = self.ranker.rerank(data, found, qvec, idf, limit=self.config.rerank_articles)
+        if article_id is None:
+            fused = bring_named(
+                fused,
+                asked_names(question),
+                lambda pid: data.passages[pid].text,
+                at=self.config.answer_passages - 1,
+            )
         cosines = {h.id: h.score for h in dense}
         missing = [
             h.id for h in fused[: self.config.answer_passages + self.config.sources] if h.id not in cosines

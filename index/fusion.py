@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 from index.hits import Hit
@@ -51,3 +52,36 @@ def article_support(hits: Sequence[Hit], article_of: Callable[[int], str], *, we
         other = scores[1] if scores[0] == h.score and len(scores) > 1 else scores[0]
         out.append(Hit(h.id, h.score + weight * (other if len(scores) > 1 else 0.0)))
     return sorted(out, key=lambda h: (-h.score, h.id))
+
+
+def bring_named(
+    hits: Sequence[Hit],
+    names: Sequence[Sequence[str]],
+    text_of: Callable[[int], str],
+    *,
+    at: int,
+    limit: int = 30,
+) -> list[Hit]:
+    """Return hits with one more passage read: the first of the first `limit` hits that holds a name the
+    question gives (matched whole, any case; each name's forms tried longest first) which none of the
+    first `at` hits holds, moved to place `at`. "Who is SELEC's Director for Operations?" then reads the
+    passage that says "Director for Operations", not only those that say "operational" and "director"."""
+    if len(hits) <= at or not names:
+        return list(hits)
+    texts: dict[int, str] = {}
+
+    def holds(hit: Hit, pattern: re.Pattern[str]) -> bool:
+        if hit.id not in texts:
+            texts[hit.id] = text_of(hit.id)
+        return pattern.search(texts[hit.id]) is not None
+
+    for forms in names:
+        for form in forms:
+            pattern = re.compile(r"\b" + r"\s+".join(map(re.escape, form.split())) + r"\b", re.I)
+            if any(holds(h, pattern) for h in hits[:at]):
+                break  # the passages read already hold it
+            found = next((h for h in hits[at:limit] if holds(h, pattern)), None)
+            if found is not None:
+                rest = [h for h in hits if h.id != found.id]
+                return [*rest[:at], found, *rest[at:]]
+    return list(hits)

@@ -132,6 +132,34 @@ def _strip_leading(span: str, start: int) -> tuple[str, int]:
     return " ".join(tokens), start
 
 
+def asked_names(question: str) -> list[tuple[str, ...]]:
+    """Return the names of two content words or more that a question gives, each with its shorter forms,
+    longest first: "SELEC's Director General of Customs Administration of Serbia" -> ("Director General of
+    Customs Administration of Serbia", "Director General of Customs Administration", "Director General");
+    its opening question word and a possessive owner are not part of it."""
+    out = []
+    for text, start, _, _ in name_spans(question):
+        words = text.split()
+        if start == 0 and words[0].lower() in _QUESTION_WORDS:
+            words = words[1:]
+        owner = next((i for i, w in enumerate(words) if w.endswith(("'s", "’s"))), None)
+        if owner is not None:
+            words = words[owner + 1 :]
+        forms = [
+            " ".join(words[:cut])
+            for cut in range(len(words), 1, -1)
+            if cut == len(words) or words[cut].lower() in _CONNECTORS
+        ]
+        forms = [f for f in forms if len(content_stems(f)) >= 2]
+        if forms:
+            out.append(tuple(forms))
+    return out
+
+
+_CONNECTORS = frozenset({"of", "for", "and", "de", "del", "da", "di", "von", "van", "der", "la", "le", "&"})
+_QUESTION_WORDS = frozenset({"who", "whom", "whose", "what", "which", "when", "where", "why", "how"})
+
+
 def name_spans(sentence: str) -> list[tuple[str, int, int, bool]]:
     """Return capitalised spans (text, start, end, preceded by a title such as "Mr.")."""
     return list(_name_spans(sentence))

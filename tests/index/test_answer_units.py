@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from index.answer.extract import candidates
+from index.answer.extract import asked_names, candidates
 from index.answer.qtype import AnswerType, classify
-from index.fusion import reciprocal_rank_fusion, score_fusion
+from index.fusion import bring_named, reciprocal_rank_fusion, score_fusion
 from index.hits import Hit
 from index.text import question_stems
 
@@ -119,6 +119,44 @@ def test_a_name_before_a_title_is_its_apposition_only_across_a_comma() -> None:
     assert _best(s, "Who is the Director General of Customs Administration?") == "Milos Tomic"
     chief = "The talks were led by Zoran Galic, the Director of Border Police, in Sarajevo."
     assert _best(chief, "Who is the Director of Border Police?") == "Zoran Galic"
+
+
+def test_a_name_the_question_gives_brings_a_passage_that_holds_it_into_those_read() -> None:
+    assert asked_names("Who is SELEC's Director for Operations?") == [("Director for Operations",)]
+    assert asked_names("Who is the Director General of Customs Administration of Serbia?") == [
+        (
+            "Director General of Customs Administration of Serbia",
+            "Director General of Customs Administration",
+            "Director General",
+        )
+    ]
+    assert asked_names("What did Taylor Swift say?") == [("Taylor Swift",)]
+    texts = {
+        1: "Maleeva discussed operational matters with the police director.",
+        2: "The director general spoke.",
+        3: "The weather.",
+        4: "Opening remarks by Mr. Ungureanu, Director for Operations of SELEC.",
+        5: "Another Director for Operations passage.",
+    }
+    hits = [Hit(i, 1.0 / i) for i in texts]
+    names = asked_names("Who is SELEC's Director for Operations?")
+    assert [h.id for h in bring_named(hits, names, texts.__getitem__, at=2)] == [1, 2, 4, 3, 5]
+    assert [h.id for h in bring_named(hits, names, texts.__getitem__, at=4)] == [
+        1,
+        2,
+        3,
+        4,
+        5,
+    ]  # read already
+    assert [h.id for h in bring_named(hits, [("Taylor Swift",)], texts.__getitem__, at=2)] == [1, 2, 3, 4, 5]
+    forms = asked_names("Who is the Director General of Customs Administration of Serbia?")
+    assert [h.id for h in bring_named(hits, forms, texts.__getitem__, at=1)] == [
+        1,
+        2,
+        3,
+        4,
+        5,
+    ]  # its shortest form: hit 2, already next
 
 
 def test_article_support_lifts_an_article_that_several_passages_match() -> None:
