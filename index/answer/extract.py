@@ -11,6 +11,7 @@ from typing import NamedTuple
 from corpus.dates import find_dates
 from index.answer.grammar import TITLE, apposition_bonus, governed, role_bonus
 from index.answer.qtype import AnswerType, QuestionType
+from index.answer.synonyms import synonyms
 from index.text import STOPWORDS, content_stems
 
 _CAPWORD = r"(?:(?:[A-Z]\.){2,}|[A-Z][\w’'\-]*[\w]|[A-Z]\.|[A-Z])"  # "U.S." is one word
@@ -75,6 +76,14 @@ _MONEY_ASKED = re.compile(
     re.I,
 )
 _MONEY_UNIT = re.compile(r"(?:^|\s)(?:(?-i:US)\s)?(?:dollars?|euros?|pounds?)\b", re.I)
+
+
+_OF_WHAT = re.compile(
+    r"\s+(?:(?P<unit>[a-z]+)\s+)?of\s+(?:the\s+)?(?P<what>[A-Za-z\-]+)"
+)  # "500 pounds of meth"
+_TIME_UNITS = frozenset(
+    {"second", "minute", "hour", "day", "week", "month", "year", "decade", "centurie", "century"}
+)
 
 
 def _is_amount(number: re.Match[str], sentence: str) -> bool:
@@ -223,11 +232,25 @@ def _quantities(sentence: str, question: str, question_stems: set[str]) -> list[
             set(content_stems(value)) & question_stems
         ):  # its unit is the question's: "11 kg" for "how many kg"
             weight = 1.0
-        elif follower and content_stems(follower[1]) and content_stems(follower[1])[0] in question_stems:
+        elif (
+            follower
+            and (unit := content_stems(follower[1]))
+            and {unit[0], *synonyms(unit[0])} & question_stems
+        ):
             weight = 1.0
             text, end = f"{value} {follower[1]}", m.end() + follower.end()
         elif money and _is_amount(m, sentence):
             weight = 1.0
+        elif (
+            (of := _OF_WHAT.match(sentence, m.end()))
+            and (of["unit"] or " " in value)  # a measure of it: "11 kg of heroin", not "one of Heiden's"
+            and set(content_stems(of["what"])) & question_stems
+        ):
+            weight = 1.0  # "11 kg of heroin" for "how much heroin"
+            if of["unit"]:
+                text, end = f"{value} {of['unit']}", of.end("unit")
+        elif follower and follower[1].lower().rstrip("s") in _TIME_UNITS:
+            weight = 0.1  # "four months" answers no "how much heroin" (a duration asked names its unit)
         out.append(Candidate(text, m.start(), end, weight))
     return out
 

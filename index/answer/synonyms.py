@@ -40,6 +40,8 @@ director chief
 company firm
 country nation
 city town
+people person individual
+move transport carry ship
 """.strip().splitlines()
 
 
