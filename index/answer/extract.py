@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from corpus.dates import find_dates
-from index.answer.grammar import TITLE, apposition_bonus, governed, role_bonus
+from index.answer.grammar import TITLE, apposition_bonus, bound, governed, role_bonus
 from index.answer.qtype import AnswerType, QuestionType
 from index.answer.synonyms import synonyms
 from index.text import STOPWORDS, content_stems
@@ -84,6 +84,17 @@ _OF_WHAT = re.compile(
 _TIME_UNITS = frozenset(
     {"second", "minute", "hour", "day", "week", "month", "year", "decade", "centurie", "century"}
 )
+
+
+def _counted(question: str) -> set[str]:
+    """Return the stems of what a "how many/much" question counts ("operational partners", "people")."""
+    m = re.search(r"\bhow\s+(?:many|much)\s+(?P<rest>.*)", question, re.I)
+    words = []
+    for word in re.findall(r"[A-Za-z\-]+", m["rest"] if m else ""):
+        if word.lower() in STOPWORDS:
+            break
+        words.append(word)
+    return set(content_stems(" ".join(words)))
 
 
 def _is_amount(number: re.Match[str], sentence: str) -> bool:
@@ -244,7 +255,7 @@ def _quantities(sentence: str, question: str, question_stems: set[str]) -> list[
         elif (
             (of := _OF_WHAT.match(sentence, m.end()))
             and (of["unit"] or " " in value)  # a measure of it: "11 kg of heroin", not "one of Heiden's"
-            and set(content_stems(of["what"])) & question_stems
+            and set(content_stems(of["what"])) & _counted(question)
         ):
             weight = 1.0  # "11 kg of heroin" for "how much heroin"
             if of["unit"]:
@@ -317,7 +328,11 @@ def candidates(
             for c in found
         ]
     elif q.type is AnswerType.QUANTITY:
-        found = _quantities(sentence, question, question_stems)
+        verbs = question_stems - _counted(question)  # "partners and 21" is no "how many partners" verb
+        found = [
+            c._replace(score=c.score + 0.5 * bound(sentence, c.start, c.end, verbs))
+            for c in _quantities(sentence, question, question_stems)
+        ]
     elif q.type is AnswerType.EXPANSION:
         found = _expansions(sentence, q.focus or "")
     elif q.type in (AnswerType.AGENT, AnswerType.PLACE, AnswerType.ENTITY):

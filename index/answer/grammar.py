@@ -23,6 +23,26 @@ def governed(sentence: str, start: int, question_stems: set[str]) -> bool:
     return bool(stems) and (stems[0] in question_stems or bool(synonyms(stems[0]) & question_stems))
 
 
+_PASSIVE_AFTER = re.compile(r"\s*(?:[a-z]+\s+)?(?:was|were|is|are|(?:has|have|had)\s+been)\s+([a-z]+)")
+_VERB_BEFORE = re.compile(
+    r"\b([a-z]+)\s+(?:(?:around|about|nearly|almost|roughly|some|over|approximately|at\s+least|more\s+than|"
+    r"up\s+to)\s+)?$"
+)
+
+
+def bound(sentence: str, start: int, end: int, question_stems: set[str]) -> bool:
+    """Return True when the number at start..end hangs on the question's verb or a synonym of it: the
+    lowercase word just before it ("smuggled around 100 persons", "seized 11 kg") or the passive after it
+    ("21 persons were apprehended" for "how many were arrested"); a name beside it ("SELEC, 3") is none."""
+    before = _VERB_BEFORE.search(sentence[max(0, start - 40) : start])
+    after = _PASSIVE_AFTER.match(sentence, end)
+    for word in (before[1] if before else "", after[1] if after else ""):
+        stems = content_stems(word)
+        if stems and (stems[0] in question_stems or synonyms(stems[0]) & question_stems):
+            return True
+    return False
+
+
 @functools.lru_cache(maxsize=4096)  # asked once for each candidate span of a sentence
 def _verb_forms(sentence: str, verb: str) -> tuple[re.Match[str], ...]:
     """Return the words of sentence that inflect `verb` ("coordinates" ~ "coordinating", not

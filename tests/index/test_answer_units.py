@@ -85,7 +85,8 @@ def test_sums_of_money_keep_their_currency_and_the_questions_own_numbers_are_not
     assert _best(s, "A one-time contribution of how much money?") == "$1,000"
     s = "Police seized 11 kg of heroin and arrested four men."  # "how much heroin" is no question of money,
     found = candidates(s, classify("How much heroin was seized?"), "How much heroin was seized?")
-    assert {c.text: c.score for c in found} == {"11 kg": 1.0, "four": 0.3}  # but 11 kg is a measure of heroin
+    assert [c.text for c in found] == ["11 kg", "four"]  # but 11 kg is a measure of heroin, and seized
+    assert found[0].score > found[1].score + 0.5
 
 
 def test_rrf_rewards_agreement_and_ignores_zero_weights() -> None:
@@ -116,6 +117,13 @@ def test_a_measure_of_the_thing_asked_is_its_amount_and_a_duration_is_not() -> N
     assert _best(s, "How much heroin was seized in Istanbul?") == "11 kg"
     assert _best(s, "How many people were arrested?") == "3 persons"  # a synonym of the unit asked
     assert _best(s, "How many months did the talks last?") == "four months"
+    smuggled = "There, 21 persons were apprehended; the group had smuggled around 100 persons."
+    assert _best(smuggled, "How many people did the group smuggle?") == "100 persons"  # the verb asked
+    assert _best(smuggled, "How many were arrested?") == "21"  # "were apprehended", a synonym
+    assert (
+        _best("Besides SELEC, 3 partners and 24 observers.", "How many observers does SELEC have?")
+        == "24 observers"
+    )
     meth = "It was not one of Heiden's races. Agents found 500 pounds of meth."
     assert _best(meth, "How much meth did Heiden's agents find?") == "500 pounds"
 
