@@ -132,6 +132,14 @@ def proximity(start: int, end: int, positions: list[int], sentence: str) -> floa
     return 1.0 / (1.0 + min(gaps))
 
 
+def _restates(text: str, question_stems: set[str]) -> bool:
+    """Return True when a name opens with two words of the question: the thing it asks about, with
+    qualifiers ("Controlled Delivery Manual for South-East European Countries" for "who updated the
+    controlled delivery manual"), not its answer."""
+    stems = content_stems(text)
+    return len(stems) >= 3 and stems[0] in question_stems and stems[1] in question_stems
+
+
 def _overlap(text: str, question_stems: set[str]) -> float:
     stems = content_stems(text)
     return sum(s in question_stems for s in stems) / len(stems) if stems else 1.0
@@ -290,7 +298,7 @@ def _names(
     for text, start, end, titled in spans:
         overlap = _overlap(text, question_stems)
         focus_hit = q.focus is not None and q.focus.split()[0] in text.lower()
-        if overlap >= 0.5 and not focus_hit:
+        if (overlap >= 0.5 or _restates(text, question_stems)) and not focus_hit:
             continue
         score = 0.45 * rarity(text) + 0.35 * proximity(start, end, positions, sentence)
         if q.type is AnswerType.AGENT:

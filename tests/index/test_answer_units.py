@@ -128,6 +128,15 @@ def test_a_measure_of_the_thing_asked_is_its_amount_and_a_duration_is_not() -> N
     assert _best(meth, "How much meth did Heiden's agents find?") == "500 pounds"
 
 
+def test_a_name_that_opens_with_the_questions_words_is_what_it_asks_about_not_its_answer() -> None:
+    s = "The updated Controlled Delivery Manual for South-East European Countries lists officers of 17 SELEC countries."
+    assert _best(s, "Who updated the controlled delivery manual?") == "SELEC"
+    assert (
+        _best("The London Borough of Hackney voted.", "Which London borough voted?")
+        == "London Borough of Hackney"
+    )
+
+
 def test_a_name_before_a_title_is_its_apposition_only_across_a_comma() -> None:
     s = (
         "She met the Minister of Interior, Mr. Nebojša Stefanovic and the Director General of Customs "
