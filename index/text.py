@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof sr jr st gen col lt sgt capt gov sen rep rev hon no nos vs etc inc ltd co corp "
@@ -106,13 +107,18 @@ def content_stems(text: str) -> list[str]:
 # The definition of a term, recorded with each BM25 index: an index made with another is rebuilt
 # (index/builder.py). 2: a curly apostrophe is a straight one ("SELEC’s" -> "selec", was "selec’").
 # 3 (1b0802c, in no release): British spellings as American ones. 4: British and American spellings are
-# one term, -ize as -ise ("organized" -> "organis", was "organiz"; one_spelling).
-TOKENIZER = "index.text.content_stems/4"
+# one term, -ize as -ise ("organized" -> "organis", was "organiz"; one_spelling). 5: letters lose their
+# accents ("Michèle" and "Michele", "Nebojša" and "Nebojsa" are one term: people type names without them).
+TOKENIZER = "index.text.content_stems/5"
 
 
 def _term_word(word: str) -> str:
-    """Return a word as a term sees it: lowercase, a curly apostrophe straight (TOKENIZER 2)."""
-    return word.lower().replace("’", "'")
+    """Return a word as a term sees it: lowercase, a curly apostrophe straight (TOKENIZER 2), without
+    accents (TOKENIZER 5)."""
+    word = word.lower().replace("’", "'")
+    if word.isascii():
+        return word
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
 
 def _content_stems(text: str) -> list[str]:

@@ -64,7 +64,7 @@ def test_an_index_with_an_older_term_definition_is_rebuilt_without_re_embedding(
     articles = [
         make_article(
             title="Visit",
-            body="SELEC’s director visited Sofia. The centre organised a workshop on defence.",
+            body="SELEC’s director visited Sofia. The centre organised a workshop on defence with Michèle Ramis.",
             source="s",
             url="https://n.test/v",
         )
@@ -84,6 +84,7 @@ def test_an_index_with_an_older_term_definition_is_rebuilt_without_re_embedding(
     # an American spelling finds the British one (TOKENIZER 4)
     assert engine.data.bm25_search("organized center defense", 5)
     assert not engine.data.bm25_search("organ", 5)
+    assert engine.data.bm25_search("Michele", 5)  # a name typed without its accent (TOKENIZER 5)
 
 
 def test_small_updates_go_to_the_delta_and_stay_searchable(tmp_path: Path) -> None:
