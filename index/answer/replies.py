@@ -123,4 +123,12 @@ def confirms(question: str, sentence: str, title: str) -> bool:
     terms = set(content_stems(body))
     if not terms or not names <= have:
         return False
+    for place in _WHERE.findall(body):  # "in Bulgaria" needs "in (the Republic of) Bulgaria", not "via"
+        if not re.search(
+            rf"\b(?:in|at)\s+(?:[\w\-/]+\s+){{0,3}}?{re.escape(place)}\b", sentence + " " + title, re.I
+        ):
+            return False
     return len(terms & have) >= 0.75 * len(terms)
+
+
+_WHERE = re.compile(r"\b(?:in|at)\s+(?:the\s+)?([A-Z][\w\-]*)")

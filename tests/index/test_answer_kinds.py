@@ -11,7 +11,7 @@ import pytest
 from corpus.loaders.textpage import load_textpage
 from index import Engine, IndexConfig, SearchConfig, build_index, is_follow_up
 from index.answer.intents import foreign_language, in_context, news_request, smalltalk, summary_request
-from index.answer.replies import mine_acronyms
+from index.answer.replies import confirms, mine_acronyms
 from index.answer.spelling import corrections, dictionary
 from index.encoders.hashing import HashingEncoder
 from index.passages import Passage
@@ -175,6 +175,15 @@ def test_yes_no_questions_say_yes_or_no_clear_answer(engine: Engine) -> None:
     )
     unclear = engine.ask("did SELEC hold a workshop in Lisbon?")
     assert unclear.kind in ("unclear", "declined") and unclear.lead != "Yes —"
+    # the sentence names Bulgaria, but the heroin passed "via" it and was confiscated in Istanbul
+    assert confirms("Was the heroin confiscated in Istanbul?", _HEROIN, "Joint investigation")
+    assert not confirms("Was the heroin confiscated in Bulgaria?", _HEROIN, "Joint investigation")
+
+
+_HEROIN = (
+    "The heroin was planned to be transported by car from Republic of Turkey via Republic of Bulgaria, with "
+    "destination Western Europe, but the transport was stopped in Istanbul and the heroin confiscated."
+)
 
 
 def test_typos_are_read_against_the_corpus_vocabulary(engine: Engine) -> None:
