@@ -241,7 +241,21 @@ def shown_text(span: Span, texts: Iterable[str], asked: set[str]) -> str:
     c = span.candidate
     if span.kind in ("name", "piece"):
         return with_region(full_form(c.text, texts, asked), span.evidence.sentence, c.end)
+    if (
+        span.kind == "number"
+    ):  # "3 Operational" -> "3 Operational partners" for "how many operational partners"
+        m = _ASKED_UNIT.match(span.evidence.sentence, c.end)
+        more = [w for w in (m.group(1), m.group(2)) if w] if m else []
+        kept = []
+        for word in more:
+            if _stem(word) not in asked:
+                break
+            kept.append(word)
+        return " ".join([c.text, *kept])
     return c.text
+
+
+_ASKED_UNIT = re.compile(r"\s+([A-Za-z\-]+)(?:\s+([A-Za-z\-]+))?")
 
 
 def _stem(word: str) -> str | None:

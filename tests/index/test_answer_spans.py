@@ -15,7 +15,7 @@ from index.answer.features import (
     type_fit,
 )
 from index.answer.qtype import classify
-from index.answer.spans import full_form, likeliest, spans_of, typed_sentence_first, with_region
+from index.answer.spans import full_form, likeliest, shown_text, spans_of, typed_sentence_first, with_region
 from index.passages import Passage
 from index.text import content_stems
 
@@ -171,6 +171,17 @@ def test_a_short_name_is_shown_in_full_when_the_passages_give_it() -> None:
     assert full_form("95", ["Taylor 95 Swift"], set()) == "95"
     # a role word before the full name is dropped, not a reason to keep the short one
     assert full_form("Biden", ["President Joe Biden signed it.", "Biden said so."], set()) == "Joe Biden"
+
+
+def test_a_number_is_shown_with_the_words_of_what_the_question_counts() -> None:
+    question = "How many operational partners does SELEC have?"
+    ev = _evidence("Besides 11 Member States, 3 Operational partners and 21 Observers joined.", question)
+    asked = set(content_stems(question))
+    shown = {
+        s.candidate.text: shown_text(s, [], asked) for s in spans_of([ev], classify(question), asked, {})
+    }
+    assert shown["3 Operational"] == "3 Operational partners"  # the candidate keeps the one unit word
+    assert shown["21"] == "21" and shown["11"] == "11"
 
 
 def test_a_town_is_shown_with_the_state_or_country_the_sentence_gives() -> None:
