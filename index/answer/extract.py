@@ -81,7 +81,7 @@ _MONEY_UNIT = re.compile(r"(?:^|\s)(?:(?-i:US)\s)?(?:dollars?|euros?|pounds?)\b"
 _OF_WHAT = re.compile(
     r"\s+(?:(?P<unit>[a-z]+)\s+)?of\s+(?:the\s+)?(?P<what>[A-Za-z\-]+)"
 )  # "500 pounds of meth"
-_TIME_UNITS = frozenset(
+_TIME_UNITS = frozenset(  # as the word after a number reads without its final "s" ("centuries" -> "centurie")
     {"second", "minute", "hour", "day", "week", "month", "year", "decade", "centurie", "century"}
 )
 

@@ -241,9 +241,8 @@ def shown_text(span: Span, texts: Iterable[str], asked: set[str]) -> str:
     c = span.candidate
     if span.kind in ("name", "piece"):
         return with_region(full_form(c.text, texts, asked), span.evidence.sentence, c.end)
-    if (
-        span.kind == "number"
-    ):  # "3 Operational" -> "3 Operational partners" for "how many operational partners"
+    if span.kind == "number":
+        # the words after it that the question counts: "3 Operational partners", not "3 Operational"
         m = _ASKED_UNIT.match(span.evidence.sentence, c.end)
         more = [w for w in (m.group(1), m.group(2)) if w] if m else []
         kept = []
