@@ -209,13 +209,19 @@ def _name_spans(sentence: str) -> tuple[tuple[str, int, int, bool], ...]:
     return tuple(out)
 
 
+_FUTURE = re.compile(r"\bwill\b|\b(?:is|are)\s+(?:going|set|scheduled|due|expected)\s+to\b", re.I)
+
+
 def _dates(sentence: str, q: QuestionType, question: str, reference: dt.date | None) -> list[Candidate]:
     want_year = bool(re.search(r"\b(what|which)\s+year\b|\bin\s+what\s+year\b", question, re.I))
+    future = reference is not None and _FUTURE.search(question) is not None
     out = []
     for d in find_dates(sentence, reference):
         core = re.sub(r"^(?:on|in|at|since|by|from|until|during|last|this)\s+", "", d.text, flags=re.I)
         if re.search(rf"\b{re.escape(core)}\b", question, re.I):
             continue  # "...died Wednesday. When did she join the band?": the question's own date
+        if future and d.date is not None and reference is not None and d.date <= reference:
+            continue  # "When will the second meeting take place?" is not answered by a day already past
         if d.precision == "year" and not want_year:
             weight = 0.4
         else:

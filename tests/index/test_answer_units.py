@@ -47,6 +47,14 @@ def test_date_answers_prefer_full_dates_and_resolve_relative_ones() -> None:
     )
 
 
+def test_a_question_about_the_future_is_not_answered_by_a_day_already_past() -> None:
+    s = "On June 5th 2018, SELEC held the first meeting; the second is planned for September 2018."
+    day = dt.date(2018, 6, 5)
+    assert _best(s, "When will the second meeting take place?", reference=day) == "September 2018"
+    assert _best(s, "When was the first meeting held?", reference=day) == "June 5th 2018"
+    assert _best("It met on June 5th 2018.", "When will it meet again?", reference=day) == ""
+
+
 def test_a_date_the_question_gives_is_not_its_answer() -> None:
     question = "Christine McVie died Wednesday at age 79. When did she join Fleetwood Mac?"
     assert _best("McVie, who joined Fleetwood Mac in 1970, died on Wednesday.", question) == "1970"
