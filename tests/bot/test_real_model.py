@@ -41,8 +41,17 @@ def test_eval_questions_all_right(real_app: Newsbot) -> None:
 FRESH = ROOT / "tests" / "data"
 # the share right at least: selec_fresh.yaml measured 36/48 when written, 46/48 now (its failures were read
 # while fixing the answers); selec_fresh2.yaml 20/25 when first asked, untouched, 21/25 now; selec_fresh3.yaml
-# 23/25 when first asked (2026-11-30), untouched. Issue 11 asks 0.95
-FRESH_AT_LEAST = {"selec_fresh.yaml": 0.90, "selec_fresh2.yaml": 0.75, "selec_fresh3.yaml": 0.85}
+# 23/25 when first asked (2026-11-30), untouched; selec_fresh6.yaml 23/25 and selec_fresh7.yaml 18/25 when
+# first asked, untouched (each has unanswerable questions close to the page's subject that get a sentence
+# instead of a decline: the second number is the share of unanswerable ones declined at least). Issue 11
+# asks 0.95
+FRESH_AT_LEAST = {
+    "selec_fresh.yaml": (0.90, 1.0),
+    "selec_fresh2.yaml": (0.75, 1.0),
+    "selec_fresh3.yaml": (0.85, 1.0),
+    "selec_fresh6.yaml": (0.88, 0.75),
+    "selec_fresh7.yaml": (0.72, 0.5),
+}
 
 
 @pytest.mark.parametrize("name", sorted(FRESH_AT_LEAST))
@@ -50,8 +59,9 @@ def test_fresh_questions_in_other_words(real_app: Newsbot, name: str) -> None:
     results = evaluate(real_app.engine, load_cases(FRESH / name))
     summary = summarize(results)
     failures = [(r.case.q, r.reply.answer, r.reply.sentence) for r in results if not r.correct]
-    assert summary["correct"] >= FRESH_AT_LEAST[name] * summary["questions"], failures
-    assert summary["unanswerable_declined"] == 1.0
+    share, declined = FRESH_AT_LEAST[name]
+    assert summary["correct"] >= share * summary["questions"], failures
+    assert summary["unanswerable_declined"] >= declined, failures
 
 
 def _cli(config: AppConfig, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
