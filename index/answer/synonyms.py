@@ -42,6 +42,8 @@ country nation
 city town
 people person individual
 move transport carry ship
+praise appreciate commend thank
+highlight stress underline emphasize
 """.strip().splitlines()
 
 

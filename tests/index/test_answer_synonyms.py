@@ -22,6 +22,13 @@ def test_a_synonym_covers_part_of_a_question_word() -> None:
     confiscated = terms.coverage("The heroin was confiscated in Istanbul.", "")
     assert confiscated == 1.0 and seized == (1.0 + SYNONYM) / 2
     assert terms.coverage("The police found 11 kg of heroin.", "") == 0.5
+    praise = _terms("What did Maleeva praise the police for?")  # the news: "expressed appreciation for"
+    assert praise.coverage("Maleeva expressed appreciation towards the police.", "") > praise.coverage(
+        "Maleeva met the police.", ""
+    )
+    assert "transport" in synonyms(content_stems("moved")[0]) and "person" in synonyms(
+        content_stems("people")[0]
+    )
 
 
 def test_a_date_on_the_questions_verb_beats_the_date_a_sentence_opens_with() -> None:
