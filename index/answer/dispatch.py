@@ -11,7 +11,7 @@ from typing import Protocol
 import numpy as np
 
 from index.answer.intents import foreign_language, is_yes_no, news_request, smalltalk, summary_request
-from index.answer.qtype import AnswerType, classify
+from index.answer.qtype import FULL_NAME_OF, SHORT_FOR, AnswerType, classify
 from index.answer.replies import Dated, confirms, mentions, mine_acronyms, pick_headlines, summarize
 from index.answer.spelling import corrections, dictionary, rewrite, surface
 from index.config import SearchConfig
@@ -23,8 +23,7 @@ from index.snapshot import IndexData
 from index.text import STOPWORDS, split_sentences
 
 _WHAT_IS = re.compile(
-    r"\s*(?:what\s+is|what's)\s+(?:the\s+)?(?:full\s+(?:name|form)\s+of\s+(?:the\s+)?)?"
-    r"(?P<a>[A-Za-z][A-Za-z0-9&]{1,11})(?:\s+(?:short\s+for|an?\s+(?:abbreviation|acronym)\s+(?:of|for)))?"
+    rf"\s*(?:what\s+is|what's)\s+(?:the\s+)?(?:{FULL_NAME_OF})?(?P<a>[A-Za-z][A-Za-z0-9&]{{1,11}})(?:{SHORT_FOR})?"
     r"\s*\??\s*$",
     re.I,
 )
@@ -205,7 +204,8 @@ def respond(engine: Engine, message: str, *, article_id: str | None, today: dt.d
             return found
     typed = expansion(engine, data, question)  # an acronym found as typed needs no spelling
     read_as = question if typed else spelled(engine, data, question)
-    answer = typed or expansion(engine, data, read_as) or engine.answer(data, read_as, article_id=article_id)
+    respelt = None if typed or read_as == question else expansion(engine, data, read_as)
+    answer = typed or respelt or engine.answer(data, read_as, article_id=article_id)
     if read_as != question:
         answer = dataclasses.replace(answer, read_as=read_as)
     if is_yes_no(read_as) and answer.kind != "declined":

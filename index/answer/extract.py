@@ -10,12 +10,13 @@ from collections.abc import Callable
 from corpus.dates import find_dates
 from index.answer.candidate import Candidate
 from index.answer.grammar import TITLE, apposition_bonus, governed, role_bonus
-from index.answer.qtype import AnswerType, QuestionType
+from index.answer.qtype import QUESTION_WORDS, AnswerType, QuestionType
 from index.answer.quantities import quantities
 from index.text import STOPWORDS, content_stems
 
 _CAPWORD = r"(?:(?:[A-Z]\.){2,}|[A-Z][\w’'\-]*[\w]|[A-Z]\.|[A-Z])"  # "U.S." is one word
-_CONNECT = r"(?:of the|for the|of|for|and|de|del|da|di|von|van|der|la|le|&)"
+_CONNECT_WORDS = "of the|for the|of|for|and|de|del|da|di|von|van|der|la|le|&"  # inside a name
+_CONNECT = f"(?:{_CONNECT_WORDS})"
 _ORDINAL = r"(?:\d{1,3}(?:st|nd|rd|th)\s+)"  # "19th Amendment", "2nd Circuit"
 _SPAN = re.compile(
     rf"(?P<title>\b{TITLE}\s+)?(?P<span>\b{_ORDINAL}?{_CAPWORD}(?:\s+(?:{_CONNECT}\s+)?{_CAPWORD})*)"
@@ -119,7 +120,7 @@ def asked_names(question: str) -> list[tuple[str, ...]]:
     out = []
     for text, start, _, _ in name_spans(question):
         words = text.split()
-        if start == 0 and words[0].lower() in _QUESTION_WORDS:
+        if start == 0 and words[0].lower() in QUESTION_WORDS:
             words = words[1:]
         owner = next((i for i, w in enumerate(words) if w.endswith(("'s", "’s"))), None)
         if owner is not None:
@@ -135,8 +136,9 @@ def asked_names(question: str) -> list[tuple[str, ...]]:
     return out
 
 
-_CONNECTORS = frozenset({"of", "for", "and", "de", "del", "da", "di", "von", "van", "der", "la", "le", "&"})
-_QUESTION_WORDS = frozenset({"who", "whom", "whose", "what", "which", "when", "where", "why", "how"})
+_CONNECTORS = frozenset(
+    w for w in _CONNECT_WORDS.split("|") if " " not in w
+)  # the one-word ones: "of", "and"
 
 
 def name_spans(sentence: str) -> list[tuple[str, int, int, bool]]:

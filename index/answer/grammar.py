@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import re
 
-from index.answer.synonyms import synonyms
+from index.answer.synonyms import asked
 from index.text import content_stems
 
 TITLE = r"(?:Mr|Mrs|Ms|Dr|Prof|H\.\s?E|Sir|Dame|Gen|Col|Capt|Sen|Rep|Gov|Amb)\.?"
@@ -20,7 +20,7 @@ def governed(sentence: str, start: int, question_stems: set[str]) -> bool:
     X set up?" -> "X was established in 1996"), not merely on the sentence it opens."""
     m = _GOVERNED.search(sentence[:start])
     stems = content_stems(m[1]) if m else []
-    return bool(stems) and (stems[0] in question_stems or bool(synonyms(stems[0]) & question_stems))
+    return bool(stems) and asked(stems[0], question_stems)
 
 
 _PASSIVE_AFTER = re.compile(r"\s*(?:[a-z]+\s+)?(?:was|were|is|are|(?:has|have|had)\s+been)\s+([a-z]+)")
@@ -38,7 +38,7 @@ def bound(sentence: str, start: int, end: int, question_stems: set[str]) -> bool
     after = _PASSIVE_AFTER.match(sentence, end)
     for word in (before[1] if before else "", after[1] if after else ""):
         stems = content_stems(word)
-        if stems and (stems[0] in question_stems or synonyms(stems[0]) & question_stems):
+        if stems and asked(stems[0], question_stems):
             return True
     return False
 

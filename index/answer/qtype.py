@@ -33,11 +33,16 @@ _ACRONYM = re.compile(
 )
 # "what is CARICC", "What is the full name of CARICC?", "What's OCTA SEE short for?": only the acronym is
 # case-sensitive (the lowercase "what is selec" is looked up among the mined acronyms by dispatch.expansion)
+FULL_NAME_OF = r"full\s+(?:name|form)\s+of\s+(?:the\s+)?"  # "what is the full name of X"
+SHORT_FOR = r"\s+(?:short\s+for|an?\s+(?:abbreviation|acronym)\s+(?:of|for))"  # "what is X short for"
 _ACRONYM2 = re.compile(
-    r"\b(?i:what\s+is|what's|what\s+was)\s+(?i:the\s+)?(?i:full\s+(?:name|form)\s+of\s+(?:the\s+)?)?"
+    rf"\b(?i:what\s+is|what's|what\s+was)\s+(?i:the\s+)?(?i:{FULL_NAME_OF})?"
     r"(?P<a>[A-Z]{2,}(?:\s[A-Z]{2,})*)"
-    r"(?:\s+(?i:short\s+for|an?\s+(?:abbreviation|acronym)\s+(?:of|for)))?\s*\??$"
+    rf"(?i:{SHORT_FOR})?\s*\??$"
 )
+QUESTION_WORDS = frozenset(
+    {"who", "whom", "whose", "what", "which", "when", "where", "why", "how"}
+)  # wh-words
 _RULES: list[tuple[re.Pattern[str], AnswerType]] = [
     (
         re.compile(

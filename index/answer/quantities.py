@@ -9,7 +9,7 @@ import re
 from corpus.dates import find_dates
 from index.answer.candidate import Candidate
 from index.answer.grammar import bound
-from index.answer.synonyms import synonyms
+from index.answer.synonyms import asked
 from index.text import STOPWORDS, content_stems
 
 _NUMBER = re.compile(
@@ -57,18 +57,19 @@ def _is_amount(number: re.Match[str], sentence: str) -> bool:
 def quantities(sentence: str, question: str, question_stems: set[str]) -> list[Candidate]:
     """Return the quantity candidates of a sentence, unsorted: a number that hangs on the question's verb
     or a synonym of it ("smuggled around 100 persons") weighs 0.5 more."""
-    verbs = question_stems - counted(question)  # "partners and 21" is no "how many partners" verb
+    what = counted(question)
+    verbs = question_stems - what  # "partners and 21" is no "how many partners" verb
     return [
         c._replace(score=c.score + 0.5 * bound(sentence, c.start, c.end, verbs))
-        for c in _numbers(sentence, question, question_stems)
+        for c in _numbers(sentence, question, question_stems, what)
     ]
 
 
-def _numbers(sentence: str, question: str, question_stems: set[str]) -> list[Candidate]:
+def _numbers(sentence: str, question: str, question_stems: set[str], what: set[str]) -> list[Candidate]:
     """Return the numbers of a sentence for a "how many/much" question: one with the question's unit
     ("24 partners", "11 kg") or, for a question about money, an amount ("$134 million") weighs most; a
     number the question itself gives ("deploy 700 Marines") or a number word inside a compound
-    ("a one-time payment") is not an answer."""
+    ("a one-time payment") is not an answer. `what`: the stems of what the question counts."""
     taken = [(d.start, d.end) for d in find_dates(sentence)]
     given = {n.group().lower().lstrip("$€£ ") for n in _NUMBER.finditer(question)}
     money = bool(_MONEY_ASKED.search(question))
@@ -88,11 +89,7 @@ def _numbers(sentence: str, question: str, question_stems: set[str]) -> list[Can
             set(content_stems(value)) & question_stems
         ):  # its unit is the question's: "11 kg" for "how many kg"
             weight = 1.0
-        elif (
-            follower
-            and (unit := content_stems(follower[1]))
-            and {unit[0], *synonyms(unit[0])} & question_stems
-        ):
+        elif follower and (unit := content_stems(follower[1])) and asked(unit[0], question_stems):
             weight = 1.0
             text, end = f"{value} {follower[1]}", m.end() + follower.end()
         elif money and _is_amount(m, sentence):
@@ -100,7 +97,7 @@ def _numbers(sentence: str, question: str, question_stems: set[str]) -> list[Can
         elif (
             (of := _OF_WHAT.match(sentence, m.end()))
             and (of["unit"] or " " in value)  # a measure of it: "11 kg of heroin", not "one of Heiden's"
-            and set(content_stems(of["what"])) & counted(question)
+            and set(content_stems(of["what"])) & what
         ):
             weight = 1.0  # "11 kg of heroin" for "how much heroin"
             if of["unit"]:

@@ -57,6 +57,11 @@ def _table() -> dict[str, frozenset[str]]:
     return {stem: frozenset(others) for stem, others in table.items()}
 
 
+def asked(stem: str, stems: set[str]) -> bool:
+    """Return True when `stem` or a synonym of it is among `stems` (the question's)."""
+    return stem in stems or bool(_table().get(stem, frozenset()) & stems)
+
+
 def synonyms(stem: str) -> frozenset[str]:
     """Return the stems that mean what `stem` means in the news (without stem itself)."""
     return _table().get(stem, frozenset())
