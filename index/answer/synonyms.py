@@ -59,7 +59,7 @@ def _table() -> dict[str, frozenset[str]]:
 
 def asked(stem: str, stems: set[str]) -> bool:
     """Return True when `stem` or a synonym of it is among `stems` (the question's)."""
-    return stem in stems or bool(_table().get(stem, frozenset()) & stems)
+    return stem in stems or bool(synonyms(stem) & stems)
 
 
 def synonyms(stem: str) -> frozenset[str]:
