@@ -6,56 +6,77 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from bot.errors import UsageError
 from corpus import SourceConfig, SourceError, discover, read_opml, write_opml
+from corpus.canonical import host_of
+from corpus.discover import web_url
 
 if TYPE_CHECKING:
     from bot.core.services import Newsbot
 
+_SLUG = re.compile(r"[^a-z0-9.-]+")
 
-def _name_for(url: str, taken: set[str]) -> str:
-    base = re.sub(r"[^a-z0-9.-]+", "-", (urlsplit(url).hostname or "source").lower()).strip("-") or "source"
+
+def _name_for(title: str, url: str, taken: set[str]) -> str:
+    """Return a source name from a title (else the URL's host), made unique with -2, -3… and added to taken."""
+    base = (
+        _SLUG.sub("-", title.lower()).strip("-")[:40] or _SLUG.sub("-", host_of(url)).strip("-") or "source"
+    )
     name, n = base, 2
     while name in taken:
         name, n = f"{base}-{n}", n + 1
+    taken.add(name)
     return name
 
 
 def add_url(app: Newsbot, url: str, name: str | None = None) -> SourceConfig:
     """Find the feed of a URL (the feed itself, or the one a page announces) and add it as a source."""
     kind, feed = discover(app.fetcher, url)
-    taken = {s.name for s in app.all_sources()}
-    if any(s.url == feed for s in app.all_sources()):
+    sources = app.all_sources()
+    if any(s.url == feed for s in sources):
         raise SourceError(f"{feed} is a source already")
-    source = SourceConfig(name=name or _name_for(feed, taken), type=kind, url=feed)
+    source = SourceConfig(name=name or _name_for("", feed, {s.name for s in sources}), type=kind, url=feed)
     app.added_sources.add(source, taken=[s.name for s in app.config.sources])
     return source
 
 
-def import_opml(app: Newsbot, path: Path) -> tuple[list[str], list[str]]:
-    """Add every feed of an OPML file that is not a source yet; return (added names, skipped URLs)."""
+def import_opml(
+    app: Newsbot, path: Path, *, progress: Callable[[int, int], None] | None = None
+) -> tuple[list[str], list[str]]:
+    """Add every feed of an OPML file that is not a source yet, in one transaction; return (added names,
+    why each other outline was skipped). More outlines than ingest.max_import_sources is a UsageError."""
     try:
         feeds = read_opml(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    added, skipped = [], []
-    for title, url in feeds:
-        known = {s.url for s in app.all_sources()}
-        if url in known or not url.startswith(("http://", "https://")):
-            skipped.append(url)
-            continue
-        taken = {s.name for s in app.all_sources()}
-        slug = re.sub(r"[^a-z0-9.-]+", "-", title.lower()).strip("-")[:40]
-        name = _name_for(url, taken) if not slug or slug in taken else slug
-        app.added_sources.add(
-            SourceConfig(name=name, type="feed", url=url), taken=[s.name for s in app.config.sources]
+    cap = app.config.ingest.max_import_sources
+    if len(feeds) > cap:
+        raise UsageError(
+            f"{path} lists {len(feeds)} feeds, over the limit of {cap} (ingest.max_import_sources)"
         )
-        added.append(name)
-    return added, skipped
+    sources = app.all_sources()
+    known = {s.url for s in sources}
+    taken = {s.name for s in sources}
+    new, skipped = [], []
+    for done, (title, url, kind) in enumerate(feeds, 1):
+        if url in known:
+            skipped.append(f"{url}: a source already")
+        else:
+            try:
+                web_url(url)
+            except SourceError as exc:
+                skipped.append(str(exc))
+            else:
+                known.add(url)
+                new.append(SourceConfig(name=_name_for(title, url, taken), type=kind, url=url))
+        if progress is not None:
+            progress(done, len(feeds))
+    app.added_sources.add_many(new, taken=[s.name for s in app.config.sources])
+    return [s.name for s in new], skipped
 
 
 def export_opml(app: Newsbot) -> str:
@@ -78,8 +99,18 @@ def cmd_sources(app: Newsbot, args: argparse.Namespace) -> int:
             raise UsageError(f"no added source named {args.target!r} (config.yaml's are edited there)")
         print(f"removed {args.target} (its articles stay)")
     elif args.action == "import":
-        added, skipped = import_opml(app, Path(args.target))
-        print(f"imported {len(added)} feed(s), skipped {len(skipped)} already known or not http(s)")
+        from tqdm import tqdm
+
+        with tqdm(desc="importing", unit="outline", disable=None) as bar:
+
+            def progress(done: int, total: int) -> None:
+                bar.total = total
+                bar.update(done - bar.n)
+
+            added, skipped = import_opml(app, Path(args.target), progress=progress)
+        print(f"imported {len(added)} feed(s), skipped {len(skipped)}")
+        for reason in skipped[:20]:
+            print(f"  skipped {reason}")
     else:
         sys.stdout.write(export_opml(app))
     return 0

@@ -11,11 +11,13 @@ from dataclasses import dataclass, field
 from corpus.dates import sane_date
 
 _WS = re.compile(r"[ \t\r\f\v]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")  # not the blanks \t \n \v \f \r
 
 
 def normalize_text(text: str) -> str:
-    """Return text in NFC with runs of blanks collapsed and blank lines trimmed."""
-    text = unicodedata.normalize("NFC", text).replace("\u00a0", " ")
+    """Return text in NFC with runs of blanks collapsed, blank lines trimmed and control characters (NUL
+    among them: PostgreSQL refuses it in text) dropped."""
+    text = _CONTROL.sub("", unicodedata.normalize("NFC", text).replace("\u00a0", " "))
     lines = [_WS.sub(" ", line).strip() for line in text.splitlines()]
     out: list[str] = []
     for line in lines:
@@ -80,6 +82,7 @@ def make_article(
     1900 – a year from now is dropped."""
     title = normalize_text(title).replace("\n", " ")
     body = normalize_text(body)
+    url, image = _CONTROL.sub("", url), _CONTROL.sub("", image)
     key = key or url or title
     if key.startswith(("http://", "https://")):
         from corpus.canonical import canonical_url

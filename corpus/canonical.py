@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
+
+from corpus.errors import InvalidURL
 
 _TRACKING_PREFIXES = ("utm_", "mc_", "pk_", "ga_")
 _TRACKING = {
@@ -25,10 +27,30 @@ _TRACKING = {
 }
 
 
+def split_url(url: str) -> SplitResult:
+    """Return the parts of a URL whose host and port can be read, or raise InvalidURL saying why
+    (urllib raises ValueError for "http://[::1/a", and again on reading the port of "http://x:99999/")."""
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 (raises for a port out of range or not a number)
+    except ValueError as exc:
+        raise InvalidURL(f"invalid URL {url[:200]!r}: {exc}") from None
+    return parts
+
+
+def host_of(url: str) -> str:
+    """Return the URL's lowercase host, or "" for none or an invalid URL."""
+    try:
+        return split_url(url).hostname or ""
+    except InvalidURL:
+        return ""
+
+
 def canonical_url(url: str) -> str:
     """Return url with a lowercase scheme and host, no default port, no fragment, no tracking
-    parameters, sorted query, and no trailing slash on the path (except the root)."""
-    parts = urlsplit(url.strip())
+    parameters, sorted query, and no trailing slash on the path (except the root); InvalidURL for a URL
+    that cannot be parsed."""
+    parts = split_url(url)
     if parts.scheme not in ("http", "https"):
         return url.strip()
     host = (parts.hostname or "").lower()

@@ -9,7 +9,8 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin
 from xml.sax.saxutils import quoteattr
 
-from corpus.errors import SourceError
+from corpus.canonical import split_url
+from corpus.errors import InvalidURL, SourceError
 from corpus.fetch import Fetcher, FetchResult
 
 FEED_TYPES = {
@@ -47,21 +48,43 @@ def feed_kind(result: FetchResult) -> str | None:
     return None
 
 
+def web_url(url: str) -> str:
+    """Return url if it is an http(s) URL with a host that can be parsed, else raise SourceError saying
+    what is wrong (a source is only ever stored with such a URL)."""
+    try:
+        parts = split_url(url)
+    except InvalidURL as exc:
+        raise SourceError(str(exc)) from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SourceError(f"{url[:200]!r} is not an http(s) address of a site")
+    return url
+
+
 def discover(fetcher: Fetcher, url: str) -> tuple[str, str]:
-    """Return (kind, feed URL) for a feed's URL or a page announcing one; SourceError if neither."""
-    result = fetcher.get(url)
+    """Return (kind, feed URL) for a feed's URL or a page announcing one; SourceError if neither, or if
+    the page names a feed that is not an http(s) URL (file:, javascript:, a broken host)."""
+    result = fetcher.get(web_url(url))
     kind = feed_kind(result)
     if kind:
         return kind, result.url
     parser = _Alternates()
     parser.feed(result.body[:1_000_000].decode("utf-8", errors="replace"))
     for kind, href in parser.found:
-        return kind, urljoin(result.url, href)
+        try:
+            return kind, web_url(urljoin(result.url, href.strip()))
+        except ValueError:  # urljoin of "http://[::1/feed"
+            raise SourceError(f"{url}: the page names a feed that cannot be added: {href[:200]!r}") from None
+        except SourceError as exc:
+            raise SourceError(f"{url}: the page names a feed that cannot be added: {exc}") from None
     raise SourceError(f"{url}: no RSS, Atom or JSON Feed there, and the page names none")
 
 
-def read_opml(text: str) -> list[tuple[str, str]]:
-    """Return (title, feed URL) of every outline with an xmlUrl, nested ones included."""
+OPML_KINDS = {"json": "jsonfeed", "jsonfeed": "jsonfeed"}  # an outline's type attribute; others: "feed"
+
+
+def read_opml(text: str) -> list[tuple[str, str, str]]:
+    """Return (title, feed URL, kind) of every outline with an xmlUrl, nested ones included; the kind is
+    "jsonfeed" for type="json" (what write_opml writes for one), else "feed"."""
     try:
         root = ET.fromstring(text)
     except ET.ParseError as exc:
@@ -69,7 +92,11 @@ def read_opml(text: str) -> list[tuple[str, str]]:
     if root.tag.lower() != "opml":
         raise SourceError("not an OPML file: its root is not <opml>")
     return [
-        (o.get("title") or o.get("text") or o.get("xmlUrl", ""), o.get("xmlUrl", ""))
+        (
+            o.get("text") or o.get("title") or o.get("xmlUrl", ""),
+            o.get("xmlUrl", "").strip(),
+            OPML_KINDS.get((o.get("type") or "").lower(), "feed"),
+        )
         for o in root.iter("outline")
         if o.get("xmlUrl")
     ]

@@ -4,6 +4,7 @@ Hierarchy::
 
     CorpusError                 base of everything raised here
     ├── SourceError             a news source cannot be read or parsed
+    │   └── InvalidURL          a URL that cannot be parsed (a port out of range, a broken IPv6 host)
     └── StoreError              the article database is missing, locked or corrupt
 """
 
@@ -16,6 +17,10 @@ class CorpusError(Exception):
 
 class SourceError(CorpusError):
     """A news source cannot be read or parsed."""
+
+
+class InvalidURL(SourceError):
+    """A URL that cannot be parsed: a port out of range, a broken IPv6 host."""
 
 
 class StoreError(CorpusError):

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-from corpus.errors import SourceError
+from corpus.canonical import split_url
+from corpus.errors import InvalidURL, SourceError
 from corpus.settings import above, at_least
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ class IngestConfig:
     max_redirects: int = 5
     allow_private_addresses: bool = False  # allow localhost/private hosts (tests, intranets)
     source_budget_s: float = 120.0  # a listing or full-text feed stops following pages after this long
+    max_import_sources: int = 10_000  # the most feeds one OPML import adds
 
     def __post_init__(self) -> None:
         above(self, timeout_s=0.0, source_budget_s=0.0)
@@ -47,6 +49,7 @@ class IngestConfig:
             retries=0,
             backoff_s=0,
             max_redirects=0,
+            max_import_sources=1,
         )
 
 
@@ -80,7 +83,10 @@ def check_url(url: str, *, allow_private: bool) -> str | None:
     """Refuse non-HTTP schemes, and hosts resolving to local/private addresses unless allowed; return the
     checked address to connect to (None when private addresses are allowed: no check, no pinning), so that
     a second DNS answer (rebinding to 127.0.0.1) is never used."""
-    parts = urlsplit(url)
+    try:
+        parts = split_url(url)
+    except InvalidURL as exc:
+        raise FetchError(str(exc), permanent=True) from None
     if parts.scheme not in ("http", "https"):
         raise FetchError(f"{url}: only http and https URLs are fetched", permanent=True)
     host = parts.hostname
@@ -165,7 +171,12 @@ class Fetcher:
                 ) as response:
                     location = response.headers.get("location")
                     if response.status_code in (301, 302, 303, 307, 308) and location:
-                        current = urljoin(current, location)
+                        try:
+                            current = urljoin(current, location)
+                        except ValueError as exc:  # a Location such as "http://[::1/"
+                            raise FetchError(
+                                f"{current}: redirected to an invalid URL: {exc}", permanent=True
+                            ) from None
                         continue
                     return self._read(current, response, deadline)
             except self._httpx.TimeoutException as exc:

@@ -1,5 +1,6 @@
 """One ingest pass: every source loaded (local or fetched), deduplicated and stored; a failing
-source is recorded and backed off without stopping the others."""
+source is recorded and backed off without stopping the others, whatever it raised, and a bad item is
+skipped and counted without failing its source."""
 
 from __future__ import annotations
 
@@ -9,9 +10,9 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NamedTuple
-from urllib.parse import urlsplit
 
 from corpus.article import Article
+from corpus.canonical import host_of
 from corpus.database import Tx
 from corpus.errors import CorpusError
 from corpus.fetch import Fetcher
@@ -36,6 +37,7 @@ class SourceReport(NamedTuple):
     not_modified: bool = False
     error: str | None = None
     backing_off_until: str | None = None
+    skipped: int = 0  # items of the source that could not be read (an invalid link, say)
 
     def describe(self) -> str:
         """Return the one line the CLI and /ingest print for this source."""
@@ -48,6 +50,7 @@ class SourceReport(NamedTuple):
         return (
             f"{self.source}: {self.added} added, {self.changed} changed, {self.removed} removed, "
             f"{self.unchanged} unchanged, {self.duplicates} duplicates skipped"
+            + (f", {self.skipped} bad items skipped" if self.skipped else "")
         )
 
 
@@ -65,7 +68,7 @@ def ingest_sources(
     goes there), `within(db, result, articles)` inside it (with the articles it commits)."""
     states = SourceStates(store)
     priority = {s.name: s.priority for s in sources}
-    sites = {s.name: urlsplit(s.url).hostname or "" for s in sources if s.url}
+    sites = {s.name: host_of(s.url) for s in sources if s.url}
     reports = []
     for source in sources:
         waiting = states.backing_off(source.name, now())
@@ -74,31 +77,35 @@ def ingest_sources(
                 SourceReport(source.name, backing_off_until=waiting, error="backing off after failures")
             )
             continue
+        context = Context(
+            base_dir=base_dir,
+            fetcher=fetcher,
+            validators=states.validators(source.name),
+            remember=lambda v, name=source.name: states.remember(name, v),
+            max_bytes=fetcher.config.max_bytes,
+            deadline=time.monotonic() + fetcher.config.source_budget_s,
+        )
         try:
-            context = Context(
-                base_dir=base_dir,
-                fetcher=fetcher,
-                validators=states.validators(source.name),
-                remember=lambda v, name=source.name: states.remember(name, v),
-                max_bytes=fetcher.config.max_bytes,
-                deadline=time.monotonic() + fetcher.config.source_budget_s,
-            )
             articles = load_source(source, context)
         except NotModified:
             states.succeeded(source.name, now())
             reports.append(SourceReport(source.name, not_modified=True))
             continue
-        except CorpusError as exc:
-            log.warning("source %s failed: %s", source.name, exc)
-            states.failed(source.name, str(exc), now())
-            reports.append(SourceReport(source.name, error=str(exc)))
+        except Exception as exc:  # whatever reading one source raises, the others are still read
+            reason = str(exc) if isinstance(exc, CorpusError) else f"{type(exc).__name__}: {exc}"
+            if isinstance(exc, CorpusError):
+                log.warning("source %s failed: %s", source.name, reason)
+            else:
+                log.warning("source %s failed unexpectedly: %s", source.name, reason, exc_info=exc)
+            states.failed(source.name, reason, now())
+            reports.append(SourceReport(source.name, error=reason, skipped=len(context.skipped)))
             continue
-        prune = source.name if source.local else None
         if prepare is not None:
             prepare(articles)
         hook = (lambda db, result, arts=articles: within(db, result, arts)) if within else None
+        prune = source.name if source.local else None
         result = store.upsert(articles, prune_source=prune, within=hook, priority=priority, sites=sites)
         states.succeeded(source.name, now())
         counts = (result.added, result.changed, result.removed, result.unchanged, result.duplicates)
-        reports.append(SourceReport(source.name, *map(len, counts)))
+        reports.append(SourceReport(source.name, *map(len, counts), skipped=len(context.skipped)))
     return reports

@@ -7,6 +7,7 @@ import json
 from collections.abc import Sequence
 
 from corpus.database import now_iso
+from corpus.discover import web_url
 from corpus.errors import SourceError
 from corpus.loaders import SourceConfig
 from corpus.store import Store
@@ -32,19 +33,31 @@ class AddedSources:
         return out
 
     def add(self, source: SourceConfig, *, taken: Sequence[str] = ()) -> None:
-        """Store a URL source; a name already used (here or in `taken`) is a SourceError."""
-        if not source.url or source.local:
-            raise SourceError(f"source {source.name!r}: only URL sources can be added")
-        if source.name in taken:
-            raise SourceError(f"a source named {source.name!r} is in config.yaml already")
-        options = dataclasses.asdict(source.options)
+        """Store a URL source; a name already used (here or in `taken`) or a URL that is not http(s) is a
+        SourceError."""
+        self.add_many([source], taken=taken)
+
+    def add_many(self, sources: Sequence[SourceConfig], *, taken: Sequence[str] = ()) -> None:
+        """Store URL sources in one transaction (all or none), each checked as add() does."""
+        rows = []
+        for source in sources:
+            if not source.url or source.local:
+                raise SourceError(f"source {source.name!r}: only URL sources can be added")
+            web_url(source.url)
+            if source.name in taken:
+                raise SourceError(f"a source named {source.name!r} is in config.yaml already")
+            options = json.dumps(dataclasses.asdict(source.options))
+            rows.append((source.name, source.type, source.url, options, source.priority, now_iso()))
         with self.store.transaction() as tx:
-            if tx.execute("SELECT 1 FROM added_sources WHERE name=?", (source.name,)).fetchone():
-                raise SourceError(f"a source named {source.name!r} exists already")
-            tx.execute(
-                "INSERT INTO added_sources VALUES (?,?,?,?,?,?)",
-                (source.name, source.type, source.url, json.dumps(options), source.priority, now_iso()),
-            )
+            for row in rows:
+                if tx.execute("SELECT 1 FROM added_sources WHERE name=?", (row[0],)).fetchone():
+                    raise SourceError(f"a source named {row[0]!r} exists already")
+                tx.execute("INSERT INTO added_sources VALUES (?,?,?,?,?,?)", row)
+
+    def rename(self, old: str, new: str) -> None:
+        """Give an added source another name (its articles keep theirs)."""
+        with self.store.transaction() as tx:
+            tx.execute("UPDATE added_sources SET name=? WHERE name=?", (new, old))
 
     def remove(self, name: str) -> bool:
         """Remove an added source (its articles stay); return False if there was none by that name."""

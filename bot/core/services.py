@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import secrets
@@ -197,9 +198,25 @@ class Newsbot:
         return tuple([*kept, *drawn][:3])
 
     def all_sources(self) -> list[SourceConfig]:
-        """Return config.yaml's sources, then those added from the chat or OPML (config names win)."""
+        """Return config.yaml's sources, then those added from the chat or OPML. An added source whose name
+        config.yaml took since is renamed (NAME-added, logged), never hidden."""
         configured = {s.name for s in self.config.sources}
-        return [*self.config.sources, *(s for s in self.added_sources.all() if s.name not in configured)]
+        stored = self.added_sources.all()
+        taken = configured | {s.name for s in stored}
+        added = []
+        for source in stored:
+            if source.name in configured:
+                base, name, n = f"{source.name}-added", f"{source.name}-added", 2
+                while name in taken:
+                    name, n = f"{base}-{n}", n + 1
+                log.warning(
+                    "added source %s renamed %s: config.yaml has a source of that name", source.name, name
+                )
+                self.added_sources.rename(source.name, name)
+                source = dataclasses.replace(source, name=name)
+                taken.add(name)
+            added.append(source)
+        return [*self.config.sources, *added]
 
     def ingest(self) -> list[SourceReport]:
         """Load every source into the store, queueing deliveries of new articles with them."""

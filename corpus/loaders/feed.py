@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import xml.sax
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -14,7 +15,7 @@ from corpus.dates import first_full_date
 from corpus.errors import SourceError
 from corpus.fetch import Fetcher, FetchError
 from corpus.htmltext import html_to_text
-from corpus.loaders.kind import Context, SourceKind
+from corpus.loaders.kind import Context, SourceKind, each_item, log_skip
 from corpus.loaders.web import fetch, page_article
 
 if TYPE_CHECKING:
@@ -35,8 +36,11 @@ class FeedOptions:
             raise ValueError("max_articles: must be at least 1")
 
 
-def parse_feed(body: bytes, *, source: str, max_articles: int) -> list[Article]:
-    """Return the entries of an RSS or Atom document as articles (summary or content as body)."""
+def parse_feed(
+    body: bytes, *, source: str, max_articles: int, skip: Callable[[object, Exception], None] = log_skip
+) -> list[Article]:
+    """Return the entries of an RSS or Atom document as articles (summary or content as body); an entry
+    that cannot be read (an invalid link, a value of the wrong type) goes to `skip`."""
     import feedparser
 
     parsed = feedparser.parse(body)
@@ -45,8 +49,8 @@ def parse_feed(body: bytes, *, source: str, max_articles: int) -> list[Article]:
         raise SourceError(f"source {source!r}: malformed feed: {problem}")
     if not parsed.get("version") and not parsed.entries:
         raise SourceError(f"source {source!r}: not an RSS or Atom feed")
-    articles = []
-    for entry in parsed.entries[:max_articles]:
+
+    def read(entry: dict) -> Article | None:
         title = html_to_text(entry.get("title", "")).strip()
         content = entry.get("content") or []
         markup = content[0].get("value", "") if content else entry.get("summary", "")
@@ -55,15 +59,19 @@ def parse_feed(body: bytes, *, source: str, max_articles: int) -> list[Article]:
         stamp = entry.get("published_parsed") or entry.get("updated_parsed")
         published = dt.date(*stamp[:3]) if stamp else first_full_date(body)
         if not title or not body:
-            continue
+            return None
         key = link or entry.get("id") or title
-        image = _image_of(entry)
-        articles.append(
-            make_article(
-                title=title, body=body, source=source, url=link, published=published, key=key, image=image
-            )
+        return make_article(
+            title=title,
+            body=body,
+            source=source,
+            url=link,
+            published=published,
+            key=key,
+            image=_image_of(entry),
         )
-    return articles
+
+    return each_item(parsed.entries[:max_articles], read, skip)
 
 
 def _image_of(entry: dict) -> str:
@@ -84,7 +92,12 @@ def load(config: SourceConfig, context: Context) -> list[Article]:
     """Fetch and parse the feed (and with full_text each entry's page)."""
     options: FeedOptions = config.options
     result = fetch(config, context)
-    articles = parse_feed(result.body, source=config.name, max_articles=options.max_articles)
+    articles = parse_feed(
+        result.body,
+        source=config.name,
+        max_articles=options.max_articles,
+        skip=lambda item, exc: context.skip(config, item, exc),
+    )
     if options.full_text and context.fetcher is not None:
         full = []
         for done, article in enumerate(articles):

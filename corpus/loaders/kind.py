@@ -9,10 +9,10 @@ from __future__ import annotations
 import logging
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from corpus.article import Article
 from corpus.errors import SourceError
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 Location = Literal["path", "url"]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -36,6 +37,13 @@ class Context:
     remember: Callable[[Validators], None] = lambda validators: None
     max_bytes: int = 5_000_000  # a local file (textpage, markdown) or JSONL line over this is refused
     deadline: float = math.inf  # time.monotonic() after which a source follows no more pages
+    skipped: list[str] = field(default_factory=list)  # why each bad item of the source was left out
+
+    def skip(self, config: SourceConfig, item: object, exc: Exception) -> None:
+        """Record (and log) an item of the source that could not be read; the rest of it still is."""
+        reason = f"{type(exc).__name__}: {exc}" if not isinstance(exc, SourceError) else str(exc)
+        log.warning("source %s: skipped a bad item (%s): %s", config.name, describe(item), reason)
+        self.skipped.append(reason)
 
     def out_of_time(self, config: SourceConfig, skipped: int) -> bool:
         """Return True (logging how many pages are skipped) once the source's time budget is spent."""
@@ -61,6 +69,37 @@ class Context:
         """Return the source's path, relative ones taken from base_dir."""
         path = Path(config.path).expanduser()
         return path if path.is_absolute() else self.base_dir / path
+
+
+def each_item(
+    items: Iterable[T], read: Callable[[T], Article | None], skip: Callable[[T, Exception], None]
+) -> list[Article]:
+    """Return the articles read from items, one at a time: an item whose reading raises anything is passed
+    to `skip` and the others are still read (one bad value never loses a whole source)."""
+    out = []
+    for item in items:
+        try:
+            article = read(item)
+        except Exception as exc:  # a hostile feed item: any value may raise anywhere in its reading
+            skip(item, exc)
+            continue
+        if article is not None:
+            out.append(article)
+    return out
+
+
+def describe(item: object) -> str:
+    """Return a short name for a feed item in a log line: its link, id or title."""
+    if isinstance(item, dict):
+        for key in ("link", "url", "id", "title"):
+            if item.get(key):
+                return repr(str(item[key])[:120])
+    return repr(str(item)[:80])
+
+
+def log_skip(item: object, exc: Exception) -> None:
+    """Log a bad item left out (what parsers do when no source context counts them)."""
+    log.warning("skipped a bad item (%s): %s: %s", describe(item), type(exc).__name__, exc)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from corpus.article import Article, make_article
 from corpus.canonical import canonical_url
 from corpus.dates import first_full_date
-from corpus.errors import SourceError
+from corpus.errors import InvalidURL, SourceError
 from corpus.fetch import Fetcher, FetchResult
 from corpus.htmltext import extract_article
 from corpus.loaders.kind import Context
@@ -50,7 +50,12 @@ def article_in(result: FetchResult, *, source: str) -> Article | None:
     found = extract_article(decode(result), result.url)
     if found is None:
         return None
-    link = canonical_url(found.url or result.url)
+    link = canonical_url(result.url)
+    if found.url:
+        try:  # the page's own canonical link, when it can be read; its address otherwise
+            link = canonical_url(found.url)
+        except InvalidURL:
+            log.info("%s names an invalid canonical URL %r: keeping its own", result.url, found.url[:200])
     published = found.date if isinstance(found.date, dt.date) else first_full_date(found.text)
     return make_article(
         title=found.title,

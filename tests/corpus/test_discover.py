@@ -42,11 +42,35 @@ def test_opml_round_trip_keeps_nested_outlines_and_escapes_names() -> None:
     text = write_opml(
         [("Desk & Co", "feed", "https://d.test/rss?a=1&b=2"), ("Wire", "jsonfeed", "https://w.test/f.json")]
     )
-    assert read_opml(text) == [("Desk & Co", "https://d.test/rss?a=1&b=2"), ("Wire", "https://w.test/f.json")]
+    assert read_opml(text) == [
+        ("Desk & Co", "https://d.test/rss?a=1&b=2", "feed"),
+        ("Wire", "https://w.test/f.json", "jsonfeed"),  # the type survives the round trip
+    ]
     nested = (
         '<opml version="1.0"><body><outline text="News"><outline text="A" xmlUrl="https://a.test/rss"/>'
         '</outline><outline text="no feed"/></body></opml>'
     )
-    assert read_opml(nested) == [("A", "https://a.test/rss")]
+    assert read_opml(nested) == [("A", "https://a.test/rss", "feed")]
     with pytest.raises(SourceError, match="not an OPML file"):
         read_opml("<rss/>")
+
+
+@pytest.mark.parametrize(
+    "href", ["file:///etc/passwd", "javascript:alert(1)", "http://[::1/feed", "http://x:99999/f"]
+)
+def test_a_page_naming_a_feed_that_is_not_http_is_refused(site: NewsSite, href: str) -> None:
+    site.routes["/"] = Route(f'<link rel="alternate" type="application/rss+xml" href="{href}">'.encode())
+    fetcher = Fetcher(IngestConfig(allow_private_addresses=True, retries=0, timeout_s=2))
+    with pytest.raises(SourceError, match="cannot be added"):
+        discover(fetcher, site.url("/"))
+    fetcher.close()
+
+
+@pytest.mark.parametrize(
+    "url", ["http://[::1/feed", "http://x:99999/f", "ftp://x.test/f", "file:///etc/passwd"]
+)
+def test_discover_says_what_is_wrong_with_a_bad_address(url: str) -> None:
+    fetcher = Fetcher(IngestConfig(retries=0, timeout_s=2))
+    with pytest.raises(SourceError, match=r"invalid URL|not an http"):
+        discover(fetcher, url)
+    fetcher.close()
