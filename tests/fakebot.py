@@ -282,8 +282,29 @@ class FakeBotApi:
         await self.push({"edited_message" if edited else "message": msg})
         return message_id
 
-    async def press(self, sent: Sent, data: str, *, user_id: int | None = None) -> None:
-        """Queue a press on an inline button of a message the bot sent."""
+    async def press(
+        self, sent: Sent, data: str, *, user_id: int | None = None, inaccessible: bool = False
+    ) -> None:
+        """Queue a press on an inline button of a message the bot sent; `inaccessible`: as Telegram sends
+        a press on a message too old for the bot to see (an InaccessibleMessage: date 0, no text)."""
+        if inaccessible:
+            message = {
+                "message_id": sent.message_id,
+                "date": 0,
+                "chat": {"id": sent.chat_id, "type": "private", "first_name": "U"},
+            }
+            await self.push(
+                {
+                    "callback_query": {
+                        "id": str(time.monotonic_ns()),
+                        "chat_instance": "ci",
+                        "data": data,
+                        "from": {"id": user_id or sent.chat_id, "is_bot": False, "first_name": "U"},
+                        "message": message,
+                    }
+                }
+            )
+            return
         await self.push(
             {
                 "callback_query": {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import zoneinfo
 from typing import NamedTuple
 
@@ -18,12 +19,18 @@ class ChatSettings(NamedTuple):
     digest_hour: int | None = None  # local hour; None: telegram.digest_hour
 
 
+@functools.cache
+def _zones() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones()) | {"UTC"}
+
+
 def zone(name: str) -> zoneinfo.ZoneInfo:
-    """Return the IANA time zone called name; ValueError names it when it is unknown."""
-    try:
-        return zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"unknown time zone {name!r} (an IANA name such as Europe/Sofia)") from exc
+    """Return the IANA time zone called name; ValueError names it (shortened) when it is not one of the
+    zones the system or tzdata lists, so a folder ("Europe") or an over-long name never reaches the files."""
+    if name not in _zones():
+        shown = name if len(name) <= 40 else name[:40] + "…"
+        raise ValueError(f"unknown time zone {shown!r} (an IANA name such as Europe/Sofia)")
+    return zoneinfo.ZoneInfo(name)
 
 
 class Settings:

@@ -15,7 +15,7 @@ import signal
 from collections.abc import Awaitable, Callable
 
 from telegram import Message, Update
-from telegram.error import InvalidToken
+from telegram.error import BadRequest, InvalidToken
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -40,6 +40,9 @@ log = logging.getLogger(__name__)
 WEBHOOK_SECRET_ENV = "TELEGRAM_WEBHOOK_SECRET"
 DELIVERY_RETRY_S = 30.0
 _TOKEN_SHAPE = re.compile(r"^\d+:[\w-]{20,}$")
+_PATH = re.compile(
+    r"(?<![\w:/])(?:[A-Za-z]:)?(?:[\\/][\w.+\-@~]+){2,}[\\/]?"
+)  # a file path: no server layout in DMs
 
 
 def file_url(api_url: str) -> str:
@@ -80,17 +83,25 @@ def with_message(handler: commands.Handler) -> Callable[[Update, BotContext], Aw
     return callback
 
 
+def report_text(error: BaseException | None, *, token: str) -> str:
+    """Return what admins are told of an error: its type and message, without the token or file paths."""
+    return _PATH.sub("[path]", f"{type(error).__name__}: {error}".replace(token, "[REDACTED]"))
+
+
 async def on_error(update: object, context: BotContext) -> None:
     """Log an error with its update and tell the admins (without the token)."""
-    log.error("error while handling %s", update, exc_info=context.error)
+    error = context.error
+    if isinstance(error, BadRequest) and "not modified" in error.message.lower():
+        log.info("an edit changed nothing (%s)", error.message)  # a double press: nothing went wrong
+        return
+    log.error("error while handling %s", update, exc_info=error)
     svc = services_of(context.application)
     if svc is None:
         return
     held = svc.errors.admit(type(context.error).__name__)
     if held is None:  # a flood of one error: one report a minute, not one per update
         return
-    text = f"{type(context.error).__name__}: {context.error}".replace(context.bot.token, "[REDACTED]")
-    summary = html.escape(text)[:1000]
+    summary = html.escape(report_text(error, token=context.bot.token))[:1000]
     where = html.escape(str(getattr(update, "update_id", "")))
     more = f"\n(and {held} more like it in the last minute)" if held else ""
     for admin_id in svc.config.telegram.admins:

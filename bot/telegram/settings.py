@@ -7,6 +7,7 @@ import asyncio
 import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest
 
 from bot.core.settings import ChatSettings
 from bot.telegram.context import BotContext
@@ -68,13 +69,18 @@ async def on_settings(update: Update, context: BotContext, message: Message) -> 
 async def on_press(update: Update, context: BotContext, value: str) -> None:
     """Apply a settings button and show the settings again in the same message."""
     query = update.callback_query
-    if query is None or query.message is None or not PRESS.fullmatch(value):
-        if query is not None:
-            await query.answer("That button has expired.")
+    if query is None:
+        return
+    if query.message is None or not query.message.is_accessible or not PRESS.fullmatch(value):
+        # an inaccessible (too old) message changes nothing: its buttons show settings of long ago
+        await query.answer("That button has expired: send /settings again.")
         return
     svc, chat_id = context.services, query.message.chat.id
     chat = await _current(context, chat_id)
     default = svc.config.telegram.digest_hour
+    if value.startswith("hour") and not chat.digest:
+        await query.answer("The daily digest is off: turn it on first.")
+        return
     if value == "previews":
         await asyncio.to_thread(svc.app.settings.toggle_previews, chat_id)
     elif value == "digest":
@@ -83,4 +89,8 @@ async def on_press(update: Update, context: BotContext, value: str) -> None:
         await asyncio.to_thread(svc.app.settings.shift_hour, chat_id, 1 if value == "hour+" else -1, default)
     await query.answer()
     text, buttons = _view(await _current(context, chat_id), default)
-    await query.edit_message_text(text, parse_mode="HTML", reply_markup=buttons)
+    try:
+        await query.edit_message_text(text, parse_mode="HTML", reply_markup=buttons)
+    except BadRequest as exc:
+        if "not modified" not in exc.message.lower():  # two presses crossing: the view already shows it
+            raise
