@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
@@ -32,31 +33,49 @@ def lead_text(article: Article) -> str:
 
 
 class TopicFilter(NamedTuple):
-    """A subscription topic read: "ports, shipping -strike" is ports OR shipping, never with strike."""
+    """A subscription topic read: "ports, shipping -strike" is ports OR shipping, never with strike;
+    "-strike" alone is all news except strike."""
 
     alternatives: tuple[str, ...]  # each: words an article must all hold, or be close to in meaning
     excluded: tuple[str, ...]  # stems: an article holding any of them is not sent
+    excluded_words: tuple[str, ...] = ()  # the excluded words as typed (what is shown)
+
+    @property
+    def empty(self) -> bool:
+        """Return True for a topic that says nothing ("," or "-"): it would match nothing or everything."""
+        return not self.alternatives and not self.excluded
 
     def describe(self) -> str:
-        """Return the topic as /subscriptions shows it."""
+        """Return the topic as /subscriptions shows it, words as the user typed them."""
         text = " or ".join(self.alternatives) or "all new articles"
-        return f"{text}, without {', '.join(self.excluded)}" if self.excluded else text
+        return f"{text}, without {', '.join(self.excluded_words)}" if self.excluded else text
+
+    def wants(self, words: set[str], close: Callable[[str], bool]) -> bool:
+        """Return True when an article with these stems is wanted: none excluded, and one alternative
+        close (an exclusion-only topic wants every other article)."""
+        if any(s in words for s in self.excluded):
+            return False
+        return not self.alternatives or any(close(a) for a in self.alternatives)
 
 
 def parse_topic(topic: str) -> TopicFilter:
     """Return a topic's alternatives (comma-separated) and excluded words (each written -word)."""
     excluded: list[str] = []
+    typed: list[str] = []
     alternatives = []
     for part in topic.split(","):
         kept = []
         for word in part.split():
             if word.startswith("-"):
-                excluded.extend(content_stems(word[1:]))
+                stems = content_stems(word[1:])
+                if stems:
+                    excluded.extend(stems)
+                    typed.append(word[1:])
             else:
                 kept.append(word)
         if kept:
             alternatives.append(" ".join(kept))
-    return TopicFilter(tuple(alternatives), tuple(dict.fromkeys(excluded)))
+    return TopicFilter(tuple(alternatives), tuple(dict.fromkeys(excluded)), tuple(dict.fromkeys(typed)))
 
 
 def phrases(topics: list[str]) -> list[str]:
@@ -90,7 +109,6 @@ def matching(
             return bool(stems and all(s in words for s in stems)) or cosine >= threshold
 
         for topic in topics:
-            read = parse_topic(topic)
-            if not any(s in words for s in read.excluded) and any(close(a) for a in read.alternatives):
+            if parse_topic(topic).wants(words, close):
                 wanted.add(topic)
     return [s for s in subscriptions if s.topic in wanted]

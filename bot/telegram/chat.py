@@ -4,6 +4,7 @@ the bot says to stickers and photos."""
 from __future__ import annotations
 
 import asyncio
+import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
@@ -50,8 +51,11 @@ async def on_other(update: Update, context: BotContext, message: Message) -> Non
     await message.reply_text("I can only read text. Please type your question about the news.")
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # NUL and other control characters (PostgreSQL refuses NUL)
+
+
 def _topic(args: list[str]) -> str:
-    return " ".join(args).strip().lower()[:MAX_TOPIC_CHARS]
+    return " ".join(_CONTROL.sub(" ", " ".join(args)).split()).lower()[:MAX_TOPIC_CHARS]
 
 
 async def on_subscribe(update: Update, context: BotContext, message: Message) -> None:
@@ -60,6 +64,12 @@ async def on_subscribe(update: Update, context: BotContext, message: Message) ->
     if found is None:
         return
     svc, chat_id, topic = context.services, found.chat_id, _topic(found.args)
+    if topic and parse_topic(topic).empty:
+        await message.reply_text(
+            "That topic has no words: try /subscribe ports, shipping -strike (any of ports or shipping, "
+            "never strike), /subscribe -football (everything but football) or /subscribe (everything)."
+        )
+        return
     outcome = await asyncio.to_thread(svc.state.subscribe, chat_id, topic)
     if outcome == "full":
         await message.reply_text(

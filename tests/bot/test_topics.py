@@ -19,8 +19,19 @@ def _article(title: str, body: str):  # type: ignore[no-untyped-def]
 def test_a_topic_reads_as_alternatives_and_excluded_words() -> None:
     read = parse_topic("ports, shipping lanes -strike -Strikes")
     assert read.alternatives == ("ports", "shipping lanes") and read.excluded == ("strike",)
-    assert read.describe() == "ports or shipping lanes, without strike"
+    assert read.describe() == "ports or shipping lanes, without strike, Strikes"  # as typed
     assert parse_topic("-strike").alternatives == () and parse_topic("").describe() == "all new articles"
+
+
+def test_an_exclusion_only_topic_is_all_news_but_those_and_an_empty_one_is_empty() -> None:
+    strike = _article("Dockers strike", "Dockers at the port of Varna went on strike on Monday.")
+    grapes = _article("Grape harvest", "Farmers harvested a record crop of grapes.")
+    subs = [Subscription(1, "-strike"), Subscription(2, "-strike -grapes")]
+    assert [s.chat_id for s in matching(grapes, subs, None, {}, threshold=0.35)] == [1]
+    assert [s.chat_id for s in matching(strike, subs, None, {}, threshold=0.35)] == []
+    assert parse_topic("-strike").describe() == "all new articles, without strike"
+    assert parse_topic("presidential -pence").describe() == "presidential, without pence"  # not "penc"
+    assert all(parse_topic(t).empty for t in (", , ,", "-", "- , -")) and not parse_topic("-strike").empty
 
 
 def test_excluded_words_veto_and_any_alternative_matches() -> None:
@@ -81,3 +92,28 @@ def test_an_alert_lead_skips_bylines_and_never_ends_mid_word() -> None:
         "Port", "From Monday, the port of Varna is open again. Ships queued outside the harbour."
     )
     assert lead(whole) == "From Monday, the port of Varna is open again. Ships queued outside the harbour."
+
+
+async def test_empty_topics_are_refused_with_an_example_and_control_characters_dropped(
+    fake, bot_config
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.botkit import running, services
+
+    chat = 8101
+    async with running(bot_config(), fake) as application:
+        for command in (
+            "/subscribe , , ,",
+            "/subscribe -",
+            "/subscribe -strike",
+            "/subscribe ports\x00 -strike",
+        ):
+            await fake.message(command, chat_id=chat)
+        replies = await fake.wait_sent(lambda s: s.chat_id == chat, count=4, timeout=30)
+        topics = sorted(s.topic for s in services(application).app.state.subscriptions(chat))
+    texts = [r.text for r in replies]
+    assert (
+        texts[0].startswith("That topic has no words: try /subscribe ports, shipping -strike")
+        and texts[1] == texts[0]
+    )
+    assert "all new articles, without strike" in texts[2]
+    assert topics == ["-strike", "ports -strike"]
