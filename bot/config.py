@@ -34,6 +34,7 @@ class TelegramConfig:
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
     questions_per_minute: int = 10  # per user; more get a friendly "slow down"
+    inline_per_minute: int = 20  # inline answers per user (their own budget: typing never eats questions)
     max_messages_per_second: float = 30  # Telegram's limit per bot (paid broadcasts: up to 1000)
     poll_timeout: int = 10  # long-polling timeout, seconds
     connections: int = 32  # HTTP connections to the Bot API (about messages per second x round trip)
@@ -48,7 +49,9 @@ class TelegramConfig:
     metrics_port: int = 9108
 
     def __post_init__(self) -> None:
-        at_least(self, questions_per_minute=1, poll_timeout=0, latest_count=1, connections=1)
+        at_least(
+            self, questions_per_minute=1, inline_per_minute=1, poll_timeout=0, latest_count=1, connections=1
+        )
         above(self, max_messages_per_second=0)
         within(
             self,

@@ -73,3 +73,45 @@ class ErrorDigest:
             return None
         self._seen[kind] = (now, 0)
         return held
+
+
+class InlineBudget:
+    """Inline queries' own limit, apart from the questions': `per_minute` answers a user in any 60 seconds,
+    and a short cache, so that typing one question (a query per keystroke) costs a few answers and never
+    silences that user's private chat. In memory: a replica counts its own."""
+
+    def __init__(
+        self, per_minute: int, *, ttl_s: float = 60.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.per_minute = per_minute
+        self.ttl_s = ttl_s
+        self._clock = clock
+        self._asked: dict[int, list[float]] = {}
+        self._cache: dict[str, tuple[float, object]] = {}
+
+    def cached(self, text: str) -> object | None:
+        """Return the answer to this query text if it was computed in the last ttl_s seconds."""
+        hit = self._cache.get(" ".join(text.lower().split()))
+        return hit[1] if hit and self._clock() - hit[0] < self.ttl_s else None
+
+    def remember(self, text: str, answer: object) -> None:
+        """Keep an answer for ttl_s seconds (the cache holds at most 1,000)."""
+        now = self._clock()
+        if len(self._cache) >= 1000:
+            self._cache = {k: v for k, v in self._cache.items() if now - v[0] < self.ttl_s}
+            while len(self._cache) >= 1000:
+                self._cache.pop(next(iter(self._cache)))
+        self._cache[" ".join(text.lower().split())] = (now, answer)
+
+    def allow(self, user_id: int) -> bool:
+        """Count an inline answer for the user if under the limit."""
+        now = self._clock()
+        recent = [t for t in self._asked.get(user_id, []) if now - t < WINDOW_S]
+        if len(recent) >= self.per_minute:
+            self._asked[user_id] = recent
+            return False
+        recent.append(now)
+        self._asked[user_id] = recent
+        if len(self._asked) > 10_000:  # forget users idle for a window
+            self._asked = {u: ts for u, ts in self._asked.items() if ts and now - ts[-1] < WINDOW_S}
+        return True

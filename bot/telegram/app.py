@@ -28,7 +28,7 @@ from telegram.ext import (
 
 from bot import logs
 from bot.config import TOKEN_ENV, AppConfig
-from bot.core.limits import QuestionLimiter
+from bot.core.limits import InlineBudget, QuestionLimiter
 from bot.core.services import Newsbot
 from bot.errors import TokenError
 from bot.telegram import chat, commands, jobs, questions
@@ -127,6 +127,7 @@ def build_application(
             config=config,
             app=app,
             limiter=QuestionLimiter(app.store, config.telegram.questions_per_minute),
+            inline=InlineBudget(config.telegram.inline_per_minute),
         )
         loop = asyncio.get_running_loop()
 

@@ -10,7 +10,7 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 from bot.config import AppConfig
-from bot.core.limits import ErrorDigest, QuestionLimiter
+from bot.core.limits import ErrorDigest, InlineBudget, QuestionLimiter
 from bot.core.services import Newsbot
 from bot.core.state import BotState
 from bot.telegram.html import split_html
@@ -25,6 +25,7 @@ class Services:
     config: AppConfig
     app: Newsbot
     limiter: QuestionLimiter
+    inline: InlineBudget
     errors: ErrorDigest = field(default_factory=ErrorDigest)  # admin error reports, grouped per minute
     index_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     delivering: asyncio.Lock = field(default_factory=asyncio.Lock)

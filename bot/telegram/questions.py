@@ -194,7 +194,8 @@ async def on_callback(update: Update, context: BotContext) -> None:
 
 
 async def on_inline(update: Update, context: BotContext) -> None:
-    """Answer `@bot question` in any chat with the answer as an inline result (same rate limit)."""
+    """Answer `@bot question` in any chat with the answer as an inline result (its own budget and cache:
+    the queries sent while a question is typed never use up the user's questions)."""
     query = update.inline_query
     if query is None:
         return
@@ -203,15 +204,18 @@ async def on_inline(update: Update, context: BotContext) -> None:
         await query.answer([], cache_time=5)
         return
     svc = context.services
-    verdict = await asyncio.to_thread(svc.limiter.check, query.from_user.id)
-    if not verdict.allowed:
-        await query.answer([], cache_time=0, is_personal=True)
-        return
-    try:
-        answer = await asyncio.to_thread(svc.app.engine.ask, text)
-    except (QuestionError, IndexUnavailableError):
-        await query.answer([], cache_time=0)
-        return
+    answer = svc.inline.cached(text)
+    if answer is None:
+        if not svc.inline.allow(query.from_user.id):
+            await query.answer([], cache_time=0, is_personal=True)
+            return
+        try:
+            answer = await asyncio.to_thread(svc.app.engine.ask, text)
+        except (QuestionError, IndexUnavailableError):
+            await query.answer([], cache_time=0)
+            return
+        svc.inline.remember(text, answer)
+    assert isinstance(answer, Answer)
     if not answer.answered or answer.kind in ("smalltalk", "language"):
         await query.answer([], cache_time=30)
         return

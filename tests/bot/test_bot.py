@@ -512,18 +512,25 @@ async def test_unknown_commands_and_a_current_index_say_what_to_do(
     assert "/reindex [full]" in help_text.text
 
 
-async def test_inline_mode_answers_in_any_chat_within_the_rate_limit(
+async def test_inline_mode_answers_in_any_chat_within_its_own_budget(
     fake: FakeBotApi, bot_config: Callable[..., AppConfig]
 ) -> None:
-    async with running(bot_config(questions_per_minute=2), fake):
+    async with running(bot_config(questions_per_minute=2, inline_per_minute=2), fake):
         [result] = await fake.inline("When did SELEC visit CARICC?", user_id=7070)
         nothing = await fake.inline("What is the weather on Mars today?", user_id=7071)
-        await fake.inline("When did SELEC visit CARICC?", user_id=7070)
-        limited = await fake.inline("When did SELEC visit CARICC?", user_id=7070)  # the third in a minute
+        again = await fake.inline("when did SELEC visit  CARICC?", user_id=7070)  # the cache: not counted
+        await fake.inline("Who is the General Police Director of Serbia?", user_id=7070)
+        limited = await fake.inline("Who coordinates the anti-fraud task force?", user_id=7070)  # the third
+        for _ in range(11):  # typing one question: a query per keystroke
+            await fake.inline("When did the ambassador of Belarus visit", user_id=7070)
+        await fake.message("Who coordinates the anti-fraud task force?", chat_id=7070)
+        [private] = await fake.wait_sent(lambda s: s.chat_id == 7070)
     assert result["type"] == "article" and result["title"] == "October 12th, 2018"
+    assert [r["title"] for r in again] == [result["title"]]
     content = result["input_message_content"]
     assert content["parse_mode"] == "HTML" and "<b>October 12th, 2018</b>" in content["message_text"]
     assert "CARICC" in content["message_text"] and nothing == [] and limited == []
+    assert "slow down" not in private.text.lower() and "task force" in private.text.lower()
 
 
 async def test_metrics_in_polling_mode_count_questions_ingests_and_the_outbox(
