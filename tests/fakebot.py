@@ -150,6 +150,7 @@ class FakeBotApi:
         self.callback_answers: list[dict[str, Any]] = []
         self.inline_answers: dict[str, list[dict[str, Any]]] = {}  # inline query id -> its results
         self.channels: dict[str, tuple[int, str]] = {}  # "@name" -> (chat id, the bot's status there)
+        self.group_admins: dict[int, set[int]] = {}  # group chat id -> its administrators' user ids
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.connections: list[tuple[str, int | None]] = []  # (method, the client's port) per call
         self.blocked: set[int] = set()
@@ -283,7 +284,13 @@ class FakeBotApi:
         return message_id
 
     async def press(
-        self, sent: Sent, data: str, *, user_id: int | None = None, inaccessible: bool = False
+        self,
+        sent: Sent,
+        data: str,
+        *,
+        user_id: int | None = None,
+        inaccessible: bool = False,
+        chat_type: str = "private",
     ) -> None:
         """Queue a press on an inline button of a message the bot sent; `inaccessible`: as Telegram sends
         a press on a message too old for the bot to see (an InaccessibleMessage: date 0, no text)."""
@@ -291,7 +298,7 @@ class FakeBotApi:
             message = {
                 "message_id": sent.message_id,
                 "date": 0,
-                "chat": {"id": sent.chat_id, "type": "private", "first_name": "U"},
+                "chat": {"id": sent.chat_id, "type": chat_type, "first_name": "U"},
             }
             await self.push(
                 {
@@ -316,7 +323,7 @@ class FakeBotApi:
                         "message_id": sent.message_id,
                         "date": int(time.time()),
                         "text": sent.text,
-                        "chat": {"id": sent.chat_id, "type": "private", "first_name": "U"},
+                        "chat": {"id": sent.chat_id, "type": chat_type, "first_name": "U"},
                     },
                 }
             }
@@ -421,6 +428,28 @@ class FakeBotApi:
         }
 
     async def api_getChatMember(self, params: dict[str, Any]) -> dict[str, Any]:
+        group = int(params["chat_id"]) if str(params["chat_id"]).lstrip("-").isdigit() else None
+        if group in self.group_admins:
+            uid = int(params["user_id"])
+            member = {"id": uid, "is_bot": False, "first_name": f"User{uid}"}
+            if uid in self.group_admins[group]:
+                return {
+                    "status": "administrator",
+                    "user": member,
+                    "can_be_edited": False,
+                    "is_anonymous": False,
+                    "can_manage_chat": True,
+                    "can_delete_messages": True,
+                    "can_manage_video_chats": True,
+                    "can_restrict_members": True,
+                    "can_promote_members": False,
+                    "can_change_info": True,
+                    "can_invite_users": True,
+                    "can_post_stories": False,
+                    "can_edit_stories": False,
+                    "can_delete_stories": False,
+                }
+            return {"status": "member", "user": member}
         _, _, status = self._channel(params["chat_id"])
         user = {"id": int(params["user_id"]), "is_bot": True, "first_name": "News", "username": BOT_USERNAME}
         if status == "administrator":

@@ -29,6 +29,13 @@ async def target(update: Update, context: BotContext, message: Message) -> Targe
     if named is None and not isinstance(origin, MessageOriginChannel):
         return Target(message.chat_id, "", args)
     if message.chat.type == ChatType.CHANNEL:
+        own = message.chat.username
+        if named is not None and (own is None or named[1:].lower() != own.lower()):
+            # a post here speaks for this channel only: the bot cannot tell who wrote it
+            await message.reply_text(
+                f"A command posted here acts on this channel; post it in {named} to change that one."
+            )
+            return None
         return Target(message.chat_id, "", args[1:] if named else args)
     if not is_admin(update, context):
         await message.reply_text(NOT_ALLOWED)

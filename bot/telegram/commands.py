@@ -15,7 +15,7 @@ from telegram import BotCommand, Message, Update
 from telegram.ext import Application, CommandHandler, filters
 
 from bot.telegram import admin, chat, questions, settings, sources
-from bot.telegram.context import NOT_ALLOWED, BotContext, is_admin
+from bot.telegram.context import GROUP_ADMINS_ONLY, NOT_ALLOWED, BotContext, is_admin, may_change_chat
 
 Handler = Callable[[Update, BotContext, Message], Awaitable[None]]
 
@@ -35,6 +35,7 @@ class Command:
     )
     menu: bool = True  # listed in the client's command menu
     channel: bool = False  # also taken from posts in a channel where the bot is an administrator
+    changes_chat: bool = False  # changes this chat's subscriptions or settings: in groups, its admins only
 
 
 def help_text() -> str:
@@ -65,6 +66,7 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         name="subscribe",
         handler=chat.on_subscribe,
+        changes_chat=True,
         usage="[@channel] [topic, other -word]",
         help="get new articles (all, or about a topic: commas for alternatives, -word to leave out)",
         channel=True,
@@ -72,6 +74,7 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         name="unsubscribe",
         handler=chat.on_unsubscribe,
+        changes_chat=True,
         usage="[@channel] [topic]",
         help="stop new-article messages",
         channel=True,
@@ -86,12 +89,14 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         name="settings",
         handler=settings.on_settings,
+        changes_chat=True,
         usage="[tz ZONE]",
         help="this chat's time zone, link previews and digest hour",
     ),
     Command(
         name="digest",
         handler=chat.on_digest,
+        changes_chat=True,
         usage="on|off",
         help="one daily message instead of one per article",
     ),
@@ -153,10 +158,13 @@ COMMANDS: tuple[Command, ...] = (
 async def guarded(command: Command, update: Update, context: BotContext) -> None:
     """Run a command's handler if the sender may and the replica can; else say why."""
     message = update.effective_message
-    if message is None:
-        return
+    if message is None or message.is_automatic_forward:
+        return  # a channel's post copied into its discussion group: the channel's own post was the command
     if command.admin and not is_admin(update, context):
         await message.reply_text(NOT_ALLOWED)
+        return
+    if command.changes_chat and not await may_change_chat(update, context):
+        await message.reply_text(GROUP_ADMINS_ONLY)
         return
     svc = context.services
     if command.busy is not None and svc.index_lock.locked():

@@ -10,7 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
 from bot.core.settings import ChatSettings
-from bot.telegram.context import BotContext
+from bot.telegram.context import GROUP_ADMINS_ONLY, BotContext, may_change_chat
 from bot.telegram.html import esc
 
 PRESS = re.compile(r"(previews|digest|hour-|hour\+)")  # the settings buttons' data after "st:"
@@ -74,6 +74,9 @@ async def on_press(update: Update, context: BotContext, value: str) -> None:
     if query.message is None or not query.message.is_accessible or not PRESS.fullmatch(value):
         # an inaccessible (too old) message changes nothing: its buttons show settings of long ago
         await query.answer("That button has expired: send /settings again.")
+        return
+    if not await may_change_chat(update, context):
+        await query.answer(GROUP_ADMINS_ONLY, show_alert=True)
         return
     svc, chat_id = context.services, query.message.chat.id
     chat = await _current(context, chat_id)
