@@ -42,9 +42,7 @@ class TelegramConfig:
     topic_threshold: float = 0.35  # cosine an article needs to match a /subscribe TOPIC
     digest_hour: int = 8  # UTC hour of the daily digest for chats that chose /digest on
     examples: tuple[str, ...] = ("when did SELEC visit CARICC", "who coordinates the anti-fraud task force")
-    metrics: bool = (
-        False  # Prometheus /metrics: on the webhook's port, or (polling) on metrics_listen:metrics_port
-    )
+    metrics: bool = False  # Prometheus /metrics on metrics_listen:metrics_port (never the webhook's port)
     metrics_listen: str = "127.0.0.1"
     metrics_port: int = 9108
 

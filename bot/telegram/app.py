@@ -139,7 +139,7 @@ def build_application(
         for sig in (signal.SIGTERM, signal.SIGINT) if handle_signals else ():
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(sig, shutdown)
-        if config.telegram.metrics and serve_metrics:  # webhook mode: a route of its server
+        if config.telegram.metrics and serve_metrics:  # its own listener, never the webhook's port
             from prometheus_client import start_http_server
 
             server, _ = start_http_server(
@@ -244,6 +244,21 @@ def run(config: AppConfig, *, webhook: bool | None = None, port: int | None = No
         ) from None
 
 
+async def run_webhook(config: AppConfig, token: str, *, port: int) -> None:
+    """Serve the webhook on telegram.webhook_listen:port until SIGTERM/SIGINT (webhook.py handles them);
+    /metrics, when on, has its own listener."""
+    tg = config.telegram
+    application = build_application(config, token, serve_metrics=True)
+    await serve_webhook(
+        application,
+        listen=tg.webhook_listen,
+        port=port,
+        url_path="telegram",
+        webhook_url=tg.webhook_url,
+        secret=webhook_secret(token),
+    )
+
+
 def _run(config: AppConfig, *, webhook: bool | None, port: int | None) -> None:
     token = read_token()
     protect_logs(token)
@@ -251,18 +266,7 @@ def _run(config: AppConfig, *, webhook: bool | None, port: int | None) -> None:
     if webhook if webhook is not None else tg.mode == "webhook":
         if not tg.webhook_url:
             raise TokenError("telegram.webhook_url must be set for webhook mode")
-        application = build_application(config, token)  # bot/webhook.py handles the signals
-        asyncio.run(
-            serve_webhook(
-                application,
-                listen=tg.webhook_listen,
-                port=port or tg.webhook_port,
-                url_path="telegram",
-                webhook_url=tg.webhook_url,
-                secret=webhook_secret(token),
-                metrics=tg.metrics,
-            )
-        )
+        asyncio.run(run_webhook(config, token, port=port or tg.webhook_port))
     else:
         log.info("starting long polling against %s", tg.api_url)
         build_application(config, token, handle_signals=True, serve_metrics=True).run_polling(

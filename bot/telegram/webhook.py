@@ -23,30 +23,65 @@ import tornado.web
 from telegram import Update
 from telegram.ext import Application
 
-from bot.core.metrics import CONTENT_TYPE
-
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_CONNECTIONS = 100  # Telegram's ceiling for concurrent webhook deliveries
+MAX_BODY = 1 << 20  # an update is a few KB (a message of 4,096 characters and its entities): 1 MiB
 DRAIN_S = 10.0  # on SIGTERM, how long answers in progress may take to finish
 
 
+def parse_update(body: bytes) -> dict | None:
+    """Return the JSON object of an update, or None for a body that is not one (not JSON, a list, a string,
+    null, nested past any update's depth, no integer update_id)."""
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+        return None
+    return data
+
+
+@tornado.web.stream_request_body
 class UpdateHandler(tornado.web.RequestHandler):
-    """POST /telegram: check the secret, handle the update, then answer 200."""
+    """POST /telegram: check the secret before reading any of the body, read at most MAX_BODY bytes,
+    handle the update, then answer 200 (400 for a body that is not an update, 413 past the cap)."""
 
     def initialize(self, ptb: Application, secret: str) -> None:
         self.ptb = ptb
         self.secret = secret
+        self.body = bytearray()
+
+    async def prepare(self) -> None:
+        if self.request.method != "POST":
+            return  # tornado answers 405
+        if not hmac.compare_digest(self.request.headers.get(SECRET_HEADER, ""), self.secret):
+            await self._refuse(HTTPStatus.FORBIDDEN)
+            return
+        declared = self.request.headers.get("Content-Length", "")
+        if declared.isdigit() and int(declared) > MAX_BODY:
+            await self._refuse(HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+            return
+        self.request.connection.set_max_body_size(MAX_BODY)  # type: ignore[union-attr]  # chunked too
+
+    async def _refuse(self, status: HTTPStatus) -> None:
+        """Answer now and hang up: the body is never read."""
+        self.set_status(status)
+        await self.finish()
+        self.request.connection.close()  # type: ignore[union-attr]
+
+    def data_received(self, chunk: bytes) -> None:
+        if not self._finished:
+            self.body.extend(chunk)
 
     async def post(self) -> None:
-        if not hmac.compare_digest(self.request.headers.get(SECRET_HEADER, ""), self.secret):
-            self.set_status(HTTPStatus.FORBIDDEN)
-            return
-        try:
-            update = Update.de_json(json.loads(self.request.body), self.ptb.bot)
-        except (ValueError, TypeError, KeyError):
-            self.set_status(HTTPStatus.BAD_REQUEST)
-            return
+        data = parse_update(bytes(self.body))
+        update = None
+        if data is not None:
+            try:
+                update = Update.de_json(data, self.ptb.bot)
+            except Exception:  # a shape PTB cannot read: the sender's fault, not ours
+                log.info("refused a webhook body that is not an update")
         if update is None:
             self.set_status(HTTPStatus.BAD_REQUEST)
             return
@@ -57,21 +92,6 @@ class UpdateHandler(tornado.web.RequestHandler):
         self.set_status(HTTPStatus.OK)
 
 
-class MetricsHandler(tornado.web.RequestHandler):
-    """GET /metrics: the Prometheus text format (with telegram.metrics)."""
-
-    def initialize(self, ptb: Application) -> None:
-        self.ptb = ptb
-
-    def get(self) -> None:
-        services = self.ptb.bot_data.get("services")
-        if services is None:
-            self.set_status(HTTPStatus.SERVICE_UNAVAILABLE)
-            return
-        self.set_header("Content-Type", CONTENT_TYPE)
-        self.write(services.app.metrics.render())
-
-
 async def serve(
     application: Application,
     *,
@@ -80,9 +100,9 @@ async def serve(
     url_path: str,
     webhook_url: str,
     secret: str,
-    metrics: bool = False,
 ) -> None:
-    """Run the bot behind its own webhook server until SIGTERM/SIGINT."""
+    """Run the bot behind its own webhook server until SIGTERM/SIGINT (/metrics is not served here: it has
+    its own listener, telegram.metrics_listen, so the public webhook port never shows it)."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
 
@@ -107,9 +127,7 @@ async def serve(
         )
         await application.start()
         routes = [(rf"/{url_path}/?", UpdateHandler, {"ptb": application, "secret": secret})]
-        if metrics:
-            routes.append((r"/metrics", MetricsHandler, {"ptb": application}))
-        server = tornado.httpserver.HTTPServer(tornado.web.Application(routes))
+        server = tornado.httpserver.HTTPServer(tornado.web.Application(routes), max_body_size=MAX_BODY)
         server.listen(port, listen)
         log.info("webhook listening on %s:%d/%s", listen, port, url_path)
         await stop.wait()
