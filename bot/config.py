@@ -41,6 +41,9 @@ class TelegramConfig:
     latest_count: int = 5  # headlines listed by /latest and when declining
     topic_threshold: float = 0.35  # cosine an article needs to match a /subscribe TOPIC
     digest_hour: int = 8  # UTC hour of the daily digest for chats that chose /digest on
+    timeout_resend_after_s: float = (
+        600.0  # an alert whose send timed out (maybe sent) waits this, then one text try
+    )
     examples: tuple[str, ...] = ("when did SELEC visit CARICC", "who coordinates the anti-fraud task force")
     metrics: bool = False  # Prometheus /metrics on metrics_listen:metrics_port (never the webhook's port)
     metrics_listen: str = "127.0.0.1"
@@ -48,7 +51,13 @@ class TelegramConfig:
 
     def __post_init__(self) -> None:
         at_least(
-            self, questions_per_minute=1, inline_per_minute=1, poll_timeout=0, latest_count=1, connections=1
+            self,
+            questions_per_minute=1,
+            inline_per_minute=1,
+            poll_timeout=0,
+            latest_count=1,
+            connections=1,
+            timeout_resend_after_s=0,
         )
         above(self, max_messages_per_second=0)
         within(

@@ -162,6 +162,7 @@ class FakeBotApi:
         )
         self.webhook_failures = 0
         self.send_delay_s = 0.0  # how long each sendMessage takes (to catch a broadcast mid-way)
+        self.photo_delay_s = 0.0  # how long each sendPhoto takes; it is sent even if the bot gave up waiting
         self.sending = 0  # sendMessage calls being answered now
         self.most_sending = 0  # the most answered at once
         self._webhook_slots = asyncio.Semaphore(40)  # Telegram's default max_connections
@@ -581,6 +582,18 @@ class FakeBotApi:
         text = self._check_text(caption)
         if html_text_length(text) > 1024:
             raise ApiError(400, "Bad Request: message caption is too long")
+        if self.photo_delay_s:  # Telegram finishes a slow send whether or not the caller still waits
+            done = asyncio.ensure_future(self._send_photo_later(params, photo, text))
+            self._deliveries.add(done)
+            done.add_done_callback(self._deliveries.discard)
+            return await asyncio.shield(done)
+        return await self._send_photo_later(params, photo, text, delay=False)
+
+    async def _send_photo_later(
+        self, params: dict[str, Any], photo: str, text: str, *, delay: bool = True
+    ) -> dict[str, Any]:
+        if delay:
+            await asyncio.sleep(self.photo_delay_s)
         chat_id = int(params["chat_id"])
         async with self._changed:
             sent = Sent(

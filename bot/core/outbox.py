@@ -1,8 +1,10 @@
 """The delivery outbox: one row per (new article, subscribed chat), written in the transaction that
 stores the article, marked sent only when Telegram confirms the message.
 
-States: pending -> sending -> sent | failed (a 400 other than a migration) | dropped (the chat blocked
-the bot); digest rows wait for the chat's daily digest. Only the leader replica sends; it claims rows
+States: pending -> sending -> sent | failed (a 400 other than a migration, MAX_ATTEMPTS used up, or a
+second timeout) | dropped (the chat blocked the bot); digest rows wait for the chat's daily digest.
+A send that timed out may have reached the chat (Telegram often finishes it): the row is not claimed
+again before `not_before`, and is then tried once more, as text; another timeout fails it. Only the leader replica sends; it claims rows
 under its replica id (FOR UPDATE SKIP LOCKED on PostgreSQL), and a leader taking over puts the rows
 a dead one left in `sending` back to pending: between Telegram's answer and the commit (a
 millisecond) a kill can double a message, anywhere else it neither loses nor doubles one.
@@ -10,6 +12,7 @@ millisecond) a kill can double a message, anywhere else it neither loses nor dou
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import NamedTuple
 
 from bot.core import schema
@@ -17,13 +20,16 @@ from bot.core.state import BotState
 from corpus import Store, Tx
 from corpus.database import now_iso
 
+MAX_ATTEMPTS = 6  # sends of one row (429s and network errors retried each round), then it fails
+
 
 class Delivery(NamedTuple):
-    """One message to send."""
+    """One message to send; `timeouts`: how many of its sends timed out (maybe sent)."""
 
     id: int
     article_id: str
     chat_id: int
+    timeouts: int = 0
 
 
 class Outbox:
@@ -64,11 +70,39 @@ class Outbox:
         with self.store.transaction() as db:
             rows = db.execute(
                 "UPDATE outbox SET status='sending', attempts=attempts+1, claimed_by=? WHERE id IN "
-                f"(SELECT id FROM outbox WHERE status='pending' AND id>? ORDER BY id LIMIT ? {self.store.db.skip_locked}) "
-                "RETURNING id, article_id, chat_id",
-                (owner, after, limit),
+                "(SELECT id FROM outbox WHERE status='pending' AND id>? AND (not_before IS NULL OR not_before<=?) "
+                f"ORDER BY id LIMIT ? {self.store.db.skip_locked}) "
+                "RETURNING id, article_id, chat_id, timeouts, attempts",
+                (owner, after, now_iso(), limit),
             ).fetchall()
-        return sorted(Delivery(*r) for r in rows)
+        return sorted(Delivery(*r[:4]) for r in rows)
+
+    def retry_later(self, delivery: Delivery, error: str) -> str:
+        """Put a row back to pending after a 429 or network error ("retry"), or fail it once MAX_ATTEMPTS
+        sends were made ("failed")."""
+        with self.store.transaction() as db:
+            db.execute(
+                "UPDATE outbox SET status=CASE WHEN attempts>=? THEN 'failed' ELSE 'pending' END, last_error=? "
+                "WHERE id=?",
+                (MAX_ATTEMPTS, error, delivery.id),
+            )
+            row = db.execute("SELECT status FROM outbox WHERE id=?", (delivery.id,)).fetchone()
+        return "retry" if row and row[0] == "pending" else "failed"
+
+    def timed_out(self, delivery: Delivery, error: str, *, wait_s: float) -> str:
+        """Record a send that timed out, which may have reached the chat: the first time the row waits
+        `wait_s` before its one more try ("retry"); the second time it fails ("failed")."""
+        if delivery.timeouts >= 1:
+            self.mark(delivery.id, "failed", error=f"timed out twice (maybe sent): {error}")
+            return "failed"
+        # stored to the second: rounded up, so the row never comes back early
+        until = (dt.datetime.now(dt.UTC) + dt.timedelta(seconds=wait_s + 1)).isoformat(timespec="seconds")
+        with self.store.transaction() as db:
+            db.execute(
+                "UPDATE outbox SET status='pending', timeouts=timeouts+1, not_before=?, last_error=? WHERE id=?",
+                (until, f"timed out (maybe sent): {error}", delivery.id),
+            )
+        return "retry"
 
     def mark(
         self, delivery_id: int, status: str, *, error: str | None = None, message_id: int | None = None

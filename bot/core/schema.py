@@ -92,6 +92,10 @@ ALTER TABLE chat_settings ADD COLUMN tz TEXT NOT NULL DEFAULT 'UTC';
 ALTER TABLE chat_settings ADD COLUMN previews INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE chat_settings ADD COLUMN digest_hour INTEGER
 """
+_V7 = """
+ALTER TABLE outbox ADD COLUMN timeouts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE outbox ADD COLUMN not_before TEXT
+"""
 _SQLITE = {"int": "INTEGER", "serial": "INTEGER PRIMARY KEY AUTOINCREMENT", "real": "REAL"}
 _POSTGRES = {
     "int": "BIGINT",
@@ -105,4 +109,5 @@ MIGRATIONS = [
     Migration(4, _V4, _V4),  # each topic embedded once (at /subscribe), not on every new article
     Migration(5, _V5, _V5),  # stories: one event from several outlets (bot/core/stories.py)
     Migration(6, _V6, _V6),  # /settings: time zone, link previews, digest hour per chat
+    Migration(7, _V7, _V7),  # a send that timed out may have gone through: not resent before not_before
 ]

@@ -8,7 +8,15 @@ import logging
 from typing import TYPE_CHECKING, NamedTuple
 
 from telegram import Bot, Message
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 
 from bot.core.outbox import Delivery
 from bot.core.topics import lead
@@ -34,10 +42,12 @@ class BroadcastReport(NamedTuple):
 CAPTION_CHARS = 1024  # Telegram's limit on a photo's caption
 
 
-async def _send_alert(bot: Bot, chat_id: int, article: Article, text: str, *, previews: bool) -> Message:
+async def _send_alert(
+    bot: Bot, chat_id: int, article: Article, text: str, *, previews: bool, photo: bool = True
+) -> Message:
     """Send an alert: with the article's lead image as a photo when it has one (a shorter caption), else
-    as text; a photo Telegram cannot fetch falls back to the text."""
-    if article.image:
+    as text; a photo Telegram cannot fetch falls back to the text (`photo=False`: text only)."""
+    if article.image and photo:
         caption = notification_html(article, lead(article, sentences=1)[:500])
         if len(caption) <= CAPTION_CHARS:
             try:
@@ -59,7 +69,9 @@ async def _send_one(bot: Bot, app: Newsbot, delivery: Delivery, articles: dict[s
     for _ in range(3):  # a migration moves the chat, then the message is sent again
         try:
             chat = await asyncio.to_thread(app.settings.get, chat_id)
-            message = await _send_alert(bot, chat_id, article, text, previews=chat.previews)
+            message = await _send_alert(
+                bot, chat_id, article, text, previews=chat.previews, photo=delivery.timeouts == 0
+            )
         except ChatMigrated as exc:
             log.info("chat %s migrated to %s", chat_id, exc.new_chat_id)
             await asyncio.to_thread(app.state.move_chat, chat_id, exc.new_chat_id)
@@ -74,9 +86,11 @@ async def _send_one(bot: Bot, app: Newsbot, delivery: Delivery, articles: dict[s
         except BadRequest as exc:  # before NetworkError: PTB's BadRequest subclasses it
             await asyncio.to_thread(app.outbox.mark, delivery.id, "failed", error=exc.message)
             return "failed"
-        except (RetryAfter, NetworkError) as exc:  # TimedOut is a NetworkError too
-            await asyncio.to_thread(app.outbox.mark, delivery.id, "pending", error=str(exc))
-            return "retry"
+        except TimedOut as exc:  # before NetworkError, its base: the send may have gone through
+            wait = app.config.telegram.timeout_resend_after_s
+            return await asyncio.to_thread(app.outbox.timed_out, delivery, str(exc), wait_s=wait)
+        except (RetryAfter, NetworkError) as exc:
+            return await asyncio.to_thread(app.outbox.retry_later, delivery, str(exc))
         except TelegramError as exc:
             await asyncio.to_thread(app.outbox.mark, delivery.id, "failed", error=str(exc))
             return "failed"
