@@ -38,6 +38,7 @@ class SourceReport(NamedTuple):
     error: str | None = None
     backing_off_until: str | None = None
     skipped: int = 0  # items of the source that could not be read (an invalid link, say)
+    foreign: int = 0  # items at another configured source's site: that source writes them
 
     def describe(self) -> str:
         """Return the one line the CLI and /ingest print for this source."""
@@ -51,6 +52,7 @@ class SourceReport(NamedTuple):
             f"{self.source}: {self.added} added, {self.changed} changed, {self.removed} removed, "
             f"{self.unchanged} unchanged, {self.duplicates} duplicates skipped"
             + (f", {self.skipped} bad items skipped" if self.skipped else "")
+            + (f", {self.foreign} left to the site's own source" if self.foreign else "")
         )
 
 
@@ -67,7 +69,7 @@ def ingest_sources(
     """Ingest every source once. `prepare(articles)` runs before each source's store transaction (slow work
     goes there), `within(db, result, articles)` inside it (with the articles it commits)."""
     states = SourceStates(store)
-    priority = {s.name: s.priority for s in sources}
+    ranks = {s.name: s.rank for s in sources}
     sites = {s.name: host_of(s.url) for s in sources if s.url}
     reports = []
     for source in sources:
@@ -104,8 +106,12 @@ def ingest_sources(
             prepare(articles)
         hook = (lambda db, result, arts=articles: within(db, result, arts)) if within else None
         prune = source.name if source.local else None
-        result = store.upsert(articles, prune_source=prune, within=hook, priority=priority, sites=sites)
+        result = store.upsert(articles, prune_source=prune, within=hook, ranks=ranks, sites=sites)
         states.succeeded(source.name, now())
         counts = (result.added, result.changed, result.removed, result.unchanged, result.duplicates)
-        reports.append(SourceReport(source.name, *map(len, counts), skipped=len(context.skipped)))
+        reports.append(
+            SourceReport(
+                source.name, *map(len, counts), skipped=len(context.skipped), foreign=len(result.foreign)
+            )
+        )
     return reports

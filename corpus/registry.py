@@ -28,7 +28,14 @@ class AddedSources:
             found = rows.fetchall()
         out = []
         for name, kind, url, options, priority in found:
-            data = {"name": name, "type": kind, "url": url, "priority": priority, **json.loads(options)}
+            data = {
+                "name": name,
+                "type": kind,
+                "url": url,
+                "priority": priority,
+                **json.loads(options),
+                "trusted": False,  # a source added at run time never speaks with config.yaml's authority
+            }
             out.append(SourceConfig.from_flat(data))
         return out
 

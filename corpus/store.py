@@ -8,10 +8,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import NamedTuple
-from urllib.parse import urlsplit
 
 from corpus import schema
 from corpus.article import Article
+from corpus.canonical import host_of
 from corpus.database import Database, Tx, now_iso, open_database, select_in
 from corpus.database.sqlite import SqliteDatabase
 
@@ -26,6 +26,7 @@ class UpsertResult(NamedTuple):
     unchanged: list[str]
     removed: list[str]
     duplicates: list[str]  # ids whose text is stored already: under another id, or by another source
+    foreign: list[str]  # ids at another source's site (URL host): only that source writes them
 
 
 def body_hash(body: str) -> str:
@@ -81,37 +82,42 @@ class Store:
         *,
         prune_source: str | None = None,
         within: Callable[[Tx, UpsertResult], None] | None = None,
-        priority: Mapping[str, int] | None = None,
+        ranks: Mapping[str, tuple[bool, int]] | None = None,
         sites: Mapping[str, str] | None = None,
     ) -> UpsertResult:
         """Insert new articles and update changed ones in one transaction.
 
-        A new article whose text is already stored (another URL, a second source) is skipped as a
-        duplicate. A stored article belongs to the source that stored it: another source rewrites it
-        only with a higher `priority` (source name → rank, default 0), or at equal priority when it speaks
-        for the article's own site (`sites`: source name → host, the article URL's host) with a text at
-        least half again as long (a site's listing after its feed of summaries); otherwise it is a duplicate.
+        A source's rank (`ranks`: source name → (trusted, priority), default (True, 0)) settles who owns
+        a story. A new article whose text is already stored (another URL, a second source) is skipped as
+        a duplicate, unless the source that stored it ranks below this one (a trusted outlet's article is
+        never swallowed by an untrusted copy). A new article at another source's site (`sites`: source
+        name → host; the article URL's host) is that source's to write: left out as `foreign`. A stored
+        article belongs to the source that stored it: another source rewrites it only with a higher rank,
+        or when it speaks for the article's own site and the stored one came from elsewhere, or, both
+        speaking for the site, with a text at least half again as long (a site's listing after its feed
+        of summaries); otherwise it is a duplicate.
         Stored text never gets worse: an update whose body is under half the stored one (a feed summary
         after the full page) is ignored. With `prune_source`, articles of that source missing from `articles` are deleted (a
         local folder or page is a full snapshot of its source). `within(db, result)` runs inside the same
         transaction, so what it writes (deliveries of the new articles) commits with them or not at all.
         """
-        result = UpsertResult([], [], [], [], [])
+        result = UpsertResult([], [], [], [], [], [])
         now = now_iso()
-        ranks = priority or {}
-
         hosts = sites or {}
+        claimed = {host for host in hosts.values() if host}  # sites a configured source speaks for
 
-        def rank(source: str) -> int:
-            return ranks.get(source, 0)
+        def rank(source: str) -> tuple[bool, int]:
+            return (ranks or {}).get(source, (True, 0))
+
+        def speaks_for(source: str, url: str) -> bool:
+            return bool(hosts.get(source)) and hosts.get(source) == host_of(url or "")
 
         def outranks(art: Article, row: tuple) -> bool:
             if rank(art.source) != rank(row[1]):
                 return rank(art.source) > rank(row[1])
-            own_site = (
-                bool(hosts.get(art.source)) and hosts.get(art.source) == urlsplit(row[3] or "").hostname
-            )
-            return own_site and len(art.body) * 2 >= row[2] * 3
+            if not speaks_for(art.source, row[3]):
+                return False
+            return not speaks_for(row[1], row[3]) or len(art.body) * 2 >= row[2] * 3
 
         with self.transaction() as db:
             seen: set[str] = set()
@@ -134,10 +140,16 @@ class Store:
                     digest,
                 )
                 if row is None:
+                    site = host_of(art.url or "")
+                    if site in claimed and hosts.get(art.source) != site:
+                        result.foreign.append(
+                            art.id
+                        )  # a feed may point to another site's article, not write it
+                        continue
                     twin = db.execute(
-                        "SELECT id FROM articles WHERE body_hash=? LIMIT 1", (digest,)
+                        "SELECT id, source FROM articles WHERE body_hash=? LIMIT 1", (digest,)
                     ).fetchone()
-                    if twin is not None:
+                    if twin is not None and rank(twin[1]) >= rank(art.source):
                         result.duplicates.append(art.id)
                         seen.add(twin[0])
                         continue
@@ -193,8 +205,12 @@ class Store:
 
     def known(self, ids: list[str]) -> set[str]:
         """Return which of these article ids are stored."""
+        return set(self.hashes_of(ids))
+
+    def hashes_of(self, ids: list[str]) -> dict[str, str]:
+        """Return {article id: content hash} for those of these ids that are stored."""
         with self.transaction() as tx:
-            return {r[0] for r in select_in(tx, "SELECT id FROM articles WHERE id IN ({marks})", ids)}
+            return dict(select_in(tx, "SELECT id, hash FROM articles WHERE id IN ({marks})", ids))
 
     def count(self) -> int:
         """Return the number of articles."""

@@ -17,7 +17,7 @@ from bot.core.metrics import Metrics, State
 from bot.core.outbox import Outbox
 from bot.core.settings import Settings
 from bot.core.state import BotState, Subscription
-from bot.core.stories import Stories
+from bot.core.stories import Sibling, Stories, newest_stories
 from bot.core.topics import lead_text, matching, phrases
 from corpus import (
     AddedSources,
@@ -33,11 +33,13 @@ from corpus import (
     open_database,
 )
 from index import (
+    Answer,
     BuildReport,
     Encoder,
     Engine,
     IndexMissingError,
     IndexUnavailableError,
+    Source,
     build_index,
     make_encoder,
 )
@@ -74,6 +76,7 @@ class Newsbot:
         # topic matching's vectors for the source being ingested: (topic -> vector, new article id -> vector)
         self._match: tuple[dict[str, np.ndarray], dict[str, np.ndarray]] = ({}, {})
         self._stories: dict[str, tuple[str, str]] = {}  # new article id -> (story id, packed vector)
+        self._ranks: dict[str, tuple[bool, int]] = {}  # each source's (trusted, priority), read per source
 
     @property
     def encoder(self) -> Encoder:
@@ -137,11 +140,12 @@ class Newsbot:
         """Before a source's write transaction: embed the title and lead of each article not stored yet
         (for its story and for topics) and any topic without a stored vector, and find each new
         article's story, so that the transaction does no model work."""
-        stored = self.store.known([a.id for a in articles])
+        stored = self.store.hashes_of([a.id for a in articles])
         fresh = [a for a in articles if a.id not in stored]
-        vectors = self.encoder.encode([lead_text(a) for a in fresh]) if fresh else []
-        leads = {a.id: v for a, v in zip(fresh, vectors, strict=True)}
-        self._stories = self.stories.assign(fresh, vectors) if fresh else {}
+        changed = [a for a in articles if a.id in stored and stored[a.id] != a.hash]
+        vectors = self.encoder.encode([lead_text(a) for a in fresh + changed]) if fresh or changed else []
+        leads = {a.id: v for a, v in zip(fresh + changed, vectors, strict=True)}
+        self._stories = self.stories.assign(fresh, vectors[: len(fresh)]) if fresh else {}
         topics = phrases(self.state.topics())
         known = self.state.topic_vectors(self.encoder.name, topics) if topics else {}
         missing = [t for t in topics if t not in known]
@@ -150,10 +154,18 @@ class Newsbot:
             self.state.save_topic_vectors(self.encoder.name, made)
             known.update(made)
         self._match = (known, leads)
+        self._ranks = self.ranks()
 
     def _queue_deliveries(self, db: Tx, result: UpsertResult, articles: list[Article]) -> None:
-        """Record the new articles' stories and queue a delivery per matching subscriber for each, one per
-        story and chat (in the ingest transaction)."""
+        """Record the new articles' stories (a changed one leaves its story if it no longer matches it) and
+        queue a delivery per matching subscriber for each new one, one per story and chat unless a more
+        trusted outlet tells it (in the ingest transaction)."""
+        topic_vectors, lead_vectors = self._match
+        changed = set(result.changed)
+        for article in articles:
+            moved = article.id in changed and article.id in lead_vectors
+            if moved and Stories.recheck(db, article, lead_vectors[article.id]):
+                log.info("article %s changed beyond its story: a story of its own now", article.id)
         if not result.added:
             return
         Stories.record(db, self._stories, result.added)
@@ -161,8 +173,12 @@ class Newsbot:
         if not rows:
             return
         subs = [Subscription(*r) for r in rows]
-        topic_vectors, lead_vectors = self._match
         added = set(result.added)
+        ranks = self._ranks
+
+        def rank(source: str) -> tuple[bool, int]:
+            return ranks.get(source, (False, 0))  # a source no longer configured ranks as untrusted
+
         threshold = self.config.telegram.topic_threshold
         for article in articles:
             if article.id in added:
@@ -170,7 +186,7 @@ class Newsbot:
                 wanted = {
                     s.chat_id for s in matching(article, subs, vector, topic_vectors, threshold=threshold)
                 }
-                Outbox.enqueue(db, article.id, sorted(wanted - Stories.told(db, article.id)))
+                Outbox.enqueue(db, article.id, sorted(wanted - Stories.told(db, article, rank)))
 
     def served_passages(self) -> int:
         """Return how many passages the index in memory holds (0 before it is loaded)."""
@@ -196,6 +212,57 @@ class Newsbot:
                 drawn.append(f"news about {words[0]}")
                 break
         return tuple([*kept, *drawn][:3])
+
+    def trusted_citation(self, answer: Answer) -> tuple[Answer, list[Sibling]]:
+        """Return the answer citing the most trusted article of its story whose text holds its sentence (a
+        copy never speaks for the original), and the story's other articles."""
+        assert answer.article_id is not None
+        siblings = self.stories.siblings(answer.article_id)
+        if not siblings or not answer.sentence:
+            return answer, siblings
+        ranks = self.ranks()
+
+        def rank(source: str) -> tuple[bool, int]:
+            return ranks.get(source, (False, 0))
+
+        cited = self.store.get(answer.article_id)
+        if cited is None:
+            return answer, siblings
+        wanted = " ".join(answer.sentence.split()).rstrip(".!?…\"'”’ ")  # a copy may cut a sentence short
+        best: Article | None = None
+        for sibling in sorted(siblings, key=lambda s: rank(s.source), reverse=True):  # stable: oldest first
+            if rank(sibling.source) <= rank(cited.source):
+                break
+            other = self.store.get(sibling.article_id)
+            if other is not None and wanted in " ".join(other.text.split()):
+                best = other
+                break
+        if best is None:
+            return answer, siblings
+        first = answer.sources[0]
+        source = Source(
+            article_id=best.id,
+            title=best.title,
+            date=best.published.isoformat() if best.published else None,
+            url=best.url,
+            snippet=first.snippet,
+            score=first.score,
+        )
+        rest = [s for s in answer.sources[1:] if s.article_id != best.id]
+        also = [Sibling(cited.id, cited.title, cited.url, cited.source)] + [
+            s for s in siblings if s.article_id != best.id
+        ]
+        return dataclasses.replace(answer, sources=(source, *rest)), also
+
+    def latest_stories(self, n: int) -> tuple[list[Article], dict[str, int]]:
+        """Return the n newest stories, each headed by its most trusted, then earliest, member, and how
+        many other outlets each has (what /latest lists)."""
+        ranks = self.ranks()
+        return newest_stories(self.store, self.stories, n, lambda source: ranks.get(source, (False, 0)))
+
+    def ranks(self) -> dict[str, tuple[bool, int]]:
+        """Return each source's (trusted, priority): config.yaml's trusted unless set otherwise, added ones not."""
+        return {s.name: s.rank for s in self.all_sources()}
 
     def all_sources(self) -> list[SourceConfig]:
         """Return config.yaml's sources, then those added from the chat or OPML. An added source whose name

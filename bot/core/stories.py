@@ -1,11 +1,15 @@
 """Stories: one event reported by several outlets, grouped at ingest by the embedding of each article's
-title and lead, a time window and shared title words (the threshold: benchmarks/stories.py)."""
+title and lead, a time window and shared title words (the threshold: benchmarks/stories.py).
+
+A story is headed by its most trusted member, then its earliest (a copy never heads the original); an
+alert of a member keeps the story's other alerts from a chat only when that member's source ranks at
+least as high; and a member whose text changes beyond the story's match leaves it."""
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 import numpy as np
@@ -17,6 +21,14 @@ from index import content_stems
 THRESHOLD = 0.77  # false merges 0.18% of pairs, same-story pairs grouped 13% (benchmarks/stories.py)
 WINDOW_DAYS = 3  # articles further apart are never one story
 TITLE_BONUS = 0.1  # added for titles sharing all words of the shorter one
+
+
+Rank = tuple[bool, int]  # a source's (trusted, priority): corpus.SourceConfig.rank
+
+
+def now_token() -> str:
+    """Return a story id suffix unique enough for a member leaving its story."""
+    return dt.datetime.now(dt.UTC).strftime("%Y%m%d%H%M%S%f")
 
 
 class Sibling(NamedTuple):
@@ -90,14 +102,41 @@ class Stories:
                 db.execute("INSERT INTO stories VALUES (?,?,?) ON CONFLICT DO NOTHING", (aid, story, vector))
 
     @staticmethod
-    def told(db: Tx, article_id: str) -> set[int]:
-        """Return the chats that have (or will get) an alert of another article of this article's story."""
+    def told(db: Tx, article: Article, rank: Callable[[str], Rank]) -> set[int]:
+        """Return the chats that have (or will get) an alert of another article of this article's story
+        from a source ranking at least as high (an untrusted look-alike never silences a trusted alert)."""
         rows = db.execute(
-            "SELECT DISTINCT o.chat_id FROM outbox o JOIN stories s ON s.article_id = o.article_id "
+            "SELECT DISTINCT o.chat_id, a.source FROM outbox o JOIN stories s ON s.article_id = o.article_id "
+            "JOIN articles a ON a.id = o.article_id "
             "WHERE s.story_id = (SELECT story_id FROM stories WHERE article_id = ?) AND o.article_id <> ?",
-            (article_id, article_id),
+            (article.id, article.id),
         ).fetchall()
-        return {r[0] for r in rows}
+        mine = rank(article.source)
+        return {chat for chat, source in rows if rank(source) >= mine}
+
+    @staticmethod
+    def recheck(db: Tx, article: Article, vector: np.ndarray) -> bool:
+        """After an article's text changed: keep it in its story if its new title and lead still match
+        another member, else give it a story of its own; store its new vector. Return True if it left."""
+        row = db.execute("SELECT story_id FROM stories WHERE article_id = ?", (article.id,)).fetchone()
+        if row is None:
+            return False
+        others = db.execute(
+            "SELECT a.title, s.vector FROM stories s JOIN articles a ON a.id = s.article_id "
+            "WHERE s.story_id = ? AND s.article_id <> ?",
+            (row[0], article.id),
+        ).fetchall()
+        still = not others or any(
+            pair_score(article.title, vector, title, _unpack(v)) >= THRESHOLD for title, v in others
+        )
+        story = row[0] if still else article.id
+        if not still and row[0] == article.id:  # it headed the story: the others keep it, under a new id
+            story = f"{article.id}:{now_token()}"
+        db.execute(
+            "UPDATE stories SET story_id = ?, vector = ? WHERE article_id = ?",
+            (story, _pack(vector), article.id),
+        )
+        return not still
 
     def siblings(self, article_id: str) -> list[Sibling]:
         """Return the other articles of an article's story, oldest first."""
@@ -117,19 +156,25 @@ class Stories:
             return dict(select_in(tx, sql, article_ids))
 
 
-def newest_stories(store: Store, stories: Stories, n: int) -> tuple[list[Article], dict[str, int]]:
-    """Return the newest article of each of the n newest stories, and how many other outlets each has."""
-    seen: dict[str, str] = {}
-    counts: dict[str, int] = {}
+def newest_stories(
+    store: Store, stories: Stories, n: int, rank: Callable[[str], Rank] = lambda _: (True, 0)
+) -> tuple[list[Article], dict[str, int]]:
+    """Return the n newest stories, each as its head (the most trusted member, then the earliest), and
+    how many other outlets (distinct sources) each story has."""
     pool = store.latest(n * 5)
     story = stories.story_of([a.id for a in pool])
-    out = []
-    for article in pool:
-        key = story.get(article.id, article.id)
-        if key in seen:
-            counts[seen[key]] = counts.get(seen[key], 0) + 1
-            continue
-        if len(out) < n:
-            seen[key] = article.id
-            out.append(article)
+    members: dict[str, list[Article]] = {}
+    for article in pool:  # newest first: the stories come out in the order of their newest member
+        members.setdefault(story.get(article.id, article.id), []).append(article)
+    out, counts = [], {}
+    for group in list(members.values())[:n]:
+        head = max(group, key=lambda a: (rank(a.source), -_day(a), group.index(a)))  # newest-first order
+        out.append(head)
+        others = {a.source for a in group} - {head.source}
+        if others:
+            counts[head.id] = len(others)
     return out, counts
+
+
+def _day(article: Article) -> int:
+    return article.published.toordinal() if article.published else 0

@@ -9,7 +9,6 @@ import re
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot.core.state import MAX_TOPIC_CHARS, MAX_TOPICS_PER_CHAT
-from bot.core.stories import newest_stories
 from bot.core.topics import parse_topic
 from bot.telegram import channels
 from bot.telegram.context import BotContext, send_html
@@ -37,9 +36,7 @@ async def on_latest(update: Update, context: BotContext, message: Message) -> No
         n = int(context.args[0]) if context.args else svc.config.telegram.latest_count
     except ValueError:
         n = svc.config.telegram.latest_count
-    articles, outlets = await asyncio.to_thread(
-        newest_stories, svc.app.store, svc.app.stories, max(1, min(n, 20))
-    )
+    articles, outlets = await asyncio.to_thread(svc.app.latest_stories, max(1, min(n, 20)))
     if not articles:
         await message.reply_text("I have no articles yet.")
         return

@@ -89,6 +89,7 @@ async def answer_question(update: Update, context: BotContext, question: str) ->
     svc.app.metrics.replies.labels(answer.kind).inc()
     log.info("answered in %.0f ms (answered=%s)", elapsed * 1000, answer.answered)
     after = await asyncio.to_thread(_after, svc, message.chat_id, answer)
+    answer = after.answer
     if not answer.answered:
         await send_html(message, declined_html(after.latest))
         return
@@ -114,6 +115,7 @@ class _After(NamedTuple):
     more: bool  # whether the answer has further sources
     also: list[Sibling]
     latest: list[Article]
+    answer: Answer  # as shown: citing the story's most trusted article that holds its sentence
 
 
 def _before(svc: Services, sender: int, chat_id: int, replied: int | None, question: str) -> _Before:
@@ -134,14 +136,14 @@ def _after(svc: Services, chat_id: int, answer: Answer) -> _After:
     """Count the answer and record it (for follow-ups and buttons); read what the reply shows beside it."""
     if not answer.answered:
         svc.state.count("declined")
-        return _After("", False, [], svc.app.store.latest(svc.config.telegram.latest_count))
+        return _After("", False, [], svc.app.store.latest(svc.config.telegram.latest_count), answer)
     svc.state.count("answered")
+    also: list[Sibling] = []
+    if answer.kind in ("answer", "found", "yes", "unclear") and answer.article_id:
+        answer, also = svc.app.trusted_citation(answer)
     more = list(answer.sources[1:]) if answer.kind not in ("headlines", "summary") else []
     reply = svc.state.new_reply(chat_id, answer.article_id, more)
-    also = []
-    if answer.kind in ("answer", "found", "yes", "unclear") and answer.article_id:
-        also = svc.app.stories.siblings(answer.article_id)[:3]
-    return _After(reply, bool(more), also, [])
+    return _After(reply, bool(more), also[:3], [], answer)
 
 
 async def on_text(update: Update, context: BotContext, message: Message) -> None:

@@ -15,7 +15,7 @@ KINDS: dict[str, SourceKind] = {
     kind.name: kind
     for kind in (textpage.KIND, markdown.KIND, jsonl.KIND, feed.KIND, jsonfeed.KIND, html.KIND, listing.KIND)
 }
-_COMMON = ("name", "type", "path", "url", "priority")
+_COMMON = ("name", "type", "path", "url", "priority", "trusted")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -28,6 +28,7 @@ class SourceConfig:
     path: str = ""
     url: str = ""
     priority: int = 0  # a source of higher priority may rewrite articles another source stored first
+    trusted: bool = True  # config.yaml's are unless set false; added ones (chat, OPML) never are
     options: Any = None  # an instance of KINDS[type].options; None: its defaults
 
     def __post_init__(self) -> None:
@@ -38,6 +39,11 @@ class SourceConfig:
             raise ValueError(f"options: expected {kind.options.__name__}, got {type(self.options).__name__}")
         if not any(getattr(self, where) for where in kind.reads):
             raise ValueError(f"source {self.name!r}: type {self.type} needs a {' or a '.join(kind.reads)}")
+
+    @property
+    def rank(self) -> tuple[bool, int]:
+        """Return how this source ranks against another for one story or URL: trust first, then priority."""
+        return (self.trusted, self.priority)
 
     @property
     def local(self) -> bool:

@@ -51,7 +51,7 @@ def test_the_shipped_config_loads() -> None:
         ),
         (
             {"sources": [{"name": "a", "type": "jsonl", "path": "x", "full_text": True}]},
-            r"sources\[0\]\.full_text: unknown key \(type jsonl takes name, type, path, url, priority\)",
+            r"sources\[0\]\.full_text: unknown key \(type jsonl takes name, type, path, url, priority, trusted\)",
         ),
         ({"telegram": {"questions_per_minute": 0}}, r"telegram\.questions_per_minute: must be at least 1"),
         ({"telegram": {"digest_hour": 25}}, r"telegram\.digest_hour: must be between 0 and 23"),
