@@ -8,6 +8,7 @@ import json
 import logging
 import os
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,10 +16,11 @@ from pathlib import Path
 from bot import operations, sources
 from bot.config import TOKEN_ENV, AppConfig, load_config
 from bot.core.services import Newsbot
+from bot.core.state import FOLLOW_UP_S
 from bot.errors import BotError, ConfigError, UsageError
 from bot.render import render_text
 from corpus import CorpusError
-from index import NewsIndexError, QuestionError
+from index import NewsIndexError, QuestionError, is_follow_up
 
 log = logging.getLogger("newsbot")
 
@@ -113,9 +115,11 @@ def cmd_ask(app: Newsbot, args: argparse.Namespace) -> int:
 
 
 def cmd_chat(app: Newsbot, args: argparse.Namespace) -> int:
-    """Chat in the console over the same engine as the bot."""
+    """Chat in the console over the same engine as the bot; a follow-up ("and when was that?") is asked of
+    the last answer's article first, as a reply is in Telegram."""
     _ready(app)
     interactive = sys.stdin.isatty()
+    last: tuple[str, float] | None = None  # the last answer's article, and when
     if interactive:
         print(f"newsbot: ask about the news ({app.store.count()} articles). Ctrl-D to leave.")
     while True:
@@ -130,11 +134,16 @@ def cmd_chat(app: Newsbot, args: argparse.Namespace) -> int:
                 "In the console, just type a question (or “latest news”, “summarize …”); Ctrl-D to leave.\n"
             )
             continue
+        about = None
+        if last is not None and is_follow_up(line) and time.monotonic() - last[1] < FOLLOW_UP_S:
+            about = last[0]
         try:
-            answer = app.engine.ask(line)
+            answer = app.engine.ask(line, article_id=about)
         except QuestionError as exc:
             print(str(exc))
             continue
+        if answer.article_id:
+            last = (answer.article_id, time.monotonic())
         print(render_text(answer, app.store.latest(app.config.telegram.latest_count)))
         print(flush=True)
     return 0

@@ -17,6 +17,7 @@ from index import Source
 
 MAX_TOPIC_CHARS = 100
 MAX_TOPICS_PER_CHAT = 20
+FOLLOW_UP_S = 600  # a follow-up without a reply refers to the chat's last answer for this long
 Subscribed = Literal["added", "exists", "full"]
 
 

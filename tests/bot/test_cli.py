@@ -40,6 +40,15 @@ def test_chat_explains_commands_instead_of_asking_them(
     assert "INFO" not in out.err and "DEBUG" not in out.err  # console commands log warnings only
 
 
+def test_a_follow_up_in_the_console_is_asked_of_the_last_answers_article(
+    write_config: Callable[..., Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO("when did SELEC visit CARICC\nand who went there?\n"))
+    assert main(["--config", str(write_config()), "chat"]) == 0
+    first, second = capsys.readouterr().out.strip().split("\n\n", 1)
+    assert "CARICC" in first and "Maleeva" in second and "(CARICC)" in second  # the same article's source
+
+
 def test_health_reads_as_lines_and_an_empty_store_is_broken(
     write_config: Callable[..., Path], capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
@@ -216,7 +225,7 @@ def test_sources_added_imported_exported_removed_and_ingested(
         )
         config = write_config(ingest={"allow_private_addresses": True, "retries": 0, "timeout_s": 2})
         assert main(["--config", str(config), "sources", "add", site.url("/")]) == 0
-        assert "added 127.0.0.1: feed " + site.url("/rss") in capsys.readouterr().out
+        assert "added desk-news: feed " + site.url("/rss") in capsys.readouterr().out  # the feed's title
         assert main(["--config", str(config), "sources", "add", site.url("/rss")]) == 1  # the same feed twice
         assert "is a source already" in capsys.readouterr().err
         opml = tmp_path / "feeds.opml"
@@ -242,6 +251,6 @@ def test_sources_added_imported_exported_removed_and_ingested(
     titles = {a.title for a in app.store.articles()}
     assert {"Port reopens", "Bridge"} <= titles and [s.name for s in app.all_sources()] == [
         "selec",
-        "127.0.0.1",
+        "desk-news",
     ]
     app.close()
