@@ -34,12 +34,16 @@ def _name_for(title: str, url: str, taken: set[str]) -> str:
 
 
 def add_url(app: Newsbot, url: str, name: str | None = None) -> SourceConfig:
-    """Find the feed of a URL (the feed itself, or the one a page announces) and add it as a source."""
-    kind, feed = discover(app.fetcher, url)
+    """Find the feed of a URL (the feed itself, or the one a page announces) and add it as a source named
+    after the feed's own title ("desk-news", then "desk-news-2"), else its host."""
+    found = discover(app.fetcher, url)
     sources = app.all_sources()
-    if any(s.url == feed for s in sources):
-        raise SourceError(f"{feed} is a source already")
-    source = SourceConfig(name=name or _name_for("", feed, {s.name for s in sources}), type=kind, url=feed)
+    if any(s.url == found.url for s in sources):
+        raise SourceError(f"{found.url} is a source already")
+    taken = {s.name for s in sources}
+    source = SourceConfig(
+        name=name or _name_for(found.title, found.url, taken), type=found.kind, url=found.url
+    )
     app.added_sources.add(source, taken=[s.name for s in app.config.sources])
     return source
 
@@ -47,16 +51,25 @@ def add_url(app: Newsbot, url: str, name: str | None = None) -> SourceConfig:
 def import_opml(
     app: Newsbot, path: Path, *, progress: Callable[[int, int], None] | None = None
 ) -> tuple[list[str], list[str]]:
-    """Add every feed of an OPML file that is not a source yet, in one transaction; return (added names,
-    why each other outline was skipped). More outlines than ingest.max_import_sources is a UsageError."""
+    """Add every feed of an OPML file that is not a source yet (import_opml_text)."""
     try:
-        feeds = read_opml(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise UsageError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from exc
+    return import_opml_text(app, text, progress=progress, name=str(path))
+
+
+def import_opml_text(
+    app: Newsbot, text: str, *, progress: Callable[[int, int], None] | None = None, name: str = "the file"
+) -> tuple[list[str], list[str]]:
+    """Add every feed of an OPML document that is not a source yet, in one transaction; return (added
+    names, why each other outline was skipped). More outlines than ingest.max_import_sources is a
+    UsageError; a document that is not OPML a SourceError."""
+    feeds = read_opml(text)
     cap = app.config.ingest.max_import_sources
     if len(feeds) > cap:
         raise UsageError(
-            f"{path} lists {len(feeds)} feeds, over the limit of {cap} (ingest.max_import_sources)"
+            f"{name} lists {len(feeds)} feeds, over the limit of {cap} (ingest.max_import_sources)"
         )
     sources = app.all_sources()
     known = {s.url for s in sources}

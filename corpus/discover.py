@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
+from typing import NamedTuple
 from urllib.parse import urljoin
 from xml.sax.saxutils import quoteattr
 
@@ -34,6 +35,28 @@ class _Alternates(HTMLParser):
                 self.found.append((kind, a["href"]))
 
 
+class Feed(NamedTuple):
+    """A feed found for a URL: its kind ("feed" or "jsonfeed"), its URL and its own title ("" if none)."""
+
+    kind: str
+    url: str
+    title: str
+
+
+def feed_title(result: FetchResult, kind: str) -> str:
+    """Return the title a feed gives itself (RSS/Atom <title>, JSON Feed "title"), or ""."""
+    try:
+        if kind == "jsonfeed":
+            title = json.loads(result.body).get("title", "")
+        else:
+            import feedparser
+
+            title = feedparser.parse(result.body).feed.get("title", "")
+    except (ValueError, AttributeError):
+        return ""
+    return " ".join(str(title).split())[:100] if isinstance(title, str) else ""
+
+
 def feed_kind(result: FetchResult) -> str | None:
     """Return "feed" or "jsonfeed" when a response is a feed itself, else None."""
     head = result.body[:2048].lstrip().lower()
@@ -60,22 +83,24 @@ def web_url(url: str) -> str:
     return url
 
 
-def discover(fetcher: Fetcher, url: str) -> tuple[str, str]:
-    """Return (kind, feed URL) for a feed's URL or a page announcing one; SourceError if neither, or if
-    the page names a feed that is not an http(s) URL (file:, javascript:, a broken host)."""
+def discover(fetcher: Fetcher, url: str) -> Feed:
+    """Return the feed at a URL, or the one a page announces (fetched for its title); SourceError if
+    neither, or if the page names a feed that is not an http(s) URL (file:, javascript:, a broken host)."""
     result = fetcher.get(web_url(url))
     kind = feed_kind(result)
     if kind:
-        return kind, result.url
+        return Feed(kind, result.url, feed_title(result, kind))
     parser = _Alternates()
     parser.feed(result.body[:1_000_000].decode("utf-8", errors="replace"))
     for kind, href in parser.found:
         try:
-            return kind, web_url(urljoin(result.url, href.strip()))
+            found = web_url(urljoin(result.url, href.strip()))
         except ValueError:  # urljoin of "http://[::1/feed"
             raise SourceError(f"{url}: the page names a feed that cannot be added: {href[:200]!r}") from None
         except SourceError as exc:
             raise SourceError(f"{url}: the page names a feed that cannot be added: {exc}") from None
+        feed = fetcher.get(found)
+        return Feed(feed_kind(feed) or kind, feed.url, feed_title(feed, feed_kind(feed) or kind))
     raise SourceError(f"{url}: no RSS, Atom or JSON Feed there, and the page names none")
 
 

@@ -24,6 +24,7 @@ class Source:
     url: str
     snippet: str
     score: float
+    outlet: str = ""  # the source (config.yaml's or an added one's name) the article came from
 
     @classmethod
     def of(cls, meta: ArticleMeta, *, snippet: str, score: float) -> Source:
@@ -35,6 +36,7 @@ class Source:
             url=meta.url,
             snippet=snippet,
             score=score,
+            outlet=meta.source,
         )
 
 
@@ -57,7 +59,7 @@ class Answer:
     answer quotes first, then the others by score (the cosine of their best passage to the question).
 
     `answered` with an `answer`: a short answer the models are sure of, shown in bold. `answered`
-    without one: the supporting sentence alone, the span being unsure ("Here is what I found").
+    without one: the supporting sentence alone, the reader rating it relevant but its span unsure.
     `confidence` is P(the passage answers the question); `answer_confidence` P(the short answer is right).
     `kind` tells the renderers what to show: see Kind.
     """
@@ -70,7 +72,7 @@ class Answer:
     confidence: float
     answer_confidence: float = 0.0
     kind: Kind = "answer"
-    lead: str | None = None  # said before the rest: "Yes —", "Here is what I found:", a greeting...
+    lead: str | None = None  # said before the rest: "Yes —", "No exact answer, but…", a greeting...
     read_as: str | None = None  # the question as read after correcting its spelling
 
     @property

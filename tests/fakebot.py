@@ -151,6 +151,8 @@ class FakeBotApi:
         self.inline_answers: dict[str, list[dict[str, Any]]] = {}  # inline query id -> its results
         self.channels: dict[str, tuple[int, str]] = {}  # "@name" -> (chat id, the bot's status there)
         self.group_admins: dict[int, set[int]] = {}  # group chat id -> its administrators' user ids
+        self.files: dict[str, bytes] = {}  # file_id -> what a user sent (documents)
+        self.documents: list[tuple[int, str, bytes]] = []  # (chat id, file name, bytes) the bot sent
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.connections: list[tuple[str, int | None]] = []  # (method, the client's port) per call
         self.blocked: set[int] = set()
@@ -179,6 +181,7 @@ class FakeBotApi:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_route("GET", "/file/bot{token}/{path:.+}", self._file)
         self._runner, self.port = await serve_local(app)
 
     async def stop(self) -> None:
@@ -659,6 +662,56 @@ class FakeBotApi:
         async with self._changed:
             await asyncio.wait_for(self._changed.wait_for(lambda: query_id in self.inline_answers), timeout)
         return self.inline_answers[query_id]
+
+    async def document(
+        self, data: bytes, file_name: str, *, chat_id: int, mime_type: str = "text/xml"
+    ) -> int:
+        """Queue a user's message holding a document (a file); return its message_id."""
+        file_id = f"doc{len(self.files) + 1}"
+        self.files[file_id] = data
+        document = {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "file_name": file_name,
+            "mime_type": mime_type,
+            "file_size": len(data),
+        }
+        return await self.message("", chat_id=chat_id, extra={"document": document})
+
+    async def api_getFile(self, params: dict[str, Any]) -> dict[str, Any]:
+        file_id = str(params["file_id"])
+        if file_id not in self.files:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        size = len(self.files[file_id])
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "file_size": size,
+            "file_path": f"documents/{file_id}",
+        }
+
+    async def _file(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return web.Response(status=401)
+        file_id = request.match_info["path"].rpartition("/")[2]
+        if file_id not in self.files:
+            return web.Response(status=404)
+        return web.Response(body=self.files[file_id])
+
+    async def api_sendDocument(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = int(params["chat_id"])
+        upload = params["document"]
+        name, data = getattr(upload, "filename", "file"), upload.file.read()
+        async with self._changed:
+            self.documents.append((chat_id, name, data))
+            sent = Sent(
+                chat_id, self._new_message_id(chat_id), str(params.get("caption", "")), None, None, None
+            )
+            self._record(sent)
+        message = self._message_json(sent)
+        message["caption"] = message.pop("text")
+        message["document"] = {"file_id": "sent", "file_unique_id": "sent", "file_name": name}
+        return message
 
     async def api_answerCallbackQuery(self, params: dict[str, Any]) -> bool:
         self.callback_answers.append(params)

@@ -247,6 +247,7 @@ class Newsbot:
             url=best.url,
             snippet=first.snippet,
             score=first.score,
+            outlet=best.source,
         )
         rest = [s for s in answer.sources[1:] if s.article_id != best.id]
         also = [Sibling(cited.id, cited.title, cited.url, cited.source)] + [

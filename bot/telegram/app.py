@@ -31,7 +31,7 @@ from bot.config import TOKEN_ENV, AppConfig
 from bot.core.limits import InlineBudget, QuestionLimiter
 from bot.core.services import Newsbot
 from bot.errors import TokenError
-from bot.telegram import chat, commands, jobs, questions
+from bot.telegram import chat, commands, jobs, questions, sources
 from bot.telegram.context import CONTEXT_TYPES, BotContext, Services, services_of
 from bot.telegram.transport import AiohttpRequest
 from bot.telegram.webhook import serve as serve_webhook
@@ -216,6 +216,8 @@ def build_application(
         | filters.VIDEO
         | filters.Document.ALL
     )
+    opml = filters.Document.FileExtension("opml") | filters.Document.MimeType("text/x-opml")
+    application.add_handler(MessageHandler(opml & private & messages, with_message(sources.on_opml)))
     application.add_handler(MessageHandler(media & private, with_message(chat.on_other)))
     # after the command table's handlers: a command none of them took
     application.add_handler(

@@ -137,6 +137,22 @@ COMMANDS: tuple[Command, ...] = (
         menu=False,
     ),
     Command(
+        name="import",
+        handler=sources.on_import,
+        usage="",
+        help="import feeds: send an .opml file",
+        admin=True,
+        menu=False,
+    ),
+    Command(
+        name="export",
+        handler=sources.on_export,
+        usage="",
+        help="the feed sources as an OPML file",
+        admin=True,
+        menu=False,
+    ),
+    Command(
         name="removesource",
         handler=sources.on_removesource,
         usage="NAME",

@@ -33,13 +33,13 @@ def link(title: str, url: str) -> str:
 
 
 def source_html(source: Source) -> str:
-    """Return 'Title (date)' as a link."""
-    date = f" — {esc(source.date)}" if source.date else ""
-    return f"📰 {link(source.title, source.url)}{date}"
+    """Return '📰 Title — outlet, date' with the title as a link."""
+    about = ", ".join(x for x in (source.outlet, source.date or "") if x)
+    return f"📰 {link(source.title, source.url)}" + (f" — {esc(about)}" if about else "")
 
 
 def answer_html(answer: Answer, also: Sequence[Sibling] = ()) -> str:
-    """Return a reply: the short answer in bold (or the lead: "Yes —", "Here is what I found:"), the
+    """Return a reply: the short answer in bold (or the lead: "Yes —"; in italics, "No exact answer…"), the
     supporting sentence and the source (and the other outlets of its story); headlines as a list; small
     talk as it is."""
     if answer.kind in ("smalltalk", "language"):
@@ -52,8 +52,8 @@ def answer_html(answer: Answer, also: Sequence[Sibling] = ()) -> str:
         ]
         parts.append("\n".join(lines))
         return "\n\n".join(parts)
-    if answer.lead:
-        parts.append(f"<b>{esc(answer.lead)}</b>")
+    if answer.lead:  # "Yes —" is an answer; "No exact answer, but…" must not look like one
+        parts.append(f"<i>{esc(answer.lead)}</i>" if answer.kind == "found" else f"<b>{esc(answer.lead)}</b>")
     if answer.kind == "summary":
         parts.append(esc(answer.sentence))
         parts.append(source_html(answer.sources[0]))
@@ -97,8 +97,11 @@ def declined_html(latest: list[Article]) -> str:
 
 
 def notification_html(article: Article, lead: str) -> str:
-    """Return a new-article notification: title, date, lead, link, and the reply hint."""
-    date = f"\n{article.published.isoformat()}" if article.published else ""
+    """Return a new-article notification: title, outlet and date, lead, link, and the reply hint."""
+    date = " · ".join(
+        x for x in (article.source, article.published.isoformat() if article.published else "") if x
+    )
+    date = f"\n{esc(date)}" if date else ""
     return (
         f"🆕 <b>{esc(article.title)}</b>{date}\n\n{esc(lead)}\n\n{link('Read the article', article.url)}"
         "\n\n<i>Reply to this message to ask about this article.</i>"

@@ -23,6 +23,7 @@ from telegram.constants import ChatAction
 
 from bot.core.limits import Verdict
 from bot.core.settings import ChatSettings, zone
+from bot.core.state import FOLLOW_UP_S
 from bot.core.stories import Sibling
 from bot.telegram import settings
 from bot.telegram.context import BotContext, Services, send_html
@@ -32,7 +33,6 @@ from index import Answer, IndexUnavailableError, QuestionError, is_follow_up
 
 log = logging.getLogger(__name__)
 TYPING_AFTER_S = 0.3
-FOLLOW_UP_S = 600  # a follow-up without a reply refers to the chat's last answer for this long
 
 
 def _addressed_in_group(message: Message, username: str, bot_id: int) -> str | None:
@@ -221,7 +221,7 @@ async def on_inline(update: Update, context: BotContext) -> None:
     if not answer.answered or answer.kind in ("smalltalk", "language"):
         await query.answer([], cache_time=30)
         return
-    title = answer.answer or (answer.lead if answer.kind == "headlines" else "Here is what I found")
+    title = answer.answer or (answer.lead if answer.kind == "headlines" else "A passage about it")
     result = InlineQueryResultArticle(
         id=hashlib.sha1(text.encode()).hexdigest()[:32],
         title=(title or "Answer")[:100],

@@ -1,15 +1,19 @@
-"""/sources, /addsource URL, /removesource NAME: the news sources (config.yaml's and those added here)."""
+"""/sources, /addsource URL, /removesource NAME: the news sources (config.yaml's and those added here);
+an .opml document sent by an admin is imported, /export sends the sources as one."""
 
 from __future__ import annotations
 
 import asyncio
 
-from telegram import Message, Update
+from telegram import InputFile, Message, Update
 
-from bot.sources import add_url
-from bot.telegram.context import BotContext, send_html
+from bot.errors import UsageError
+from bot.sources import add_url, export_opml, import_opml_text
+from bot.telegram.context import NOT_ALLOWED, BotContext, is_admin, send_html
 from bot.telegram.html import esc
 from corpus import CorpusError
+
+MAX_OPML_BYTES = 5_000_000  # 10,000 outlines are about 2 MB
 
 
 async def on_sources(update: Update, context: BotContext, message: Message) -> None:
@@ -66,3 +70,52 @@ async def on_removesource(update: Update, context: BotContext, message: Message)
         await message.reply_text(f"{name} is in config.yaml: edit it there.")
     else:
         await message.reply_text("No such added source. /sources lists them.")
+
+
+async def on_import(update: Update, context: BotContext, message: Message) -> None:
+    """Say how to import feeds: send the .opml file itself."""
+    await message.reply_text(
+        "Send me the .opml file itself (as a file, here): I add every feed in it that is not a source yet."
+    )
+
+
+async def on_export(update: Update, context: BotContext, message: Message) -> None:
+    """Send the feed sources as an OPML file (what feed readers import)."""
+    text = await asyncio.to_thread(export_opml, context.services.app)
+    await message.reply_document(
+        InputFile(text.encode(), filename="newsbot-sources.opml"), caption="The feed sources, as OPML."
+    )
+
+
+async def on_opml(update: Update, context: BotContext, message: Message) -> None:
+    """Import an .opml document an admin sends (the same checks as `newsbot sources import`)."""
+    if not is_admin(update, context):
+        await message.reply_text(NOT_ALLOWED)
+        return
+    document = message.document
+    if document is None:
+        return
+    if (document.file_size or 0) > MAX_OPML_BYTES:
+        await message.reply_text(
+            f"That file is over {MAX_OPML_BYTES // 1_000_000} MB; an OPML list is smaller."
+        )
+        return
+    data = await (await document.get_file()).download_as_bytearray()
+    try:
+        text = bytes(data).decode("utf-8")
+        added, skipped = await asyncio.to_thread(
+            import_opml_text, context.services.app, text, name=document.file_name or "the file"
+        )
+    except UnicodeDecodeError:
+        await message.reply_text("Not imported: the file is not UTF-8 text.")
+        return
+    except (UsageError, CorpusError) as exc:
+        await message.reply_text(f"Not imported: {exc}")
+        return
+    lines = [f"Imported {len(added)} feed(s), skipped {len(skipped)}."]
+    if added:
+        lines.append("Added: " + ", ".join(added[:20]) + (" …" if len(added) > 20 else ""))
+    lines += [f"• skipped {reason}" for reason in skipped[:10]]
+    if added:
+        lines.append("They are read with the next ingest (/ingest to read them now).")
+    await message.reply_text("\n".join(lines))

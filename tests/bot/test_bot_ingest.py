@@ -225,15 +225,15 @@ async def test_admins_add_and_remove_sources_from_the_chat(
         [done] = await fake.wait_sent(lambda s: s.chat_id == ADMIN and "Notifications:" in s.text)
         await fake.message("/sources", chat_id=ADMIN)
         [listed] = await fake.wait_sent(lambda s: s.chat_id == ADMIN and s.text.startswith("<b>Sources</b>"))
-        await fake.message("/removesource 127.0.0.1", chat_id=ADMIN)
+        await fake.message("/removesource desk-news", chat_id=ADMIN)
         await fake.message("/removesource selec", chat_id=ADMIN)
         await fake.wait_sent(lambda s: s.chat_id == ADMIN and "config.yaml" in s.text)
     admin = [s.text for s in fake.to(ADMIN)]
     assert "admins only" in fake.to(5)[0].text
     assert any(t.startswith("Not added:") and "no RSS, Atom or JSON Feed" in t for t in admin)
-    assert "127.0.0.1: 1 added" in done.text
-    assert "<b>127.0.0.1</b> (feed," in listed.text and ", added)" in listed.text
-    assert any(t.startswith("Removed 127.0.0.1") for t in admin)
+    assert "desk-news: 1 added" in done.text  # named after the feed's own title
+    assert "<b>desk-news</b> (feed," in listed.text and ", added)" in listed.text
+    assert any(t.startswith("Removed desk-news") for t in admin)
 
 
 async def test_one_story_from_two_outlets_is_one_alert_and_answers_name_the_other(
