@@ -34,16 +34,19 @@ def _name_for(title: str, url: str, taken: set[str]) -> str:
 
 
 def add_url(app: Newsbot, url: str, name: str | None = None) -> SourceConfig:
-    """Find the feed of a URL (the feed itself, or the one a page announces) and add it as a source named
-    after the feed's own title ("desk-news", then "desk-news-2"), else its host."""
+    """Find the feed of a URL (the feed itself, the one a page announces, or the page as a listing of
+    article links) and add it as a source named after its own title ("desk-news", then "desk-news-2"),
+    else its host."""
     found = discover(app.fetcher, url)
     sources = app.all_sources()
     if any(s.url == found.url for s in sources):
         raise SourceError(f"{found.url} is a source already")
-    taken = {s.name for s in sources}
-    source = SourceConfig(
-        name=name or _name_for(found.title, found.url, taken), type=found.kind, url=found.url
-    )
+    fields = {
+        "name": name or _name_for(found.title, found.url, {s.name for s in sources}),
+        "type": found.kind,
+    }
+    pattern = {"link_pattern": found.pattern} if found.kind == "listing" else {}
+    source = SourceConfig.from_flat({**fields, "url": found.url, **pattern})
     app.added_sources.add(source, taken=[s.name for s in app.config.sources])
     return source
 

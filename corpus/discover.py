@@ -3,16 +3,19 @@ format feed readers exchange subscription lists in."""
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from typing import NamedTuple
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 from xml.sax.saxutils import quoteattr
 
 from corpus.canonical import split_url
 from corpus.errors import InvalidURL, SourceError
 from corpus.fetch import Fetcher, FetchResult
+from corpus.htmltext import page_links
 
 FEED_TYPES = {
     "application/rss+xml": "feed",
@@ -36,11 +39,31 @@ class _Alternates(HTMLParser):
 
 
 class Feed(NamedTuple):
-    """A feed found for a URL: its kind ("feed" or "jsonfeed"), its URL and its own title ("" if none)."""
+    """What a URL is a source as: a feed ("feed" or "jsonfeed"), or a "listing" page of article links
+    (`pattern`: the regex its article links match); its URL and its own title ("" if none)."""
 
     kind: str
     url: str
     title: str
+    pattern: str = ""
+
+
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
+_ARTICLE_PATH = re.compile(r"^/([\w.-]+)/(?:.*[-_]\w+.*|\d[\w/-]*)$")  # /news/port-reopens, /news/2024/...
+
+
+def guess_listing(markup: str, url: str) -> str:
+    """Return the pattern of a listing page's article links: the first path segment that at least three
+    of its same-site links share before a slug or a date ("/news/…"), or "" when there is none."""
+    counts: dict[str, int] = {}
+    for link in page_links(markup, url, limit=200):
+        m = _ARTICLE_PATH.match(urlsplit(link).path)
+        if m:
+            counts[m[1]] = counts.get(m[1], 0) + 1
+    if not counts:
+        return ""
+    segment, n = max(counts.items(), key=lambda kv: kv[1])
+    return f"/{re.escape(segment)}/" if n >= 3 else ""
 
 
 def feed_title(result: FetchResult, kind: str) -> str:
@@ -84,8 +107,9 @@ def web_url(url: str) -> str:
 
 
 def discover(fetcher: Fetcher, url: str) -> Feed:
-    """Return the feed at a URL, or the one a page announces (fetched for its title); SourceError if
-    neither, or if the page names a feed that is not an http(s) URL (file:, javascript:, a broken host)."""
+    """Return the feed at a URL, or the one a page announces (fetched for its title), or the page as a
+    listing when it links to articles under one path; SourceError if none of these, or if the page names
+    a feed that is not an http(s) URL (file:, javascript:, a broken host)."""
     result = fetcher.get(web_url(url))
     kind = feed_kind(result)
     if kind:
@@ -101,7 +125,15 @@ def discover(fetcher: Fetcher, url: str) -> Feed:
             raise SourceError(f"{url}: the page names a feed that cannot be added: {exc}") from None
         feed = fetcher.get(found)
         return Feed(feed_kind(feed) or kind, feed.url, feed_title(feed, feed_kind(feed) or kind))
-    raise SourceError(f"{url}: no RSS, Atom or JSON Feed there, and the page names none")
+    markup = result.body[:1_000_000].decode("utf-8", errors="replace")
+    pattern = guess_listing(markup, result.url)
+    if pattern:
+        title = _TITLE.search(markup)
+        name = " ".join(html.unescape(title[1]).split())[:100] if title else ""
+        return Feed("listing", result.url, name, pattern)
+    raise SourceError(
+        f"{url}: no RSS, Atom or JSON Feed there, the page names none, and it links to no articles"
+    )
 
 
 OPML_KINDS = {"json": "jsonfeed", "jsonfeed": "jsonfeed"}  # an outline's type attribute; others: "feed"

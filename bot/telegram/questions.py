@@ -159,6 +159,11 @@ async def on_group_text(update: Update, context: BotContext, message: Message) -
     question = _addressed_in_group(message, context.bot.username, context.bot.id)
     if question:
         await answer_question(update, context, question)
+    elif question is not None:  # a bare mention: say how to ask
+        await message.reply_text(
+            f"Ask me about the news: @{context.bot.username} when did SELEC visit CARICC? "
+            "(or reply to one of my messages, or /ask QUESTION)"
+        )
 
 
 async def on_ask(update: Update, context: BotContext, message: Message) -> None:
@@ -195,6 +200,16 @@ async def on_callback(update: Update, context: BotContext) -> None:
     await query.answer("That button has expired.", show_alert=False)
 
 
+def _hint(title: str, text: str) -> InlineQueryResultArticle:
+    """Return an inline result that only says something (typing, or no answer): sent, it says the same."""
+    return InlineQueryResultArticle(
+        id=hashlib.sha1(title.encode()).hexdigest()[:32],
+        title=title,
+        description=text,
+        input_message_content=InputTextMessageContent(text),
+    )
+
+
 async def on_inline(update: Update, context: BotContext) -> None:
     """Answer `@bot question` in any chat with the answer as an inline result (its own budget and cache:
     the queries sent while a question is typed never use up the user's questions)."""
@@ -203,7 +218,10 @@ async def on_inline(update: Update, context: BotContext) -> None:
         return
     text = query.query.strip()
     if not text:
-        await query.answer([], cache_time=5)
+        await query.answer(
+            [_hint("Ask about the news", "Type a question, e.g. when did SELEC visit CARICC?")],
+            cache_time=300,
+        )
         return
     svc = context.services
     answer = svc.inline.cached(text)
@@ -219,7 +237,9 @@ async def on_inline(update: Update, context: BotContext) -> None:
         svc.inline.remember(text, answer)
     assert isinstance(answer, Answer)
     if not answer.answered or answer.kind in ("smalltalk", "language"):
-        await query.answer([], cache_time=30)
+        await query.answer(
+            [_hint("Not in the news I have", "I found no answer to that in the news I have.")], cache_time=30
+        )
         return
     title = answer.answer or (answer.lead if answer.kind == "headlines" else "A passage about it")
     result = InlineQueryResultArticle(

@@ -44,6 +44,8 @@ async def on_addsource(update: Update, context: BotContext, message: Message) ->
     """Add a feed: /addsource URL (a feed, or a page that names its feed)."""
     svc = context.services
     url = (context.args or [""])[0]
+    if url and "://" not in url and "." in url.split("/")[0]:
+        url = f"https://{url}"  # "example.org/rss": a web address typed without its scheme
     if not url.startswith(("http://", "https://")):
         await message.reply_text("Give the address of a feed or of a site: /addsource https://example.org")
         return
@@ -52,9 +54,12 @@ async def on_addsource(update: Update, context: BotContext, message: Message) ->
     except CorpusError as exc:
         await message.reply_text(f"Not added: {exc}")
         return
+    what = esc(source.type)
+    if source.type == "listing":
+        what = f"a listing page: its links matching {esc(source.options.link_pattern)} are its articles"
     await send_html(
         message,
-        f"Added <b>{esc(source.name)}</b> ({esc(source.type)}, {esc(source.url)}). "
+        f"Added <b>{esc(source.name)}</b> ({what}, {esc(source.url)}). "
         "It is read with the next ingest (/ingest to read it now).",
     )
 

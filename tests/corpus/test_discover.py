@@ -34,9 +34,9 @@ def test_a_feed_or_the_feed_a_page_names_is_found(site: NewsSite) -> None:
         "application/feed+json",
     )
     fetcher = Fetcher(IngestConfig(allow_private_addresses=True, retries=0, timeout_s=2))
-    assert discover(fetcher, site.url("/rss")) == ("feed", site.url("/rss"), "Desk news")
-    assert discover(fetcher, site.url("/")) == ("feed", site.url("/rss"), "Desk news")  # the feed's own title
-    assert discover(fetcher, site.url("/json-site")) == ("jsonfeed", site.url("/feed.json"), "The Wire")
+    assert discover(fetcher, site.url("/rss")) == ("feed", site.url("/rss"), "Desk news", "")
+    assert discover(fetcher, site.url("/")) == ("feed", site.url("/rss"), "Desk news", "")  # the feed's title
+    assert discover(fetcher, site.url("/json-site")) == ("jsonfeed", site.url("/feed.json"), "The Wire", "")
     with pytest.raises(SourceError, match="no RSS, Atom or JSON Feed"):
         discover(fetcher, site.url("/plain"))
     fetcher.close()
