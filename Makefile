@@ -3,10 +3,10 @@
 .PHONY: setup run test lint bench bench-compare
 
 setup:
-	./scripts/setup.sh
+	@./scripts/setup.sh
 
 run: setup
-	.venv/bin/newsbot start
+	@.venv/bin/newsbot start
 
 test: setup
 	./scripts/postgres.sh run .venv/bin/python -m pytest -q

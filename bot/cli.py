@@ -35,8 +35,8 @@ def _progress(desc: str) -> Iterator[Callable[[int, int], None]]:
         nonlocal bar
         if bar is None:
             bar = tqdm(total=total, desc=desc, unit="passage", file=sys.stderr, dynamic_ncols=True)
-        bar.n = done
-        bar.refresh()
+        if done != bar.n:  # drawn once per step, not twice
+            bar.update(done - bar.n)
 
     try:
         yield update

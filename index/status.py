@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from index.errors import NewsIndexError
+from index.errors import IndexMissingError, NewsIndexError
 from index.snapshot import IndexData
 from index.text import TOKENIZER
 
@@ -24,6 +24,7 @@ class IndexStatus:
     not_indexed: int = 0  # store articles missing from the index, or indexed with an older text
     not_stored: int = 0  # indexed articles the store no longer holds
     old_terms: bool = False  # its BM25 terms follow an older definition (index.text.TOKENIZER)
+    missing: bool = False  # there is no index yet (a first start): nothing is broken, it is to be built
 
     @property
     def lags(self) -> bool:
@@ -50,6 +51,8 @@ def inspect(load: Callable[[], IndexData], store_hashes: Mapping[str, str] | Non
     """Load the served index with `load` and compare its articles with the store's (id → text hash)."""
     try:
         data = load()
+    except IndexMissingError as exc:
+        return IndexStatus(ok=False, detail=str(exc), missing=True)
     except (NewsIndexError, OSError) as exc:
         return IndexStatus(ok=False, detail=str(exc))
     indexed = {aid: meta.hash for aid, meta in data.articles.items()}

@@ -343,5 +343,8 @@ class Newsbot:
         status = self.engine.status(self.store.hashes())
         if status.ok and not status.lags:
             return None
-        log.info("updating the index: %s", status.describe())
+        if status.missing:
+            log.info("building the index (the first start)")
+        else:
+            log.info("updating the index: %s", status.describe())
         return self.update_index(progress=progress)

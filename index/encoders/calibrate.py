@@ -87,6 +87,15 @@ def _speed(encoder: Encoder, texts: list[str]) -> tuple[float, np.ndarray]:
     return len(texts) / best, vectors
 
 
+def _has_bf16() -> bool:
+    try:
+        from index.encoders.sentence_transformers import bf16_supported
+
+        return bf16_supported()
+    except ImportError:  # no torch: the ONNX variants only
+        return False
+
+
 def measure(
     config: EncoderConfig, cache_dir: Path, variants: tuple[str, ...] = VARIANTS
 ) -> list[Measurement]:
@@ -97,6 +106,9 @@ def measure(
     out: list[Measurement] = []
     reference: np.ndarray | None = None
     for variant in ("fp32", *[v for v in variants if v != "fp32"]):
+        if variant == "bf16" and not _has_bf16():
+            log.info("precision bf16 cannot run here: this CPU lacks bf16")
+            continue
         try:
             encoder = build_encoder(config, variant, cache_dir)
         except Exception as exc:  # onnxruntime missing, bf16 unsupported...: that variant is out

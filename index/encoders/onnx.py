@@ -49,6 +49,10 @@ def export(model_dir: Path, out: Path) -> None:
     import torch
     from transformers import AutoModel
 
+    from index.encoders.sentence_transformers import quiet_transformers
+
+    quiet_transformers()
+
     class Pooled(torch.nn.Module):
         def __init__(self, model: torch.nn.Module) -> None:
             super().__init__()
@@ -87,7 +91,7 @@ def quantize(fp32: Path, out: Path) -> None:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     tmp = out.with_name(f"{out.name}.{os.getpid()}.tmp")  # processes exporting at once: last wins
-    logging.disable(logging.INFO)  # the quantiser logs a line per tensor on the root logger
+    logging.disable(logging.WARNING)  # the quantiser logs a line per tensor, and advice, on the root logger
     try:
         quantize_dynamic(
             str(fp32),

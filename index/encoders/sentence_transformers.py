@@ -16,6 +16,23 @@ from index.errors import EncoderError
 log = logging.getLogger(__name__)
 
 
+def quiet_transformers() -> None:
+    """Keep transformers' weight-loading bars and load reports off the console (errors still show)."""
+    try:
+        from transformers.utils import logging as hf_logging
+    except ImportError:
+        return
+    hf_logging.disable_progress_bar()
+    hf_logging.set_verbosity_error()
+
+
+def bf16_supported() -> bool:
+    """Return True when this CPU runs bf16 kernels (whether they pay is calibrate.py's to measure)."""
+    import torch
+
+    return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+
+
 class SentenceTransformerEncoder(BatchedEncoder):
     """Encodes with sentence-transformers; one forward pass at a time, in fp32 or bf16."""
 
@@ -29,12 +46,7 @@ class SentenceTransformerEncoder(BatchedEncoder):
             import torch
             from sentence_transformers import SentenceTransformer
 
-            try:
-                from transformers.utils import logging as hf_logging
-
-                hf_logging.disable_progress_bar()
-            except ImportError:
-                pass
+            quiet_transformers()
             if config.threads > 0:
                 torch.set_num_threads(config.threads)
             self._model = SentenceTransformer(path, device="cpu")
@@ -57,7 +69,7 @@ class SentenceTransformerEncoder(BatchedEncoder):
         """bf16 only where asked for and the CPU has it (whether it pays is calibrate.py's to measure)."""
         if not wanted:
             return False
-        supported = bool(self._torch.ops.mkldnn._is_mkldnn_bf16_supported())
+        supported = bf16_supported()
         if not supported:
             log.warning("bf16 asked for but this CPU lacks it; encoding in fp32")
         return supported

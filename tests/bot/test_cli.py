@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+import logging
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from bot.cli import main
+from bot.config import load_config
 
 
 def test_ask_without_a_question_is_a_usage_error_before_any_work(
@@ -254,3 +256,37 @@ def test_sources_added_imported_exported_removed_and_ingested(
         "desk-news",
     ]
     app.close()
+
+
+@pytest.mark.model
+def test_a_first_start_prints_progress_and_two_summaries_only(
+    write_config: Callable[..., Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # a first start: precision measured too
+    monkeypatch.setattr("sys.stdin", io.StringIO("hi\n"))
+    config = write_config(
+        model="all-MiniLM-L6-v2", index={"encoder": {"model": "all-MiniLM-L6-v2", "precision": "auto"}}
+    )
+    assert main(["--config", str(config), "start"]) == 0
+    out, err = capfd.readouterr()
+    lines = [line for chunk in err.split("\n") for line in chunk.split("\r") if line.strip()]
+    rest = [line for line in lines if not line.startswith("embedding:")]
+    assert [line.split(":")[0] for line in rest] == ["ingest", "index"], (
+        rest
+    )  # no warnings, no bars of others
+    assert out.startswith("Hello!")
+
+
+def test_a_first_index_build_logs_no_broken_index(
+    write_config: Callable[..., Path], caplog: pytest.LogCaptureFixture
+) -> None:
+    from bot.core.services import Newsbot
+
+    app = Newsbot(load_config(write_config()))
+    with caplog.at_level(logging.INFO):
+        app.ensure_index()
+    app.close()
+    assert "building the index (the first start)" in caplog.text and "BROKEN" not in caplog.text
