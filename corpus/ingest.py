@@ -107,6 +107,8 @@ def ingest_sources(
         hook = (lambda db, result, arts=articles: within(db, result, arts)) if within else None
         prune = source.name if source.local else None
         result = store.upsert(articles, prune_source=prune, within=hook, ranks=ranks, sites=sites)
+        if context.read:  # a local source's files as stored: unchanged next time, they are not read again
+            states.remember(source.name, context.validators._replace(etag=context.read[0]))
         states.succeeded(source.name, now())
         counts = (result.added, result.changed, result.removed, result.unchanged, result.duplicates)
         reports.append(

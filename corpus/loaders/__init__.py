@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from corpus.article import Article
 from corpus.errors import SourceError
 from corpus.loaders import feed, html, jsonfeed, jsonl, listing, markdown, textpage
 from corpus.loaders.kind import Context, NoOptions, SourceKind
+from corpus.loaders.web import NotModified
 
 KINDS: dict[str, SourceKind] = {
     kind.name: kind
@@ -79,13 +82,39 @@ def kind_of(name: object) -> SourceKind:
     return KINDS[name]
 
 
+def fingerprint(path: Path, known: str | None) -> str:
+    """Return "size:mtime:sha256" of a local file or folder (its files' names, sizes and times; contents
+    hashed only when size or time changed since `known`, the fingerprint of the last pass)."""
+    files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+    stats = [(str(p.relative_to(path)) if p != path else p.name, p.stat()) for p in files]
+    size = sum(s.st_size for _, s in stats)
+    mtime = hashlib.sha256(repr([(n, s.st_size, s.st_mtime_ns) for n, s in stats]).encode()).hexdigest()[:16]
+    if known and known.startswith(f"{size}:{mtime}:"):
+        return known  # the same sizes and times: the same text (no need to read it to know)
+    digest = hashlib.sha256()
+    for name, _ in stats:
+        digest.update(name.encode())
+        digest.update((path / name if path.is_dir() else path).read_bytes())
+    return f"{size}:{mtime}:{digest.hexdigest()[:32]}"
+
+
 def load_source(config: SourceConfig, context: Context | None = None) -> list[Article]:
-    """Load all articles of a source (a remote one raises web.NotModified after a 304)."""
+    """Load all articles of a source (a remote one raises web.NotModified after a 304; a local one whose
+    files are as they were at the last pass, by size, time or content, raises it too and is not read)."""
     context = context or Context()
     if config.local:
         path = context.path(config)
         if not path.exists():
             raise SourceError(f"source {config.name!r}: {path} does not exist")
+        known = context.validators.etag
+        seen = fingerprint(path, known)
+        if known and seen.rsplit(":", 1)[1] == known.rsplit(":", 1)[1]:
+            if seen != known:  # touched, not changed: remember the new times
+                context.remember(context.validators._replace(etag=seen))
+            raise NotModified(str(path))
+        articles = KINDS[config.type].load(config, context)
+        context.fingerprint(seen)
+        return articles
     elif context.fetcher is None:
         raise SourceError(f"source {config.name!r}: a URL source needs a fetcher")
     return KINDS[config.type].load(config, context)

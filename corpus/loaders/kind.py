@@ -38,6 +38,12 @@ class Context:
     max_bytes: int = 5_000_000  # a local file (textpage, markdown) or JSONL line over this is refused
     deadline: float = math.inf  # time.monotonic() after which a source follows no more pages
     skipped: list[str] = field(default_factory=list)  # why each bad item of the source was left out
+    read: list[str] = field(default_factory=list)  # a local source's fingerprint, kept once it is stored
+
+    def fingerprint(self, value: str) -> None:
+        """Note a local source's fingerprint: ingest remembers it after the articles are stored, so a
+        crash before that reads the source again rather than never."""
+        self.read[:] = [value]
 
     def skip(self, config: SourceConfig, item: object, exc: Exception) -> None:
         """Record (and log) an item of the source that could not be read; the rest of it still is."""
