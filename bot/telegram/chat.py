@@ -4,14 +4,24 @@ the bot says to stickers and photos."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import hashlib
 import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest
 
 from bot.core.state import MAX_TOPIC_CHARS, MAX_TOPICS_PER_CHAT
 from bot.core.topics import parse_topic
 from bot.telegram import channels
-from bot.telegram.context import BotContext, send_html
+from bot.telegram.context import (
+    GROUP_ADMINS_ONLY,
+    NOT_ALLOWED,
+    BotContext,
+    is_admin,
+    may_change_chat,
+    send_html,
+)
 from bot.telegram.html import esc, headlines_html
 
 
@@ -103,15 +113,61 @@ async def on_subscriptions(update: Update, context: BotContext, message: Message
     found = await channels.target(update, context, message)
     if found is None:
         return
-    svc = context.services
-    subs = await asyncio.to_thread(svc.state.subscriptions, found.chat_id)
+    text, buttons = await asyncio.to_thread(_subscriptions_view, context, found.chat_id, found.label)
+    await send_html(message, text, buttons=buttons)  # split at Telegram's length limit if it must
+
+
+def _topic_key(topic: str) -> str:
+    return hashlib.sha1(topic.encode()).hexdigest()[:12]
+
+
+def _subscriptions_view(
+    context: BotContext, chat_id: int, label: str
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """Return the list of a chat's subscriptions, with an unsubscribe button per row."""
+    subs = context.services.state.subscriptions(chat_id)
     if not subs:
-        await message.reply_text("No subscriptions. /subscribe to get new articles.")
+        return "No subscriptions. /subscribe to get new articles.", None
+    lines = [f"{esc(label)} gets:" if label else "You get:"]
+    rows = []
+    for s in subs:
+        shown = parse_topic(s.topic).describe()
+        lines.append(f"• {esc(shown)}")
+        name = shown if len(shown) <= 40 else shown[:39] + "…"
+        rows.append([InlineKeyboardButton(f"✖ {name}", callback_data=f"un:{chat_id}:{_topic_key(s.topic)}")])
+    return "\n".join(lines), InlineKeyboardMarkup(rows)
+
+
+async def on_unsubscribe_press(update: Update, context: BotContext, value: str) -> None:
+    """Remove the subscription of a /subscriptions row, then show the list again in the same message."""
+    query = update.callback_query
+    if query is None or query.message is None or not query.message.is_accessible:
+        if query is not None:
+            await query.answer("That button has expired: send /subscriptions again.")
         return
-    lines = [f"{found.label} gets:" if found.label else "You get:"] + [
-        f"• {esc(parse_topic(s.topic).describe())}" for s in subs
-    ]
-    await send_html(message, "\n".join(lines))  # split at Telegram's length limit if it must
+    chat, _, key = value.partition(":")
+    if not chat.lstrip("-").isdigit():
+        await query.answer("That button has expired.")
+        return
+    chat_id, here = int(chat), query.message.chat.id
+    if chat_id != here and not is_admin(update, context):  # a channel's list, shown in an admin's chat
+        await query.answer(NOT_ALLOWED, show_alert=True)
+        return
+    if not await may_change_chat(update, context):
+        await query.answer(GROUP_ADMINS_ONLY, show_alert=True)
+        return
+    svc = context.services
+    subs = await asyncio.to_thread(svc.state.subscriptions, chat_id)
+    topic = next((s.topic for s in subs if _topic_key(s.topic) == key), None)
+    if topic is None:
+        await query.answer("Already gone.")
+    else:
+        await asyncio.to_thread(svc.state.unsubscribe, chat_id, topic or None)
+        await query.answer(f"Unsubscribed from {parse_topic(topic).describe()}.")
+    label = "" if chat_id == here else f"The channel {chat_id}"
+    text, buttons = await asyncio.to_thread(_subscriptions_view, context, chat_id, label)
+    with contextlib.suppress(BadRequest):  # "not modified": another press got there first
+        await query.edit_message_text(text, parse_mode="HTML", reply_markup=buttons)
 
 
 async def on_digest(update: Update, context: BotContext, message: Message) -> None:

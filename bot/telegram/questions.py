@@ -25,7 +25,7 @@ from bot.core.limits import Verdict
 from bot.core.settings import ChatSettings, zone
 from bot.core.state import FOLLOW_UP_S
 from bot.core.stories import Sibling
-from bot.telegram import settings
+from bot.telegram import chat, settings
 from bot.telegram.context import BotContext, Services, send_html
 from bot.telegram.html import answer_html, declined_html, more_sources_html
 from corpus import Article
@@ -190,6 +190,9 @@ async def on_callback(update: Update, context: BotContext) -> None:
         return
     if kind == "st":
         await settings.on_press(update, context, value)
+        return
+    if kind == "un":
+        await chat.on_unsubscribe_press(update, context, value)
         return
     if kind == "more":
         more = await asyncio.to_thread(svc.state.more_sources, value, query.message.chat.id)

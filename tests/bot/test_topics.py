@@ -117,3 +117,28 @@ async def test_empty_topics_are_refused_with_an_example_and_control_characters_d
     )
     assert "all new articles, without strike" in texts[2]
     assert topics == ["-strike", "ports -strike"]
+
+
+async def test_subscriptions_list_has_an_unsubscribe_button_per_row(fake, bot_config) -> None:  # type: ignore[no-untyped-def]
+    import asyncio
+
+    from tests.botkit import running, services
+
+    chat = 8202
+    async with running(bot_config(), fake) as application:
+        for command in ("/subscribe", "/subscribe presidential -pence"):
+            await fake.message(command, chat_id=chat)
+        await fake.wait_sent(lambda s: s.chat_id == chat, count=2, timeout=30)
+        await fake.message("/subscriptions", chat_id=chat)
+        [listing] = await fake.wait_sent(
+            lambda s: s.chat_id == chat and s.text.startswith("You get"), timeout=30
+        )
+        buttons = listing.buttons()
+        await fake.press(listing, buttons[1][1])  # the topic's row
+        for _ in range(200):
+            if listing.edits:
+                break
+            await asyncio.sleep(0.05)
+        left = [s.topic for s in services(application).app.state.subscriptions(chat)]
+    assert [label for label, _ in buttons] == ["✖ all new articles", "✖ presidential, without pence"]
+    assert left == [""] and "presidential" not in listing.text and "all new articles" in listing.text
