@@ -8,6 +8,7 @@ import json
 import logging
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -114,10 +115,11 @@ def cmd_ask(app: Newsbot, args: argparse.Namespace) -> int:
     return status
 
 
-def cmd_chat(app: Newsbot, args: argparse.Namespace) -> int:
+def cmd_chat(app: Newsbot, args: argparse.Namespace, *, ready: bool = False) -> int:
     """Chat in the console over the same engine as the bot; a follow-up ("and when was that?") is asked of
     the last answer's article first, as a reply is in Telegram."""
-    _ready(app)
+    if not ready:
+        _ready(app)
     interactive = sys.stdin.isatty()
     last: tuple[str, float] | None = None  # the last answer's article, and when
     if interactive:
@@ -189,10 +191,17 @@ def cmd_run(app: Newsbot, args: argparse.Namespace) -> int:
 
 
 def cmd_start(app: Newsbot, args: argparse.Namespace) -> int:
-    """Run the main job: the Telegram bot when TELEGRAM_BOT_TOKEN is set, else ingest, index and chat."""
+    """Run the main job: the Telegram bot when TELEGRAM_BOT_TOKEN is set, else ingest, index and chat. With an
+    index already built, the chat answers from it at once while the sources are read in the background."""
     if os.environ.get(TOKEN_ENV):
         args.webhook = False
         return cmd_run(app, args)
+    if app.engine.status().ok:
+        refresh = threading.Thread(target=_refresh, args=(app,), name="ingest", daemon=True)
+        refresh.start()
+        code = cmd_chat(app, args, ready=True)
+        refresh.join()  # the pass in progress ends before the store closes
+        return code
     reports = app.ingest()
     for r in reports:
         if r.error:
@@ -205,7 +214,23 @@ def cmd_start(app: Newsbot, args: argparse.Namespace) -> int:
         f"index: {report.passages} passages, {report.embedded} embedded in {report.seconds:.1f}s",
         file=sys.stderr,
     )
-    return cmd_chat(app, args)
+    return cmd_chat(app, args, ready=True)
+
+
+def _refresh(app: Newsbot) -> None:
+    """Ingest and update the index behind a chat that already answers (the engine switches when done)."""
+    try:
+        reports = app.ingest()
+        if (
+            any(r.added or r.changed or r.removed for r in reports)
+            or app.engine.status(app.store.hashes()).lags
+        ):
+            report = app.update_index()
+            log.info(
+                "index updated in the background: %d passages, %d embedded", report.passages, report.embedded
+            )
+    except (CorpusError, NewsIndexError) as exc:
+        log.warning("background ingest failed: %s", exc)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -290,3 +290,40 @@ def test_a_first_index_build_logs_no_broken_index(
         app.ensure_index()
     app.close()
     assert "building the index (the first start)" in caplog.text and "BROKEN" not in caplog.text
+
+
+def test_a_restart_answers_from_the_index_it_has_while_the_sources_are_read(
+    write_config: Callable[..., Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import threading
+
+    import bot.cli
+    from bot.core.services import Newsbot
+
+    config = write_config()
+    monkeypatch.setattr("sys.stdin", io.StringIO("hi\n"))
+    assert main(["--config", str(config), "start"]) == 0  # the first start builds the index
+    capsys.readouterr()
+    answered = threading.Event()
+    order: list[str] = []
+    render = bot.cli.render_text
+
+    def rendered(*args, **kwargs):  # type: ignore[no-untyped-def]
+        answered.set()
+        return render(*args, **kwargs)
+
+    real_ingest = Newsbot.ingest
+
+    def slow_ingest(self):  # type: ignore[no-untyped-def]
+        order.append("answered first" if answered.wait(20) else "ingest first")
+        return real_ingest(self)
+
+    monkeypatch.setattr(bot.cli, "render_text", rendered)
+    monkeypatch.setattr(Newsbot, "ingest", slow_ingest)
+    monkeypatch.setattr("sys.stdin", io.StringIO("hi\n"))
+    assert main(["--config", str(config), "start"]) == 0
+    for _ in range(400):
+        if order:
+            break
+        threading.Event().wait(0.05)
+    assert order == ["answered first"] and "Hello!" in capsys.readouterr().out
