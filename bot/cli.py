@@ -46,6 +46,33 @@ def _progress(desc: str) -> Iterator[Callable[[int, int], None]]:
             bar.close()
 
 
+@contextmanager
+def _phases() -> Iterator[Callable[[str, int, int | None], None]]:
+    """Yield a progress callback drawing one bar per phase ("reading", "storing": articles/s)."""
+    from tqdm import tqdm
+
+    bars: dict[str, tqdm] = {}
+
+    def update(phase: str, done: int, total: int | None) -> None:
+        bar = bars.get(phase)
+        if bar is None:
+            for other in bars.values():
+                other.close()
+            bar = bars[phase] = tqdm(
+                total=total, desc=phase, unit="article", file=sys.stderr, dynamic_ncols=True
+            )
+        if total is not None and bar.total != total:
+            bar.total = total
+        if done != bar.n:
+            bar.update(done - bar.n)
+
+    try:
+        yield update
+    finally:
+        for bar in bars.values():
+            bar.close()
+
+
 def _ready(app: Newsbot) -> None:
     with _progress("embedding") as progress:
         report = app.ensure_index(progress)
@@ -60,7 +87,9 @@ def _ready(app: Newsbot) -> None:
 def cmd_ingest(app: Newsbot, args: argparse.Namespace) -> int:
     """Fetch the sources once, store new articles (queueing their deliveries) and update the index."""
     failed = 0
-    for r in app.ingest():
+    with _phases() as progress:
+        reports = app.ingest(progress)
+    for r in reports:
         failed += bool(r.error and not r.backing_off_until)
         print(r.describe())
     if not args.no_index:
@@ -202,7 +231,8 @@ def cmd_start(app: Newsbot, args: argparse.Namespace) -> int:
         code = cmd_chat(app, args, ready=True)
         refresh.join()  # the pass in progress ends before the store closes
         return code
-    reports = app.ingest()
+    with _phases() as progress:
+        reports = app.ingest(progress)
     for r in reports:
         if r.error:
             print(f"newsbot: source {r.source!r} failed: {r.error}", file=sys.stderr)

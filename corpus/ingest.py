@@ -65,9 +65,12 @@ def ingest_sources(
     prepare: Callable[[list[Article]], None] | None = None,
     within: Within | None = None,
     now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+    progress: Callable[[str, int, int | None], None] | None = None,
 ) -> list[SourceReport]:
     """Ingest every source once. `prepare(articles)` runs before each source's store transaction (slow work
-    goes there), `within(db, result, articles)` inside it (with the articles it commits)."""
+    goes there), `within(db, result, articles)` inside it (with the articles it commits); `progress(phase,
+    done, total)` hears of long reads ("reading", total unknown) and stores ("storing")."""
+    report = progress or (lambda phase, done, total: None)
     states = SourceStates(store)
     ranks = {s.name: s.rank for s in sources}
     sites = {s.name: host_of(s.url) for s in sources if s.url}
@@ -86,6 +89,7 @@ def ingest_sources(
             remember=lambda v, name=source.name: states.remember(name, v),
             max_bytes=fetcher.config.max_bytes,
             deadline=time.monotonic() + fetcher.config.source_budget_s,
+            progress=lambda n: report("reading", n, None),
         )
         try:
             articles = load_source(source, context)
@@ -106,7 +110,14 @@ def ingest_sources(
             prepare(articles)
         hook = (lambda db, result, arts=articles: within(db, result, arts)) if within else None
         prune = source.name if source.local else None
-        result = store.upsert(articles, prune_source=prune, within=hook, ranks=ranks, sites=sites)
+        result = store.upsert(
+            articles,
+            prune_source=prune,
+            within=hook,
+            ranks=ranks,
+            sites=sites,
+            progress=lambda done, total: report("storing", done, total),
+        )
         if context.read:  # a local source's files as stored: unchanged next time, they are not read again
             states.remember(source.name, context.validators._replace(etag=context.read[0]))
         states.succeeded(source.name, now())

@@ -84,6 +84,7 @@ class Store:
         within: Callable[[Tx, UpsertResult], None] | None = None,
         ranks: Mapping[str, tuple[bool, int]] | None = None,
         sites: Mapping[str, str] | None = None,
+        progress: Callable[[int, int], None] | None = None,
     ) -> UpsertResult:
         """Insert new articles and update changed ones in one transaction.
 
@@ -119,9 +120,12 @@ class Store:
                 return False
             return not speaks_for(row[1], row[3]) or len(art.body) * 2 >= row[2] * 3
 
+        articles = list(articles)
         with self.transaction() as db:
             seen: set[str] = set()
-            for art in articles:
+            for done, art in enumerate(articles, 1):
+                if progress is not None and (done % 500 == 0 or done == len(articles)):
+                    progress(done, len(articles))
                 if art.id in seen:
                     continue
                 seen.add(art.id)

@@ -286,16 +286,17 @@ class Newsbot:
             added.append(source)
         return [*self.config.sources, *added]
 
-    def ingest(self) -> list[SourceReport]:
-        """Load every source into the store, queueing deliveries of new articles with them."""
+    def ingest(self, progress: Callable[[str, int, int | None], None] | None = None) -> list[SourceReport]:
+        """Load every source into the store, queueing deliveries of new articles with them (`progress`: see
+        corpus.ingest_sources)."""
         with self.metrics.ingest_seconds.time():
-            reports = self._ingest()
+            reports = self._ingest(progress)
         for report in reports:
             if report.error and not report.backing_off_until:
                 self.metrics.source_failures.labels(report.source).inc()
         return reports
 
-    def _ingest(self) -> list[SourceReport]:
+    def _ingest(self, progress: Callable[[str, int, int | None], None] | None = None) -> list[SourceReport]:
         return ingest_sources(
             self.all_sources(),
             self.store,
@@ -303,6 +304,7 @@ class Newsbot:
             base_dir=self.config.base_dir,
             prepare=self._prepare,
             within=self._queue_deliveries,
+            progress=progress,
         )
 
     def update_index(

@@ -62,8 +62,16 @@ def load_jsonl(path: Path, *, source: str) -> list[Article]:
 
 
 def load(config: SourceConfig, context: Context) -> list[Article]:
-    """Read the source's path."""
-    return list(iter_jsonl(context.path(config), source=config.name, max_line=context.max_bytes))
+    """Read the source's path (progress every 500 articles)."""
+    out = []
+    for out_count, article in enumerate(
+        iter_jsonl(context.path(config), source=config.name, max_line=context.max_bytes), 1
+    ):
+        out.append(article)
+        if out_count % 500 == 0:
+            context.progress(out_count)
+    context.progress(len(out))
+    return out
 
 
 KIND = SourceKind(

@@ -39,6 +39,7 @@ class Context:
     deadline: float = math.inf  # time.monotonic() after which a source follows no more pages
     skipped: list[str] = field(default_factory=list)  # why each bad item of the source was left out
     read: list[str] = field(default_factory=list)  # a local source's fingerprint, kept once it is stored
+    progress: Callable[[int], None] = lambda n: None  # articles read so far (loaders of long files call it)
 
     def fingerprint(self, value: str) -> None:
         """Note a local source's fingerprint: ingest remembers it after the articles are stored, so a

@@ -273,7 +273,7 @@ def test_a_first_start_prints_progress_and_two_summaries_only(
     assert main(["--config", str(config), "start"]) == 0
     out, err = capfd.readouterr()
     lines = [line for chunk in err.split("\n") for line in chunk.split("\r") if line.strip()]
-    rest = [line for line in lines if not line.startswith("embedding:")]
+    rest = [line for line in lines if not line.startswith(("embedding:", "reading:", "storing:"))]  # bars
     assert [line.split(":")[0] for line in rest] == ["ingest", "index"], (
         rest
     )  # no warnings, no bars of others
@@ -327,3 +327,20 @@ def test_a_restart_answers_from_the_index_it_has_while_the_sources_are_read(
             break
         threading.Event().wait(0.05)
     assert order == ["answered first"] and "Hello!" in capsys.readouterr().out
+
+
+def test_reading_and_storing_a_long_source_show_progress(
+    write_config: Callable[..., Path], tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    lines = [
+        json.dumps({"title": f"Story {i}", "date": "2024-03-05", "text": f"Story number {i} happened."})
+        for i in range(1200)
+    ]
+    news = tmp_path / "news.jsonl"
+    news.write_text("\n".join(lines) + "\n")
+    config = write_config(sources=[{"name": "wire", "type": "jsonl", "path": str(news)}])
+    assert main(["--config", str(config), "ingest", "--no-index"]) == 0
+    err = capfd.readouterr().err
+    assert "reading: " in err and "storing: " in err and "1200/1200" in err and "article/s" in err
