@@ -38,6 +38,7 @@ class IngestConfig:
     allow_private_addresses: bool = False  # allow localhost/private hosts (tests, intranets)
     source_budget_s: float = 120.0  # a listing or full-text feed stops following pages after this long
     max_import_sources: int = 10_000  # the most feeds one OPML import adds
+    alert_backlog: bool = False  # alert what a new source holds when first read (its backlog)
 
     def __post_init__(self) -> None:
         above(self, timeout_s=0.0, source_budget_s=0.0)

@@ -80,6 +80,12 @@ class SourceStates:
                 (_iso(now), failures, error[:500], retry, name),
             )
 
+    def ever_read(self, name: str) -> bool:
+        """Return True once a pass of the source has succeeded (its first pass is its backlog)."""
+        with self.store.transaction() as db:
+            row = db.execute("SELECT last_success FROM source_state WHERE name=?", (name,)).fetchone()
+        return bool(row and row[0])
+
     def all(self) -> list[SourceHealth]:
         """Return every source's health."""
         with self.store.transaction() as db:

@@ -77,6 +77,7 @@ class Newsbot:
         self._match: tuple[dict[str, np.ndarray], dict[str, np.ndarray]] = ({}, {})
         self._stories: dict[str, tuple[str, str]] = {}  # new article id -> (story id, packed vector)
         self._ranks: dict[str, tuple[bool, int]] = {}  # each source's (trusted, priority), read per source
+        self._backlog = False  # the source being ingested is read for the first time: no alerts
 
     @property
     def encoder(self) -> Encoder:
@@ -155,6 +156,9 @@ class Newsbot:
             known.update(made)
         self._match = (known, leads)
         self._ranks = self.ranks()
+        # a source's first pass is its backlog: stored and indexed, not alerted (ingest.alert_backlog)
+        first = bool(articles) and not self.sources.ever_read(articles[0].source)
+        self._backlog = first and not self.config.ingest.alert_backlog
 
     def _queue_deliveries(self, db: Tx, result: UpsertResult, articles: list[Article]) -> None:
         """Record the new articles' stories (a changed one leaves its story if it no longer matches it) and
@@ -169,6 +173,9 @@ class Newsbot:
         if not result.added:
             return
         Stories.record(db, self._stories, result.added)
+        if self._backlog:
+            log.info("a new source's %d articles are stored, not alerted (its backlog)", len(result.added))
+            return
         rows = db.execute("SELECT chat_id, topic FROM subscriptions").fetchall()
         if not rows:
             return
