@@ -1,15 +1,24 @@
 #!/usr/bin/env bash
-# A throwaway PostgreSQL server for the tests, from Debian's postgresql package.
+# A throwaway PostgreSQL server for the tests: the PostgreSQL 16 + pgvector 0.6.2 that the PyPI package
+# pgserver (a dev dependency) ships in .venv, else Debian's postgresql package (no pgvector there).
 #
-#   scripts/postgres.sh install        apt-get install postgresql (when initdb is missing)
+#   scripts/postgres.sh install        apt-get install postgresql (when neither is there)
 #   scripts/postgres.sh start DIR      initdb + start in DIR on a free loopback port; prints the URL
 #   scripts/postgres.sh stop DIR       stop it and delete DIR
 #   scripts/postgres.sh run CMD...     start one, run CMD with NEWSBOT_TEST_POSTGRES_URL set, stop it
 #
-# PostgreSQL refuses to run as root: as root the server runs as the `postgres` user the package made.
+# PostgreSQL refuses to run as root: as root the server runs as the `postgres` user (Debian's package
+# makes it; created here, without a home or a login, when it is missing).
 set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
 
 bindir() {
+  local bundled
+  bundled=$(ls -d "$root"/.venv/lib/python3*/site-packages/pgserver/pginstall/bin 2>/dev/null | head -1 || true)
+  if [ -n "$bundled" ] && [ -x "$bundled/initdb" ]; then
+    echo "$bundled"
+    return
+  fi
   if command -v pg_config >/dev/null 2>&1 && [ -x "$(pg_config --bindir)/initdb" ]; then
     pg_config --bindir
     return
@@ -20,7 +29,12 @@ bindir() {
 }
 
 as_owner() {
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  if [ "$(id -u)" = 0 ]; then
+    id postgres >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin postgres
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
 }
 
 free_port() {
@@ -40,7 +54,7 @@ case "$cmd" in
     dir=$2
     bin=$(bindir) || { echo "PostgreSQL is not installed: scripts/postgres.sh install" >&2; exit 1; }
     mkdir -p "$dir"
-    [ "$(id -u)" = 0 ] && chown postgres "$dir"
+    [ "$(id -u)" = 0 ] && { as_owner true; chown postgres "$dir"; }
     as_owner "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 >"$dir/initdb.log"
     port=$(free_port)
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
