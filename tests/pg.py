@@ -37,7 +37,7 @@ def fresh_schema() -> Iterator[str]:
         conn.execute(f"CREATE SCHEMA {name}")
     sep = "&" if "?" in base else "?"
     try:
-        yield f"{base}{sep}options={quote(f'-csearch_path={name}')}"
+        yield f"{base}{sep}options={quote(f'-csearch_path={name},public')}"
     finally:
         with psycopg.connect(base, autocommit=True) as conn:
             conn.execute(f"DROP SCHEMA {name} CASCADE")

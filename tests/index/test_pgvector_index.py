@@ -1,0 +1,94 @@
+"""The index in PostgreSQL (index/pgvector.py) on a real pgvector server: passages written in the
+caller's transaction, HNSW cosine search, full-text search over any of the question's words, one model
+per database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+
+from corpus import make_article
+from corpus.database import Database, open_database
+from index.encoders.hashing import HashingEncoder
+from index.passages import make_passages
+from index.pgvector import PgIndex, PgIndexError
+from tests.pg import fresh_schema
+
+ARTICLES = [
+    (
+        "Dockworkers strike shuts the port of Rotterdam",
+        "Dockworkers walked out on Monday. Cranes stood idle.",
+    ),
+    ("Police seize cocaine in Varna", "Border police seized 40 kilograms of cocaine at the port of Varna."),
+    ("Bridge over the Miel opens", "The mayor opened the bridge. It cost 40 million euros."),
+]
+
+
+@pytest.fixture
+def db() -> Iterator[Database]:
+    with fresh_schema() as url:
+        database = open_database(url, pool_size=2)
+        try:
+            yield database
+        finally:
+            database.close()
+
+
+def _passages() -> tuple[list, np.ndarray]:
+    passages = []
+    for title, body in ARTICLES:
+        article = make_article(title=title, body=body, source="desk")
+        passages += make_passages(article, first_id=len(passages) + 1, max_words=5, overlap=0)
+    encoder = HashingEncoder(dim=64)
+    return passages, encoder.encode([p.indexed_text for p in passages])
+
+
+def test_passages_are_searched_by_vector_and_by_words(db: Database) -> None:
+    index = PgIndex(db, model="hashing:64", dim=64)
+    index.ensure()
+    passages, vectors = _passages()
+    with db.transaction() as tx:
+        PgIndex.replace(tx, sorted({p.article_id for p in passages}), passages, vectors)
+    assert index.count() == len(passages)
+    for i in (0, len(passages) - 1):
+        [best, *_] = index.dense_search(vectors[i], 3)
+        assert best.id == passages[i].id and best.score == pytest.approx(1.0, abs=1e-4)
+    found = index.lexical_search("how much cocaine was seized?", 5)
+    texts = index.passages([h.id for h in found])
+    assert found and all("cocaine" in (texts[h.id].title + texts[h.id].text).lower() for h in found)
+    assert index.lexical_search("the of and", 5) == []  # stopwords only
+
+
+def test_a_rewritten_article_replaces_its_passages_and_a_failed_write_leaves_none(db: Database) -> None:
+    index = PgIndex(db, model="hashing:64", dim=64)
+    index.ensure()
+    passages, vectors = _passages()
+    first = passages[0].article_id
+    mine = [i for i, p in enumerate(passages) if p.article_id == first]
+    assert len(mine) >= 2
+    with db.transaction() as tx:
+        PgIndex.replace(tx, [first], [passages[i] for i in mine], vectors[mine])
+    with db.transaction() as tx:  # the article changed: one passage now
+        PgIndex.replace(tx, [first], passages[:1], vectors[:1])
+    assert index.count() == 1
+    with pytest.raises(RuntimeError), db.transaction() as tx:
+        PgIndex.replace(tx, [p.article_id for p in passages], passages, vectors)
+        raise RuntimeError("crash before the articles' commit")
+    assert index.count() == 1  # rolled back with the transaction that stores the articles
+
+
+def test_a_database_built_with_another_model_asks_for_a_rebuild(db: Database) -> None:
+    PgIndex(db, model="hashing:64", dim=64).ensure()
+    with pytest.raises(PgIndexError, match=r"built with hashing:64 .*newsbot index --rebuild"):
+        PgIndex(db, model="all-MiniLM-L6-v2", dim=384).ensure()
+
+
+def test_sqlite_is_refused_with_the_setting_named(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    database = open_database(tmp_path / "state.db")
+    try:
+        with pytest.raises(PgIndexError, match=r"storage\.url"):
+            PgIndex(database, model="m", dim=4)
+    finally:
+        database.close()
