@@ -1,5 +1,5 @@
 # The two commands of the README: `make run` (set up, then the main job) and `make test` (the suite,
-# with a throwaway PostgreSQL server when Debian's postgresql package is installed).
+# with a throwaway PostgreSQL server: pgserver's PostgreSQL 16 + pgvector, a dev dependency).
 .PHONY: setup run test lint bench bench-compare
 
 setup:
