@@ -45,6 +45,8 @@ class TelegramConfig:
         600.0  # an alert whose send timed out (maybe sent) waits this, then one text try
     )
     examples: tuple[str, ...] = ("when did SELEC visit CARICC", "who coordinates the anti-fraud task force")
+    users_add_feeds: bool = False  # any user may /addsource a feed of their own (its news reaches them only)
+    user_feeds_max: int = 3  # feeds one user may add so
     metrics: bool = False  # Prometheus /metrics on metrics_listen:metrics_port (never the webhook's port)
     metrics_listen: str = "127.0.0.1"
     metrics_port: int = 9108
@@ -58,6 +60,7 @@ class TelegramConfig:
             latest_count=1,
             connections=1,
             timeout_resend_after_s=0,
+            user_feeds_max=1,
         )
         above(self, max_messages_per_second=0)
         within(

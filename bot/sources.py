@@ -4,6 +4,7 @@ kept in the database; listed, removed and exported as OPML. Thin over corpus.reg
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import re
 import sys
 from collections.abc import Callable
@@ -33,10 +34,10 @@ def _name_for(title: str, url: str, taken: set[str]) -> str:
     return name
 
 
-def add_url(app: Newsbot, url: str, name: str | None = None) -> SourceConfig:
+def add_url(app: Newsbot, url: str, name: str | None = None, *, owner: int | None = None) -> SourceConfig:
     """Find the feed of a URL (the feed itself, the one a page announces, or the page as a listing of
     article links) and add it as a source named after its own title ("desk-news", then "desk-news-2"),
-    else its host."""
+    else its host; `owner`: the user whose own feed it is (its news reaches them only)."""
     found = discover(app.fetcher, url)
     sources = app.all_sources()
     if any(s.url == found.url for s in sources):
@@ -46,7 +47,7 @@ def add_url(app: Newsbot, url: str, name: str | None = None) -> SourceConfig:
         "type": found.kind,
     }
     pattern = {"link_pattern": found.pattern} if found.kind == "listing" else {}
-    source = SourceConfig.from_flat({**fields, "url": found.url, **pattern})
+    source = dataclasses.replace(SourceConfig.from_flat({**fields, "url": found.url, **pattern}), owner=owner)
     app.added_sources.add(source, taken=[s.name for s in app.config.sources])
     return source
 
@@ -97,7 +98,10 @@ def import_opml_text(
 
 def export_opml(app: Newsbot) -> str:
     """Return the feed sources (config.yaml's and the added ones) as OPML."""
-    return write_opml([(s.name, s.type, s.url) for s in app.all_sources() if s.type in ("feed", "jsonfeed")])
+    feeds = [
+        s for s in app.all_sources() if s.type in ("feed", "jsonfeed") and s.owner is None
+    ]  # not users' own
+    return write_opml([(s.name, s.type, s.url) for s in feeds])
 
 
 def cmd_sources(app: Newsbot, args: argparse.Namespace) -> int:

@@ -23,11 +23,11 @@ class AddedSources:
         """Return the added sources, oldest first."""
         with self.store.transaction() as tx:
             rows = tx.execute(
-                "SELECT name, type, url, options, priority FROM added_sources ORDER BY added, name"
+                "SELECT name, type, url, options, priority, owner FROM added_sources ORDER BY added, name"
             )
             found = rows.fetchall()
         out = []
-        for name, kind, url, options, priority in found:
+        for name, kind, url, options, priority, owner in found:
             data = {
                 "name": name,
                 "type": kind,
@@ -36,7 +36,8 @@ class AddedSources:
                 **json.loads(options),
                 "trusted": False,  # a source added at run time never speaks with config.yaml's authority
             }
-            out.append(SourceConfig.from_flat(data))
+            source = SourceConfig.from_flat(data)
+            out.append(dataclasses.replace(source, owner=owner) if owner is not None else source)
         return out
 
     def add(self, source: SourceConfig, *, taken: Sequence[str] = ()) -> None:
@@ -54,12 +55,18 @@ class AddedSources:
             if source.name in taken:
                 raise SourceError(f"a source named {source.name!r} is in config.yaml already")
             options = json.dumps(dataclasses.asdict(source.options))
-            rows.append((source.name, source.type, source.url, options, source.priority, now_iso()))
+            rows.append(
+                (source.name, source.type, source.url, options, source.priority, now_iso(), source.owner)
+            )
         with self.store.transaction() as tx:
             for row in rows:
                 if tx.execute("SELECT 1 FROM added_sources WHERE name=?", (row[0],)).fetchone():
                     raise SourceError(f"a source named {row[0]!r} exists already")
-                tx.execute("INSERT INTO added_sources VALUES (?,?,?,?,?,?)", row)
+                tx.execute(
+                    "INSERT INTO added_sources (name, type, url, options, priority, added, owner) "
+                    "VALUES (?,?,?,?,?,?,?)",
+                    row,
+                )
 
     def rename(self, old: str, new: str) -> None:
         """Give an added source another name (its articles keep theirs)."""

@@ -51,4 +51,5 @@ MIGRATIONS = [
         """,
     ),  # sources added from the chat (/addsource) or an OPML file, beside those in config.yaml
     Migration(3, "ALTER TABLE articles ADD COLUMN image TEXT NOT NULL DEFAULT ''"),  # lead images for alerts
+    Migration(4, "ALTER TABLE added_sources ADD COLUMN owner BIGINT"),  # a user's own feed (NULL: everyone's)
 ]

@@ -34,6 +34,7 @@ from index.status import IndexStatus, inspect
 from index.storage import current_path, load_version
 
 log = logging.getLogger(__name__)
+VIEWS = 16  # views without some sources kept (Engine.view)
 _SPAN_SENTENCES = 5  # sentences whose spans the answer model ranks (10: +7 points reach, +0.3 right)
 
 
@@ -73,6 +74,7 @@ class Engine:
         self.config = config
         self.index_config = index or IndexConfig()
         self._data: IndexData | None = None
+        self._views: dict[tuple[int, frozenset[str]], IndexData] = {}  # data without some sources (view())
         self._lock = threading.Lock()
 
     @property
@@ -101,6 +103,7 @@ class Engine:
                 ef_search=self.index_config.ef_search,
                 bm25_numba_from=self.config.bm25_numba_from,
             )
+            self._views.clear()
             log.info("serving index %s (%d passages)", path.name, self._data.manifest.passages)
             return True
 
@@ -172,10 +175,46 @@ class Engine:
 
     # -- answering -----------------------------------------------------------------------------
 
-    def ask(self, question: str, *, article_id: str | None = None, today: dt.date | None = None) -> Answer:
+    def ask(
+        self,
+        question: str,
+        *,
+        article_id: str | None = None,
+        today: dt.date | None = None,
+        hidden: frozenset[str] = frozenset(),
+    ) -> Answer:
         """Reply to one message: a fact, headlines, a summary, small talk (about one article first, for
-        follow-ups); `today` is the asker's date ("last week" is read from it), by default the engine's."""
-        return respond(self, question, article_id=article_id, today=today or self.today())
+        follow-ups); `today` is the asker's date ("last week" is read from it), by default the engine's;
+        the articles of the `hidden` sources (other users' own feeds) are neither read nor cited."""
+        data = self.view(self.data, hidden)
+        return respond(self, question, article_id=article_id, today=today or self.today(), data=data)
+
+    def view(self, data: IndexData, hidden: frozenset[str]) -> IndexData:
+        """Return `data` without the articles of the `hidden` sources (their passages tombstoned), kept
+        per index version and set of sources (a few sets: every user without feeds shares one)."""
+        if not hidden:
+            return data
+        key = (id(data), hidden)
+        with self._lock:
+            found = self._views.get(key)
+        if found is not None:
+            return found
+        drop = {aid for aid, meta in data.articles.items() if meta.source in hidden}
+        if not drop:
+            made = data
+        else:
+            ids = frozenset(pid for aid in drop for pid in data.passages.ids_of(aid))
+            made = dataclasses.replace(
+                data,
+                articles={aid: meta for aid, meta in data.articles.items() if aid not in drop},
+                tombstones=data.tombstones | ids,
+                _derived={},
+            )
+        with self._lock:
+            if len(self._views) >= VIEWS:
+                self._views.clear()
+            self._views[key] = made
+        return made
 
     def answer(self, data: IndexData, question: str, *, article_id: str | None = None) -> Answer:
         """Return the extractive answer to a question of fact."""

@@ -9,6 +9,7 @@ import secrets
 import socket
 import threading
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -78,6 +79,7 @@ class Newsbot:
         self._stories: dict[str, tuple[str, str]] = {}  # new article id -> (story id, packed vector)
         self._ranks: dict[str, tuple[bool, int]] = {}  # each source's (trusted, priority), read per source
         self._backlog = False  # the source being ingested is read for the first time: no alerts
+        self._owners: dict[str, int] = {}  # users' own feeds: source name -> the user (read per source)
 
     @property
     def encoder(self) -> Encoder:
@@ -156,6 +158,7 @@ class Newsbot:
             known.update(made)
         self._match = (known, leads)
         self._ranks = self.ranks()
+        self._owners = {s.name: s.owner for s in self.all_sources() if s.owner is not None}
         # a source's first pass is its backlog: stored and indexed, not alerted (ingest.alert_backlog)
         first = bool(articles) and not self.sources.ever_read(articles[0].source)
         self._backlog = first and not self.config.ingest.alert_backlog
@@ -172,9 +175,17 @@ class Newsbot:
                 log.info("article %s changed beyond its story: a story of its own now", article.id)
         if not result.added:
             return
-        Stories.record(db, self._stories, result.added)
+        owner = self._owners.get(articles[0].source) if articles else None
+        if (
+            owner is None
+        ):  # a user's own feed tells no one else's story (Stories, /latest, "Also reported by")
+            Stories.record(db, self._stories, result.added)
         if self._backlog:
             log.info("a new source's %d articles are stored, not alerted (its backlog)", len(result.added))
+            return
+        if owner is not None:  # telegram.users_add_feeds: its news reaches the user who follows it, only
+            for article_id in result.added:
+                Outbox.enqueue(db, article_id, [owner])
             return
         rows = db.execute("SELECT chat_id, topic FROM subscriptions").fetchall()
         if not rows:
@@ -207,12 +218,14 @@ class Newsbot:
 
     def _examples(self) -> tuple[str, ...]:
         kept = [
-            q for q in self.config.telegram.examples if self.engine.ask(q).kind in ("answer", "found", "yes")
+            q
+            for q in self.config.telegram.examples
+            if self.ask(q, chat_id=None).kind in ("answer", "found", "yes")
         ]
         if len(kept) >= 2:
             return tuple(kept)
         drawn = ["latest news"]
-        for article in self.store.latest(3):
+        for article in self.latest_for(3, None):
             names = [w.strip(".,:;!?\"'()") for w in article.title.split()[1:] if w[:1].isupper()]
             words = [w for w in names if len(w) > 2] or sorted(article.title.split(), key=len)[-1:]
             if words:
@@ -262,11 +275,31 @@ class Newsbot:
         ]
         return dataclasses.replace(answer, sources=(source, *rest)), also
 
-    def latest_stories(self, n: int) -> tuple[list[Article], dict[str, int]]:
-        """Return the n newest stories, each headed by its most trusted, then earliest, member, and how
-        many other outlets each has (what /latest lists)."""
+    def latest_stories(self, n: int, *, chat_id: int | None = None) -> tuple[list[Article], dict[str, int]]:
+        """Return the n newest stories the chat may read, each headed by its most trusted, then earliest,
+        member, and how many other outlets each has (what /latest lists)."""
         ranks = self.ranks()
-        return newest_stories(self.store, self.stories, n, lambda source: ranks.get(source, (False, 0)))
+        return newest_stories(
+            self.store,
+            self.stories,
+            n,
+            lambda source: ranks.get(source, (False, 0)),
+            hidden=self.hidden_for(chat_id),
+        )
+
+    def hidden_for(self, chat_id: int | None) -> frozenset[str]:
+        """Return the sources a chat must not read: every user's own feed (telegram.users_add_feeds) but
+        its own (a user's private chat has the user's id; a group or inline query sees none of them)."""
+        return frozenset(s.name for s in self.all_sources() if s.owner is not None and s.owner != chat_id)
+
+    def latest_for(self, n: int, chat_id: int | None) -> list[Article]:
+        """Return the n newest articles the chat may read (the headlines under a declined question)."""
+        hidden = self.hidden_for(chat_id)
+        return [a for a in self.store.latest(n + (50 if hidden else 0)) if a.source not in hidden][:n]
+
+    def ask(self, question: str, *, chat_id: int | None, **kwargs: Any) -> Answer:
+        """Answer a question as the chat may read it (Engine.ask without other users' own feeds)."""
+        return self.engine.ask(question, hidden=self.hidden_for(chat_id), **kwargs)
 
     def ranks(self) -> dict[str, tuple[bool, int]]:
         """Return each source's (trusted, priority): config.yaml's trusted unless set otherwise, added ones not."""

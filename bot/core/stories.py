@@ -157,11 +157,16 @@ class Stories:
 
 
 def newest_stories(
-    store: Store, stories: Stories, n: int, rank: Callable[[str], Rank] = lambda _: (True, 0)
+    store: Store,
+    stories: Stories,
+    n: int,
+    rank: Callable[[str], Rank] = lambda _: (True, 0),
+    *,
+    hidden: frozenset[str] = frozenset(),
 ) -> tuple[list[Article], dict[str, int]]:
     """Return the n newest stories, each as its head (the most trusted member, then the earliest), and
-    how many other outlets (distinct sources) each story has."""
-    pool = store.latest(n * 5)
+    how many other outlets (distinct sources) each story has; articles of `hidden` sources are left out."""
+    pool = [a for a in store.latest(n * 5 + (50 if hidden else 0)) if a.source not in hidden]
     story = stories.story_of([a.id for a in pool])
     members: dict[str, list[Article]] = {}
     for article in pool:  # newest first: the stories come out in the order of their newest member

@@ -46,7 +46,9 @@ async def on_latest(update: Update, context: BotContext, message: Message) -> No
         n = int(context.args[0]) if context.args else svc.config.telegram.latest_count
     except ValueError:
         n = svc.config.telegram.latest_count
-    articles, outlets = await asyncio.to_thread(svc.app.latest_stories, max(1, min(n, 20)))
+    articles, outlets = await asyncio.to_thread(
+        svc.app.latest_stories, max(1, min(n, 20)), chat_id=message.chat_id
+    )
     if not articles:
         await message.reply_text("I have no articles yet.")
         return

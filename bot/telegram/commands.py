@@ -29,6 +29,7 @@ class Command:
     usage: str  # the arguments, as /help shows them ("[topic]")
     help: str  # one line for /help and the command menu
     admin: bool = False
+    users: bool = False  # with telegram.users_add_feeds, every user's too (for feeds of their own)
     busy: str | None = None  # the reply while an index job runs (None: runs regardless)
     leader: Callable[[BotContext], str] | None = (
         None  # the request the leader runs, when this replica does not lead
@@ -126,6 +127,7 @@ COMMANDS: tuple[Command, ...] = (
         usage="",
         help="the news sources and their health",
         admin=True,
+        users=True,
         menu=False,
     ),
     Command(
@@ -134,6 +136,7 @@ COMMANDS: tuple[Command, ...] = (
         usage="URL",
         help="add a feed (or a site that names its feed)",
         admin=True,
+        users=True,
         menu=False,
     ),
     Command(
@@ -158,6 +161,7 @@ COMMANDS: tuple[Command, ...] = (
         usage="NAME",
         help="remove a source added here",
         admin=True,
+        users=True,
         menu=False,
     ),
     Command(
@@ -176,7 +180,8 @@ async def guarded(command: Command, update: Update, context: BotContext) -> None
     message = update.effective_message
     if message is None or message.is_automatic_forward:
         return  # a channel's post copied into its discussion group: the channel's own post was the command
-    if command.admin and not is_admin(update, context):
+    own_feeds = command.users and context.services.config.telegram.users_add_feeds
+    if command.admin and not own_feeds and not is_admin(update, context):
         await message.reply_text(NOT_ALLOWED)
         return
     if command.changes_chat and not await may_change_chat(update, context):

@@ -70,7 +70,9 @@ async def answer_question(update: Update, context: BotContext, question: str) ->
     started = time.perf_counter()
     today = dt.datetime.now(zone(before.chat.tz)).date()  # "last week" in the chat's time zone
     work = asyncio.ensure_future(
-        asyncio.to_thread(svc.app.engine.ask, question, article_id=before.article_id, today=today)
+        asyncio.to_thread(
+            svc.app.ask, question, chat_id=message.chat_id, article_id=before.article_id, today=today
+        )
     )
     done, _ = await asyncio.wait({work}, timeout=TYPING_AFTER_S)
     if not done:  # only a slow answer is worth a "typing…" (one request less for most questions)
@@ -136,7 +138,7 @@ def _after(svc: Services, chat_id: int, answer: Answer) -> _After:
     """Count the answer and record it (for follow-ups and buttons); read what the reply shows beside it."""
     if not answer.answered:
         svc.state.count("declined")
-        return _After("", False, [], svc.app.store.latest(svc.config.telegram.latest_count), answer)
+        return _After("", False, [], svc.app.latest_for(svc.config.telegram.latest_count, chat_id), answer)
     svc.state.count("answered")
     also: list[Sibling] = []
     if answer.kind in ("answer", "found", "yes", "unclear") and answer.article_id:
@@ -233,7 +235,7 @@ async def on_inline(update: Update, context: BotContext) -> None:
             await query.answer([], cache_time=0, is_personal=True)
             return
         try:
-            answer = await asyncio.to_thread(svc.app.engine.ask, text)
+            answer = await asyncio.to_thread(svc.app.ask, text, chat_id=None)  # shared: no user's own feeds
         except (QuestionError, IndexUnavailableError):
             await query.answer([], cache_time=0)
             return

@@ -17,12 +17,22 @@ MAX_OPML_BYTES = 5_000_000  # 10,000 outlines are about 2 MB
 
 
 async def on_sources(update: Update, context: BotContext, message: Message) -> None:
-    """List the sources with their last success and failures."""
+    """List the sources with their last success and failures (a user: their own feeds)."""
     svc = context.services
     health = {h.name: h for h in await asyncio.to_thread(svc.app.sources.all)}
-    lines = ["<b>Sources</b>"]
+    admin = is_admin(update, context)
+    lines = ["<b>Sources</b>" if admin else "<b>Your feeds</b>"]
     configured = {s.name for s in svc.config.sources}
-    for source in await asyncio.to_thread(svc.app.all_sources):
+    listed = await asyncio.to_thread(svc.app.all_sources)
+    if not admin:
+        user = update.effective_user.id if update.effective_user else None
+        listed = [s for s in listed if s.owner is not None and s.owner == user]
+        if not listed:
+            await message.reply_text(
+                "You follow no feed of your own. /addsource URL adds one (its news reaches you only)."
+            )
+            return
+    for source in listed:
         where = esc(source.url or source.path)
         state = health.get(source.name)
         if state is None:
@@ -33,7 +43,15 @@ async def on_sources(update: Update, context: BotContext, message: Message) -> N
                 status += f" (next try {esc(state.next_attempt)})"
         else:
             status = f"ok, last success {esc(state.last_success or 'never')}"
-        origin = "" if source.name in configured else ", added"
+        origin = (
+            ""
+            if source.name in configured
+            else ", yours"
+            if source.owner is not None and not admin
+            else ", added"
+        )
+        if admin and source.owner is not None:
+            origin = f", a feed of user {source.owner}"
         lines.append(f"• <b>{esc(source.name)}</b> ({esc(source.type)}, {where}{origin}): {status}")
     if len(lines) == 1:
         lines.append("none configured (config.yaml: sources)")
@@ -49,25 +67,50 @@ async def on_addsource(update: Update, context: BotContext, message: Message) ->
     if not url.startswith(("http://", "https://")):
         await message.reply_text("Give the address of a feed or of a site: /addsource https://example.org")
         return
+    owner = None
+    if not is_admin(update, context):  # telegram.users_add_feeds: a feed of the user's own
+        if message.chat.type != "private" or update.effective_user is None:
+            await message.reply_text("Add a feed of your own in a private chat with me.")
+            return
+        owner = update.effective_user.id
+        cap = svc.config.telegram.user_feeds_max
+        mine = [s for s in await asyncio.to_thread(svc.app.all_sources) if s.owner == owner]
+        if len(mine) >= cap:
+            await message.reply_text(
+                f"You follow {len(mine)} feeds of your own, the most allowed ({cap}): "
+                "/removesource NAME one of them first (/sources lists them)."
+            )
+            return
     try:
-        source = await asyncio.to_thread(add_url, svc.app, url)
+        source = await asyncio.to_thread(add_url, svc.app, url, owner=owner)
     except CorpusError as exc:
         await message.reply_text(f"Not added: {exc}")
         return
     what = esc(source.type)
     if source.type == "listing":
         what = f"a listing page: its links matching {esc(source.options.link_pattern)} are its articles"
-    await send_html(
-        message,
-        f"Added <b>{esc(source.name)}</b> ({what}, {esc(source.url)}). "
-        "It is read with the next ingest (/ingest to read it now).",
+    when = (
+        "Its news reaches you only, from the next ingest on (what it holds today is not sent)."
+        if owner is not None
+        else "It is read with the next ingest (/ingest to read it now)."
     )
+    await send_html(message, f"Added <b>{esc(source.name)}</b> ({what}, {esc(source.url)}). {when}")
 
 
 async def on_removesource(update: Update, context: BotContext, message: Message) -> None:
     """Remove a source added here: /removesource NAME (its articles stay)."""
     svc = context.services
     name = (context.args or [""])[0]
+    if name and not is_admin(update, context):  # a user removes feeds of their own only
+        user = update.effective_user.id if update.effective_user else None
+        mine = {
+            s.name
+            for s in await asyncio.to_thread(svc.app.all_sources)
+            if s.owner is not None and s.owner == user
+        }
+        if name not in mine:
+            await message.reply_text("No feed of yours by that name. /sources lists them.")
+            return
     removed = await asyncio.to_thread(svc.app.added_sources.remove, name) if name else False
     if removed:
         await message.reply_text(f"Removed {name}; its articles stay.")

@@ -32,6 +32,9 @@ class SourceConfig:
     url: str = ""
     priority: int = 0  # a source of higher priority may rewrite articles another source stored first
     trusted: bool = True  # config.yaml's are unless set false; added ones (chat, OPML) never are
+    owner: int | None = (
+        None  # a user's own feed (telegram.users_add_feeds): its articles reach that chat only
+    )
     options: Any = None  # an instance of KINDS[type].options; None: its defaults
 
     def __post_init__(self) -> None:

@@ -179,9 +179,11 @@ def spelled(engine: Engine, data: IndexData, question: str) -> str:
     return rewrite(question, words)
 
 
-def respond(engine: Engine, message: str, *, article_id: str | None, today: dt.date) -> Answer:
+def respond(
+    engine: Engine, message: str, *, article_id: str | None, today: dt.date, data: IndexData | None = None
+) -> Answer:
     """Return the reply to a message (control characters dropped, blanks collapsed; QuestionError when
-    it is empty or too long)."""
+    it is empty or too long), read from `data` (by default the engine's index)."""
     question = clean_question(message, limit=engine.config.max_question_chars)
     reply = smalltalk(question)
     if reply:
@@ -194,7 +196,7 @@ def respond(engine: Engine, message: str, *, article_id: str | None, today: dt.d
             f"I can only read questions in English (this looks like {language}). "
             "Please ask again in English — the news I have is in English too.",
         )
-    data = engine.data
+    data = data if data is not None else engine.data
     for handler in (
         lambda: headlines(engine, data, question, today),
         lambda: summary(engine, data, question, article_id),

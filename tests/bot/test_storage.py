@@ -74,7 +74,7 @@ def test_within_commits_with_the_articles_or_not_at_all(database_url: str) -> No
 def test_migrations_are_versioned_and_applied_once(database_url: str) -> None:
     with Store(database_url) as store:
         BotState(store)
-        assert store.db.versions() == {"corpus": 3, "bot": 7}
+        assert store.db.versions() == {"corpus": 4, "bot": 7}
     with Store(database_url) as store:
         BotState(store)
         with mock.patch.object(store.db, "transaction", wraps=store.db.transaction) as transaction:
@@ -82,7 +82,7 @@ def test_migrations_are_versioned_and_applied_once(database_url: str) -> None:
         transaction.assert_not_called()
     with Store(database_url) as store:  # a second start checks the database and applies nothing
         assert store.db.migrate("bot", bot_schema.MIGRATIONS) == []
-        assert store.db.versions() == {"corpus": 3, "bot": 7}
+        assert store.db.versions() == {"corpus": 4, "bot": 7}
         extra = [
             *bot_schema.MIGRATIONS,
             Migration(8, "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT)"),
@@ -219,7 +219,7 @@ def test_legacy_sqlite_database_is_migrated_in_place(tmp_path: Path) -> None:
     db.close()
     with Store(path) as store:
         outbox, state = Outbox(store), BotState(store)
-        assert store.db.versions() == {"corpus": 3, "bot": 7}
+        assert store.db.versions() == {"corpus": 4, "bot": 7}
         assert store.get("a1").body == "Body text." and state.subscriptions() == [Subscription(5, "")]  # type: ignore[union-attr]
         assert outbox.recover(owner="me") == 1 and [d.chat_id for d in outbox.claim("me")] == [5]
 
