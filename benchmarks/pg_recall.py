@@ -1,5 +1,5 @@
 """The index in PostgreSQL against FAISS + BM25 on the same passages and questions (issue 33): article
-recall@1 of the dense ranking, the lexical ranking (pgvector HNSW and PostgreSQL full text, ts_rank_cd,
+recall@1 of the dense ranking, the lexical ranking (pgvector HNSW and BM25 computed in SQL over PostgreSQL full text,
 against FAISS and bm25s) and their reciprocal-rank fusion, and the time of each search.
 
     ./scripts/postgres.sh run .venv/bin/python benchmarks/pg_recall.py      # a throwaway pgvector server
@@ -66,11 +66,11 @@ def main() -> None:
             "faiss dense": timed("faiss dense", data.dense_search, qvec, args.k),
             "bm25s": timed("bm25s", data.bm25_search, q["question"], args.k),
             "pgvector dense": timed("pgvector dense", index.dense_search, qvec, args.k),
-            "postgres full text": timed("postgres full text", index.lexical_search, q["question"], args.k),
+            "postgres BM25": timed("postgres BM25", index.lexical_search, q["question"], args.k),
         }
         rankings["faiss + bm25s fused"] = reciprocal_rank_fusion([rankings["faiss dense"], rankings["bm25s"]])
         rankings["postgres fused"] = reciprocal_rank_fusion(
-            [rankings["pgvector dense"], rankings["postgres full text"]]
+            [rankings["pgvector dense"], rankings["postgres BM25"]]
         )
         for name, hits in rankings.items():
             first = url_of.get(data.passages.article_of(hits[0].id)) if hits else None

@@ -77,6 +77,31 @@ def test_a_rewritten_article_replaces_its_passages_and_a_failed_write_leaves_non
         PgIndex.replace(tx, [p.article_id for p in passages], passages, vectors)
         raise RuntimeError("crash before the articles' commit")
     assert index.count() == 1  # rolled back with the transaction that stores the articles
+    with db.transaction() as tx:  # BM25's document frequencies and lengths follow every rewrite
+        kept = dict(tx.execute("SELECT lexeme, ndoc FROM index_terms WHERE ndoc > 0").fetchall())
+        recount = dict(
+            tx.execute(
+                "SELECT u.lexeme, count(*) FROM index_passages p, unnest(p.terms) u GROUP BY 1"
+            ).fetchall()
+        )
+        meta = tx.execute("SELECT passages, length FROM index_meta").fetchone()
+        real = tx.execute("SELECT count(*), sum(length) FROM index_passages").fetchone()
+    assert kept == recount and tuple(meta) == tuple(real) and real[1] > 0
+
+
+def test_lexical_search_ranks_by_bm25_a_rare_word_first(db: Database) -> None:
+    index = PgIndex(db, model="hashing:64", dim=64)
+    index.ensure()
+    texts = [f"The port of town {i} was busy with ships today." for i in range(30)]
+    texts += ["The port of Varna reported ships and a seizure of cocaine today."]
+    passages = [
+        make_passages(make_article(title=f"Port {i}", body=t, source="desk"), first_id=i + 1)[0]
+        for i, t in enumerate(texts)
+    ]
+    with db.transaction() as tx:
+        PgIndex.replace(tx, [], passages, HashingEncoder(dim=64).encode([p.text for p in passages]))
+    [best, *rest] = index.lexical_search("ships cocaine port", 5)
+    assert best.id == passages[-1].id and all(best.score > h.score for h in rest)
 
 
 def test_a_database_built_with_another_model_asks_for_a_rebuild(db: Database) -> None:
