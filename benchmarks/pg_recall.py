@@ -1,5 +1,6 @@
 """The index in PostgreSQL against FAISS + BM25 on the same passages and questions (issue 33): article
-recall@1 of the dense ranking, the lexical ranking (pgvector HNSW and BM25 computed in SQL over PostgreSQL full text,
+recall@1 of the engine's whole retrieval on each backend (index.backend faiss | postgresql) with the time of
+a whole answer, and of the dense ranking, the lexical ranking (pgvector HNSW and BM25 computed in SQL over PostgreSQL full text,
 against FAISS and bm25s) and their reciprocal-rank fusion, and the time of each search.
 
     ./scripts/postgres.sh run .venv/bin/python benchmarks/pg_recall.py      # a throwaway pgvector server
@@ -44,12 +45,17 @@ def main() -> None:
     db = open_database(args.url)
     index = PgIndex(db, model=encoder.name, dim=vectors.shape[1], ef_search=args.ef_search)
     index.ensure()
+    index.drop()  # a fresh set of tables each run
+    index.ensure()
     t = time.perf_counter()
     for start in tqdm(range(0, len(passages), 1000), desc="writing", unit="k passages"):
         chunk = passages[start : start + 1000]
+        metas = [data.articles[a] for a in sorted({p.article_id for p in chunk}) if a in data.articles]
         with db.transaction() as tx:
-            PgIndex.replace(tx, [], chunk, vectors[start : start + 1000])
+            PgIndex.replace(tx, [], chunk, vectors[start : start + 1000], metas)
     print(f"{len(passages)} passages written to PostgreSQL in {time.perf_counter() - t:.0f} s")
+    pg_engine = Engine(root, encoder.inner, SearchConfig(), pg=index)
+    pg_data = pg_engine.data
     found: dict[str, list[bool]] = {}
     times: dict[str, list[float]] = {}
 
@@ -75,15 +81,26 @@ def main() -> None:
         for name, hits in rankings.items():
             first = url_of.get(data.passages.article_of(hits[0].id)) if hits else None
             found.setdefault(name, []).append(first in gold)
+        # the engine's whole retrieval (fusion, article model, named passages first), then a whole answer
+        for name, eng, d in (("engine, FAISS", engine, data), ("engine, PostgreSQL", pg_engine, pg_data)):
+            fused, _ = timed(
+                name, lambda question, v, e=eng, dd=d: e.retrieve(dd, question, v), q["question"], qvec
+            )
+            first = url_of.get(d.passages.article_of(fused[0].id)) if fused else None
+            found.setdefault(name, []).append(first in gold)
+            timed(
+                f"ask, {name.split(', ')[1]}", lambda question, _k, e=eng: e.ask(question), q["question"], 0
+            )
     print(f"article recall@1 over {len(questions)} held-out questions ({len(passages)} passages):")
-    for name, hits in found.items():
+    for name in [*found, *(n for n in times if n not in found)]:
+        hits = found.get(name, [])
         ms = times.get(name)
         speed = (
             f"  search p50 {1000 * np.median(ms):.1f} ms, p95 {1000 * np.percentile(ms, 95):.1f} ms"
             if ms
             else ""
         )
-        print(f"  {name:22s} {np.mean(hits):.3f}{speed}")
+        print(f"  {name:22s} {np.mean(hits) if hits else float('nan'):.3f}{speed}")
     db.close()
 
 

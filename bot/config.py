@@ -129,6 +129,12 @@ class AppConfig:
         return self.data_path / "index"
 
 
+BACKEND_NEEDS_POSTGRES = (
+    "index.backend: postgresql keeps the index in storage.url's database, so storage.url (or "
+    "$NEWSBOT_DATABASE_URL) must be a postgresql:// URL"
+)
+
+
 def check_data_dir(config: AppConfig) -> Path:
     """Create the data directory if needed and return it; a ConfigError names data_dir when it is a file,
     cannot be created, or cannot be written to (a read-only filesystem, /proc)."""
@@ -165,6 +171,8 @@ def parse_config(data: object, *, base_dir: Path) -> AppConfig:
     url = config.storage.url
     if url and not (is_postgres_url(url) or url.startswith("sqlite:///")):
         raise ConfigError("storage.url: expected postgresql://…, sqlite:///… or empty (SQLite in data_dir)")
+    if config.index.backend == "postgresql" and url and not is_postgres_url(url):
+        raise ConfigError(BACKEND_NEEDS_POSTGRES)
     object.__setattr__(config, "base_dir", base_dir)
     return config
 

@@ -21,6 +21,14 @@ def cmd_stats(app: Newsbot, args: argparse.Namespace) -> int:
         backoff = f", next try {h.next_attempt}" if h.next_attempt else ""
         print(f"source {h.name}: last success {h.last_success or 'never'}; {state}{backoff}")
     print("deliveries: " + (", ".join(f"{k} {v}" for k, v in sorted(app.outbox.counts().items())) or "none"))
+    pg = app.pg_index
+    if pg is not None:
+        rows = pg.counts()
+        print(
+            f"passages: {rows['index_passages']}\nindex: PostgreSQL, version {pg.version()}, "
+            f"{rows['index_articles']} articles, {rows['index_terms']} terms (pgvector {pg.extension()})"
+        )
+        return 0
     try:
         version, manifest = current_manifest(app.config.index_path)
         print(
@@ -74,6 +82,37 @@ def cmd_migrate(app: Newsbot, args: argparse.Namespace) -> int:
         f"copied {app.store.db.url} into {redact_url(args.to)}; to use it, set storage.url in "
         f"config.yaml or NEWSBOT_DATABASE_URL (the index directory stays where it is)"
     )
+    return _migrate_index(app, args.to)
+
+
+def _migrate_index(app: Newsbot, url: str) -> int:
+    """Fill a PostgreSQL target's index tables from the local index (for index.backend: postgresql)."""
+    from tqdm import tqdm
+
+    from corpus import open_database
+    from index import PgIndex, PgIndexError, current_manifest
+    from index.pgbuild import copy_local_index
+
+    if app.config.index.backend != "faiss":
+        return 0  # the index already lives in the source database's tables: `newsbot index` fills the target
+    try:
+        _version, manifest = current_manifest(app.config.index_path)
+    except NewsIndexError as exc:
+        print(f"no local index copied ({exc}); `newsbot index` builds one in the target", file=sys.stderr)
+        return 0
+    with open_database(url) as target:
+        if target.dialect != "postgresql":
+            return 0
+        try:
+            pg = PgIndex(target, model=manifest.model, dim=manifest.dim)
+            with tqdm(desc="index", unit="article", file=sys.stderr, dynamic_ncols=True) as bar:
+                n = copy_local_index(
+                    app.config.index_path, pg, progress=lambda done, total: bar.update(done - bar.n)
+                )
+        except PgIndexError as exc:
+            print(f"newsbot: the index was not copied: {exc}", file=sys.stderr)
+            return 1
+    print(f"index: {n} passages copied into the target's index tables (for `index.backend: postgresql`)")
     return 0
 
 

@@ -16,6 +16,8 @@ from index.errors import (
     NewsIndexError,
     QuestionError,
 )
+from index.pgbuild import update_pg_index
+from index.pgvector import PgIndex, PgIndexError
 from index.reply import Answer, Source
 from index.status import IndexStatus
 from index.storage import current_manifest
@@ -37,6 +39,8 @@ __all__ = [
     "IndexUnavailableError",
     "IndexWriteError",
     "NewsIndexError",
+    "PgIndex",
+    "PgIndexError",
     "QuestionError",
     "SearchConfig",
     "Source",
@@ -46,4 +50,5 @@ __all__ = [
     "is_follow_up",
     "make_encoder",
     "split_sentences",
+    "update_pg_index",
 ]

@@ -15,13 +15,16 @@ class IndexConfig:
     """How passages are cut, embedded and indexed."""
 
     encoder: EncoderConfig = field(default_factory=EncoderConfig)
+    # faiss: files under data_dir/index (one machine); postgresql: tables in storage.url's database,
+    # shared by every replica (pgvector HNSW + BM25 in SQL; index/pgvector.py)
+    backend: Literal["faiss", "postgresql"] = "faiss"
     passage_words: int = 100
     overlap_sentences: int = 1
     dense: DenseKind | Literal["auto"] = "auto"
     hnsw_threshold: int = 50_000  # with dense: auto, HNSW from this many passages (exact Flat below)
     hnsw_m: int = 32
     hnsw_ef_construction: int = 40  # 1M passages build in ~5 min on 2 cores
-    ef_search: int = 800  # HNSW: recall@10 0.957 at 1M (0.74 at 96), ~1.6 ms a query
+    ef_search: int = 800  # HNSW: recall@10 0.957 at 1M (0.74 at 96), ~1.6 ms a query (pgvector: at most 1000)
     compact_fraction: float = 0.1  # rebuild the main segment when delta + removals exceed this share
 
     def __post_init__(self) -> None:
@@ -34,6 +37,8 @@ class IndexConfig:
             hnsw_ef_construction=1,
             ef_search=1,
         )
+        if self.backend == "postgresql":
+            within(self, ef_search=(1, 1000))
         within(self, compact_fraction=(0.0, 1.0))
 
 

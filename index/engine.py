@@ -28,6 +28,8 @@ from index.encoders import Encoder, exact
 from index.encoders.memo import VectorMemo
 from index.fusion import article_support, bring_named, reciprocal_rank_fusion, score_fusion
 from index.hits import Hit, Retrieved
+from index.pgdata import PgIndexData
+from index.pgvector import PgIndex
 from index.reply import Answer, cite
 from index.snapshot import IndexData
 from index.status import IndexStatus, inspect
@@ -62,8 +64,10 @@ class Engine:
         index: IndexConfig | None = None,
         model: AnswerModel | None = None,
         ranker: ArticleRanker | None = None,
+        pg: PgIndex | None = None,
     ) -> None:
         self.root = Path(root)
+        self.pg = pg  # index.backend postgresql: the index is read from these tables, not from root
         self.model = model or default_model()
         self.ranker = ranker or default_ranker()
         self.today: Callable[[], dt.date] = dt.date.today
@@ -91,7 +95,17 @@ class Engine:
         return self._data
 
     def reload(self) -> bool:
-        """Load CURRENT if it is not the version in memory; return True if it changed."""
+        """Load CURRENT (or PostgreSQL's current version) if it is not the version in memory; return True
+        if it changed."""
+        if self.pg is not None:
+            version = self.pg.version()  # -1 (no tables yet): load says to build it
+            with self._lock:
+                if self._data is not None and getattr(self._data, "version", None) == version:
+                    return False
+                self._data = PgIndexData.load(self.pg)  # type: ignore[assignment]
+                self._views.clear()
+                log.info("serving the PostgreSQL index, version %d", version)
+                return True
         with self._lock:
             path = current_path(self.root)
             if self._data is not None and self._data.path == path:
@@ -186,6 +200,8 @@ class Engine:
         """Reply to one message: a fact, headlines, a summary, small talk (about one article first, for
         follow-ups); `today` is the asker's date ("last week" is read from it), by default the engine's;
         the articles of the `hidden` sources (other users' own feeds) are neither read nor cited."""
+        if self.pg is not None:
+            self.reload()  # another replica's ingest is seen on the next question
         data = self.view(self.data, hidden)
         return respond(self, question, article_id=article_id, today=today or self.today(), data=data)
 

@@ -1,13 +1,13 @@
-"""The index in PostgreSQL (issue 33, first part): passages, their vectors (pgvector, HNSW with cosine
-ops) and a full-text column (tsvector, GIN) in tables of the state database, written in the caller's
-transaction (the one that stores the articles), searched by SQL. Not yet what the engine reads: the
-FAISS + BM25 folder still serves answers.
+"""The index in PostgreSQL (`index.backend: postgresql`): passages, their vectors (pgvector, HNSW with
+cosine ops) and their terms (index.text.content_stems, the stems BM25 and the answer path use; GIN) in
+tables of the state database, so replicas share it with no folder: every write bumps a version that
+engines check before each question.
 
-Tables: `index_meta` (one row: the model and the dimension the vectors were made with — another model
-means a rebuild — and the passage count and total length BM25 needs), `index_passages` (id, article,
-ordinal, title, text, embedding, terms, length) and `index_terms` (each stem's document frequency).
-Lexical search is BM25 (k1 1.5, b 0.75, as bm25s) computed in SQL from those, not `ts_rank`, which has
-no IDF and ranks far worse (benchmarks/pg_recall.py).
+Tables: `index_meta` (one row: the model and dimension of the vectors — another model means a rebuild —
+the passage count and total length BM25 needs, and the version), `index_articles` (each indexed
+article's content hash), `index_passages` (id, article, ordinal, title, text, embedding, stems, length)
+and `index_terms` (each stem's document frequency). Lexical search is BM25 (k1 1.5, b 0.75, as bm25s)
+computed in SQL; PostgreSQL's `ts_rank` has no IDF and ranks far worse (docs/postgres-index.md).
 """
 
 from __future__ import annotations
@@ -16,14 +16,16 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from corpus.database import Database, Tx
+from corpus.database import Database, Tx, lock_key
 from index.errors import NewsIndexError
 from index.hits import Hit
+from index.manifest import ArticleMeta
 from index.passages import Passage
+from index.text import content_stems
 
 K1, B = 1.5, 0.75  # BM25, as index/sparse/bm25.py
 COMMON = 0.02  # a stem in more than this share of passages selects no candidates (it still scores)
-
+WRITE_LOCK = lock_key("newsbot", "index-write")  # one writer at a time (replicas ingesting at once)
 EXTENSION_HINT = (
     "the PostgreSQL server lacks pgvector: install it there and run `CREATE EXTENSION vector;` "
     "as a superuser in that database (managed PostgreSQL offers it as an extension named vector)"
@@ -34,14 +36,15 @@ class PgIndexError(NewsIndexError):
     """The database cannot hold the index (no pgvector) or holds one of another model."""
 
 
-def _vector(v: np.ndarray) -> str:
+def vector_text(v: np.ndarray) -> str:
+    """Return a vector as pgvector's text input."""
     return "[" + ",".join(f"{x:.7g}" for x in np.asarray(v, dtype=np.float32)) + "]"
 
 
 class PgIndex:
-    """The passages of a PostgreSQL database's index, for one embedding model."""
+    """The index tables of a PostgreSQL database, for one embedding model."""
 
-    def __init__(self, db: Database, *, model: str, dim: int, ef_search: int = 64) -> None:
+    def __init__(self, db: Database, *, model: str, dim: int, ef_search: int = 100) -> None:
         if db.dialect != "postgresql":
             raise PgIndexError(
                 f"index.backend postgresql needs storage.url to be a PostgreSQL URL, not {db.url}"
@@ -63,9 +66,11 @@ class PgIndex:
         except Exception as exc:  # no right to create it: say what the administrator must run
             raise PgIndexError(f"{EXTENSION_HINT} ({exc})") from exc
         with self.db.transaction() as tx:
+            tx.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))
             tx.execute(
                 "CREATE TABLE IF NOT EXISTS index_meta (model TEXT NOT NULL, dim INTEGER NOT NULL, "
-                "passages BIGINT NOT NULL DEFAULT 0, length BIGINT NOT NULL DEFAULT 0)"
+                "passages BIGINT NOT NULL DEFAULT 0, length BIGINT NOT NULL DEFAULT 0, "
+                "version BIGINT NOT NULL DEFAULT 0, next_id BIGINT NOT NULL DEFAULT 1)"
             )
             row = tx.execute("SELECT model, dim FROM index_meta").fetchone()
             if row is None:
@@ -76,69 +81,145 @@ class PgIndex:
                     "run `newsbot index --rebuild`"
                 )
             tx.execute(
+                "CREATE TABLE IF NOT EXISTS index_articles (article_id TEXT PRIMARY KEY, hash TEXT NOT NULL, "
+                "title TEXT NOT NULL, url TEXT NOT NULL, published TEXT, source TEXT NOT NULL)"
+            )
+            tx.execute(
                 "CREATE TABLE IF NOT EXISTS index_passages ("
                 "id BIGINT PRIMARY KEY, article_id TEXT NOT NULL, ordinal INTEGER NOT NULL, "
                 f"title TEXT NOT NULL, body TEXT NOT NULL, embedding vector({self.dim}) NOT NULL, "
-                "terms tsvector GENERATED ALWAYS AS "
-                "(to_tsvector('english', title || ' ' || body)) STORED, length INTEGER NOT NULL DEFAULT 0)"
+                "stems TEXT[] NOT NULL, length INTEGER NOT NULL)"
             )
             tx.execute(
                 "CREATE TABLE IF NOT EXISTS index_terms (lexeme TEXT PRIMARY KEY, ndoc BIGINT NOT NULL)"
             )
             tx.execute("CREATE INDEX IF NOT EXISTS index_passages_article ON index_passages (article_id)")
-            tx.execute("CREATE INDEX IF NOT EXISTS index_passages_terms ON index_passages USING gin (terms)")
+            tx.execute("CREATE INDEX IF NOT EXISTS index_passages_stems ON index_passages USING gin (stems)")
             tx.execute(
                 "CREATE INDEX IF NOT EXISTS index_passages_hnsw ON index_passages "
                 "USING hnsw (embedding vector_cosine_ops)"
             )
 
+    def drop(self) -> None:
+        """Remove the index tables (`newsbot index --rebuild`, or another model)."""
+        with self.db.transaction() as tx:
+            for table in ("index_terms", "index_passages", "index_articles", "index_meta"):
+                tx.execute(f"DROP TABLE IF EXISTS {table}")
+
+    # -- writing -------------------------------------------------------------------------------------
+
+    def articles(self) -> dict[str, ArticleMeta]:
+        """Return what answers cite of each indexed article (its hash included)."""
+        with self.db.transaction() as tx:
+            rows = tx.execute(
+                "SELECT article_id, title, url, published, source, hash FROM index_articles"
+            ).fetchall()
+        return {
+            r[0]: ArticleMeta(id=r[0], title=r[1], url=r[2], published=r[3], source=r[4], hash=r[5])
+            for r in rows
+        }
+
     @staticmethod
-    def replace(tx: Tx, article_ids: Sequence[str], passages: Sequence[Passage], vectors: np.ndarray) -> None:
-        """Within the caller's transaction: drop the articles' passages, store the new ones, and keep the
-        document frequencies and lengths BM25 reads in step."""
+    def next_ids(tx: Tx, n: int) -> int:
+        """Reserve n passage ids; return the first."""
+        return int(
+            tx.execute(
+                "UPDATE index_meta SET next_id = next_id + ? RETURNING next_id - ?", (n, n)
+            ).fetchone()[0]
+        )
+
+    @staticmethod
+    def replace(
+        tx: Tx,
+        article_ids: Sequence[str],
+        passages: Sequence[Passage],
+        vectors: np.ndarray,
+        articles: Sequence[ArticleMeta] = (),
+    ) -> None:
+        """Within the caller's transaction (one writer at a time): drop the articles' passages, store the
+        new ones with their articles (what answers cite of them), keep BM25's document frequencies and lengths in step, and
+        bump the version engines watch."""
         if len(passages) != len(vectors):
             raise ValueError(f"{len(passages)} passages but {len(vectors)} vectors")
-        if article_ids:
-            gone = list(article_ids)
+        tx.execute("SELECT pg_advisory_xact_lock(?)", (WRITE_LOCK,))
+        gone = list(article_ids)
+        if gone:
             tx.execute(
-                "UPDATE index_terms t SET ndoc = t.ndoc - c.n FROM (SELECT u.lexeme, count(*) AS n "
-                "FROM index_passages p, unnest(p.terms) u WHERE p.article_id = ANY(?) GROUP BY u.lexeme) c "
+                "UPDATE index_terms t SET ndoc = t.ndoc - c.n FROM (SELECT s AS lexeme, count(DISTINCT p.id) AS n "
+                "FROM index_passages p, unnest(p.stems) s WHERE p.article_id = ANY(?) GROUP BY s) c "
                 "WHERE t.lexeme = c.lexeme",
                 (gone,),
             )
             tx.execute(
-                "UPDATE index_meta SET passages = passages - c.n, length = length - c.l FROM "
-                "(SELECT count(*) AS n, coalesce(sum(length), 0) AS l FROM index_passages WHERE article_id = ANY(?)) c",
+                "UPDATE index_meta SET passages = passages - c.n, length = length - c.l FROM (SELECT count(*) AS n, "
+                "coalesce(sum(length), 0) AS l FROM index_passages WHERE article_id = ANY(?)) c",
                 (gone,),
             )
             tx.execute("DELETE FROM index_passages WHERE article_id = ANY(?)", (gone,))
-        if not passages:
-            return
-        tx.executemany(
-            "INSERT INTO index_passages (id, article_id, ordinal, title, body, embedding) "
-            "VALUES (?, ?, ?, ?, ?, ?::vector)",
-            [
-                (p.id, p.article_id, p.ordinal, p.title, p.text, _vector(v))
-                for p, v in zip(passages, vectors, strict=True)
-            ],
-        )
-        new = [p.id for p in passages]
-        tx.execute(
-            "UPDATE index_passages p SET length = (SELECT coalesce(sum(array_length(u.positions, 1)), 0) "
-            "FROM unnest(p.terms) u) WHERE p.id = ANY(?)",
-            (new,),
-        )
-        tx.execute(
-            "INSERT INTO index_terms (lexeme, ndoc) SELECT u.lexeme, count(*) FROM index_passages p, "
-            "unnest(p.terms) u WHERE p.id = ANY(?) GROUP BY u.lexeme "
-            "ON CONFLICT (lexeme) DO UPDATE SET ndoc = index_terms.ndoc + excluded.ndoc",
-            (new,),
-        )
-        tx.execute(
-            "UPDATE index_meta SET passages = passages + c.n, length = length + c.l FROM "
-            "(SELECT count(*) AS n, coalesce(sum(length), 0) AS l FROM index_passages WHERE id = ANY(?)) c",
-            (new,),
-        )
+            tx.execute("DELETE FROM index_articles WHERE article_id = ANY(?)", (gone,))
+        rows = []
+        for p, v in zip(passages, vectors, strict=True):
+            stems = content_stems(p.indexed_text)
+            rows.append((p.id, p.article_id, p.ordinal, p.title, p.text, vector_text(v), stems, len(stems)))
+        if rows:
+            tx.executemany(
+                "INSERT INTO index_passages (id, article_id, ordinal, title, body, embedding, stems, length) "
+                "VALUES (?, ?, ?, ?, ?, ?::vector, ?, ?)",
+                rows,
+            )
+            new = [r[0] for r in rows]
+            tx.execute(
+                "INSERT INTO index_terms (lexeme, ndoc) SELECT s, count(DISTINCT p.id) FROM index_passages p, "
+                "unnest(p.stems) s WHERE p.id = ANY(?) GROUP BY s "
+                "ON CONFLICT (lexeme) DO UPDATE SET ndoc = index_terms.ndoc + excluded.ndoc",
+                (new,),
+            )
+            tx.execute(
+                "UPDATE index_meta SET passages = passages + ?, length = length + ?",
+                (len(rows), sum(r[7] for r in rows)),
+            )
+        if articles:
+            tx.executemany(
+                "INSERT INTO index_articles (article_id, hash, title, url, published, source) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (article_id) DO UPDATE SET hash = excluded.hash, "
+                "title = excluded.title, url = excluded.url, published = excluded.published, "
+                "source = excluded.source",
+                [(a.id, a.hash, a.title, a.url, a.published, a.source) for a in articles],
+            )
+        tx.execute("UPDATE index_meta SET version = version + 1")
+
+    # -- reading -------------------------------------------------------------------------------------
+
+    def version(self) -> int:
+        """Return the index's version (bumped by every write); -1 when the database holds no index."""
+        with self.db.transaction() as tx:
+            if tx.execute("SELECT to_regclass('index_meta')").fetchone()[0] is None:
+                return -1
+            row = tx.execute("SELECT version FROM index_meta").fetchone()
+        return int(row[0]) if row else -1
+
+    def built_with(self) -> tuple[str, int] | None:
+        """Return the model and dimension the stored vectors were made with (None: no index yet)."""
+        with self.db.transaction() as tx:
+            if tx.execute("SELECT to_regclass('index_meta')").fetchone()[0] is None:
+                return None
+            row = tx.execute("SELECT model, dim FROM index_meta").fetchone()
+        return (row[0], int(row[1])) if row else None
+
+    def extension(self) -> str | None:
+        """Return the installed pgvector version, or None when the extension is not created."""
+        with self.db.transaction() as tx:
+            row = tx.execute("SELECT extversion FROM pg_extension WHERE extname = 'vector'").fetchone()
+        return row[0] if row else None
+
+    def counts(self) -> dict[str, int]:
+        """Return the row counts of the index tables (0 where a table is missing)."""
+        out = {}
+        with self.db.transaction() as tx:
+            for table in ("index_articles", "index_passages", "index_terms"):
+                exists = tx.execute("SELECT to_regclass(?)", (table,)).fetchone()[0] is not None
+                out[table] = int(tx.execute(f"SELECT count(*) FROM {table}").fetchone()[0]) if exists else 0
+        return out
 
     def count(self) -> int:
         """Return how many passages the index holds."""
@@ -149,50 +230,103 @@ class PgIndex:
         """Return the k passages nearest the (normalised) query by cosine, through the HNSW index."""
         with self.db.transaction() as tx:
             tx.execute(f"SET LOCAL hnsw.ef_search = {max(int(self.ef_search), k)}")
+            q = vector_text(query)
             rows = tx.execute(
-                "SELECT id, 1 - (embedding <=> ?::vector) AS score FROM index_passages "
-                "ORDER BY embedding <=> ?::vector LIMIT ?",
-                (_vector(query), _vector(query), k),
+                "SELECT id, 1 - (embedding <=> ?::vector) FROM index_passages ORDER BY embedding <=> ?::vector LIMIT ?",
+                (q, q, k),
             ).fetchall()
         return [Hit(int(i), float(s)) for i, s in rows]
 
-    def lexical_search(self, query: str, k: int) -> list[Hit]:
-        """Return the k passages with the best BM25 score for the query's stems (PostgreSQL's english
-        stemming and stopwords); candidates are the passages holding one of its rarer stems."""
+    def cosines(self, query: np.ndarray, ids: Sequence[int]) -> dict[int, float]:
+        """Return the query's cosine to each of these passages (those the index holds)."""
+        if not len(ids):
+            return {}
+        with self.db.transaction() as tx:
+            rows = tx.execute(
+                "SELECT id, 1 - (embedding <=> ?::vector) FROM index_passages WHERE id = ANY(?)",
+                (vector_text(query), [int(i) for i in ids]),
+            ).fetchall()
+        return {int(i): float(s) for i, s in rows}
+
+    def lexical_search(self, query: str | Sequence[str], k: int) -> list[Hit]:
+        """Return the k passages with the best BM25 score for the query's stems (a text, or its stems);
+        candidates are the passages holding one of its rarer stems."""
+        wanted = sorted(set(content_stems(query) if isinstance(query, str) else query))
+        if not wanted:
+            return []
         with self.db.transaction() as tx:
             n, length = tx.execute("SELECT passages, length FROM index_meta").fetchone()
-            stems = tx.execute(
-                "SELECT q.lexeme, coalesce(t.ndoc, 0) FROM unnest(to_tsvector('english', ?)) q "
-                "LEFT JOIN index_terms t ON t.lexeme = q.lexeme",
-                (query,),
-            ).fetchall()
-            stems = [(lexeme, df) for lexeme, df in stems if df > 0]
-            if not stems or not n:
+            df = dict(
+                tx.execute(
+                    "SELECT lexeme, ndoc FROM index_terms WHERE lexeme = ANY(?) AND ndoc > 0", (wanted,)
+                ).fetchall()
+            )
+            if not df or not n:
                 return []
             avgdl = max(length / n, 1.0)
-            idf = {lexeme: float(np.log(1 + (n - df + 0.5) / (df + 0.5))) for lexeme, df in stems}
-            rare = [lexeme for lexeme, df in stems if df <= COMMON * n] or [lexeme for lexeme, _ in stems]
-            either = " | ".join("'" + w.replace("'", "''") + "'" for w in rare)
+            idf = {s: float(np.log(1 + (n - d + 0.5) / (d + 0.5))) for s, d in df.items()}
+            rare = [s for s, d in df.items() if d <= COMMON * n] or list(df)
             rows = tx.execute(
-                "SELECT p.id, sum(q.idf * u.tf * ? / (u.tf + ? * (1 - ? + ? * p.length / ?))) AS score "
-                "FROM index_passages p, to_tsquery('english', ?) want, "
-                "LATERAL (SELECT lexeme, array_length(positions, 1) AS tf FROM unnest(p.terms)) u, "
+                "SELECT p.id, sum(q.idf * u.tf / (u.tf + ? * (1 - ? + ? * p.length / ?))) AS score "
+                "FROM index_passages p, "
+                "LATERAL (SELECT s AS lexeme, count(*) AS tf FROM unnest(p.stems) s GROUP BY s) u, "
                 "unnest(?::text[], ?::float8[]) AS q(lexeme, idf) "
-                "WHERE p.terms @@ want AND u.lexeme = q.lexeme GROUP BY p.id ORDER BY score DESC, p.id LIMIT ?",
-                (K1 + 1, K1, B, B, avgdl, either, list(idf), list(idf.values()), k),
+                "WHERE p.stems && ?::text[] AND u.lexeme = q.lexeme GROUP BY p.id ORDER BY score DESC, p.id LIMIT ?",
+                (K1, B, B, avgdl, list(idf), list(idf.values()), rare, k),
             ).fetchall()
         return [Hit(int(i), float(s)) for i, s in rows]
+
+    def stems_of(self, ids: Sequence[int]) -> dict[int, set[str]]:
+        """Return each passage's stems."""
+        if not len(ids):
+            return {}
+        with self.db.transaction() as tx:
+            rows = tx.execute(
+                "SELECT id, stems FROM index_passages WHERE id = ANY(?)", ([int(i) for i in ids],)
+            ).fetchall()
+        return {int(i): set(s) for i, s in rows}
+
+    def document_frequency(self, stems: Sequence[str]) -> dict[str, int]:
+        """Return in how many passages each stem occurs."""
+        with self.db.transaction() as tx:
+            found = dict(
+                tx.execute(
+                    "SELECT lexeme, ndoc FROM index_terms WHERE lexeme = ANY(?)", (list(stems),)
+                ).fetchall()
+            )
+        return {s: int(found.get(s, 0)) for s in stems}
+
+    def vocabulary(self) -> list[str]:
+        """Return every stem indexed, sorted."""
+        with self.db.transaction() as tx:
+            return [
+                r[0]
+                for r in tx.execute(
+                    "SELECT lexeme FROM index_terms WHERE ndoc > 0 ORDER BY lexeme"
+                ).fetchall()
+            ]
 
     def passages(self, ids: Sequence[int]) -> dict[int, Passage]:
         """Return the passages of these ids (those the index holds)."""
-        if not ids:
+        if not len(ids):
             return {}
         with self.db.transaction() as tx:
             rows = tx.execute(
                 "SELECT id, article_id, ordinal, title, body FROM index_passages WHERE id = ANY(?)",
-                (list(ids),),
+                ([int(i) for i in ids],),
             ).fetchall()
         return {
             int(r[0]): Passage(id=int(r[0]), article_id=r[1], ordinal=r[2], title=r[3], text=r[4])
             for r in rows
         }
+
+    def passage_ids(self) -> dict[str, list[int]]:
+        """Return each article's passage ids in order."""
+        with self.db.transaction() as tx:
+            rows = tx.execute(
+                "SELECT article_id, id FROM index_passages ORDER BY article_id, ordinal"
+            ).fetchall()
+        out: dict[str, list[int]] = {}
+        for aid, pid in rows:
+            out.setdefault(aid, []).append(int(pid))
+        return out

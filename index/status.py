@@ -66,5 +66,5 @@ def inspect(load: Callable[[], IndexData], store_hashes: Mapping[str, str] | Non
         dim=data.manifest.dim,
         not_indexed=sum(indexed.get(aid) != h for aid, h in hashes.items()),
         not_stored=sum(aid not in hashes for aid in indexed),
-        old_terms=data.bm25.tokenizer != TOKENIZER,
+        old_terms=hasattr(data, "bm25") and data.bm25.tokenizer != TOKENIZER,  # PostgreSQL: stems as now
     )

@@ -46,6 +46,9 @@ class Replica:
     port: int
     log: Path
     proc: subprocess.Popen[bytes] | None = None
+    config: Path | None = (
+        None  # its own (index.backend postgresql: a data_dir of its own), else the cluster's
+    )
 
     @property
     def url(self) -> str:
@@ -81,7 +84,7 @@ class Cluster:
             "-m",
             "bot.cli",
             "--config",
-            str(self.config),
+            str(replica.config or self.config),
             "run",
             "--webhook",
             "--port",
@@ -120,7 +123,8 @@ class Cluster:
 
     def serving(self, replica: Replica) -> int:
         """How many index versions a replica has switched to since it started."""
-        return len(re.findall(r"serving index v-", replica.log.read_text(errors="replace")))
+        text = replica.log.read_text(errors="replace")
+        return len(re.findall(r"serving index v-|serving the PostgreSQL index", text))
 
 
 @asynccontextmanager
@@ -134,10 +138,12 @@ async def cluster(
     model: str = "hashing",
     telegram: dict[str, object] | None = None,
     log_level: str = "INFO",
+    backend: str = "faiss",
 ) -> AsyncIterator[Cluster]:
     """Start the fake Bot API, a balancer and `replicas` webhook processes; stop them all after.
 
-    The replicas ingest `articles` from a JSON Lines file (add_article appends), plus `sources`."""
+    The replicas ingest `articles` from a JSON Lines file (add_article appends), plus `sources`. With
+    `backend` postgresql each replica has a data_dir of its own: they share nothing but the database."""
     fake = FakeBotApi()
     fake.deliver_webhooks = True
     await fake.start()
@@ -149,27 +155,27 @@ async def cluster(
     for n, (title, text) in enumerate(articles):
         add_article(source, n, title, text)
     config = tmp_path / "config.yaml"
-    config.write_text(
-        yaml.safe_dump(
-            {
-                "data_dir": str(tmp_path / "shared-data"),
-                "log_level": log_level,
-                "sources": [{"name": "wire", "type": "jsonl", "path": str(source)}, *(sources or [])],
-                "index": {"encoder": {"model": model}},
-                "ingest": {"interval_minutes": 0},
-                "storage": {"url": database_url, "leader_poll_s": 0.3, "index_poll_s": 0.3},
-                "telegram": {
-                    "api_url": fake.base_url,
-                    "admins": [ADMIN],
-                    "mode": "webhook",
-                    "questions_per_minute": 1000,
-                    "webhook_url": f"{balancer.url}/telegram",
-                    "webhook_listen": "127.0.0.1",
-                    **(telegram or {}),
-                },
-            }
-        )
-    )
+
+    def settings(data_dir: Path) -> dict[str, object]:
+        return {
+            "data_dir": str(data_dir),
+            "log_level": log_level,
+            "sources": [{"name": "wire", "type": "jsonl", "path": str(source)}, *(sources or [])],
+            "index": {"encoder": {"model": model}, "backend": backend},
+            "ingest": {"interval_minutes": 0},
+            "storage": {"url": database_url, "leader_poll_s": 0.3, "index_poll_s": 0.3},
+            "telegram": {
+                "api_url": fake.base_url,
+                "admins": [ADMIN],
+                "mode": "webhook",
+                "questions_per_minute": 1000,
+                "webhook_url": f"{balancer.url}/telegram",
+                "webhook_listen": "127.0.0.1",
+                **(telegram or {}),
+            },
+        }
+
+    config.write_text(yaml.safe_dump(settings(tmp_path / "shared-data")))
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": fake.token, "HF_HUB_OFFLINE": "1"}
     env.pop("NEWSBOT_DATABASE_URL", None)
     group = Cluster(
@@ -181,6 +187,12 @@ async def cluster(
         database_url,
         env,
     )
+    if backend == "postgresql":
+        for replica in group.replicas:
+            own = tmp_path / f"replica-{replica.port}"
+            own.mkdir()
+            replica.config = own / "config.yaml"
+            replica.config.write_text(yaml.safe_dump(settings(own / "data")))
     try:
         for replica in group.replicas:
             group.start(replica)

@@ -7,6 +7,17 @@ from typing import Any
 
 from bot.core.services import Newsbot
 from index import IndexStatus, NewsIndexError
+from index.pgvector import EXTENSION_HINT
+
+
+def _postgres(app: Newsbot) -> dict[str, Any]:
+    """Return the index tables' row counts and the pgvector version (None: `CREATE EXTENSION vector`)."""
+    try:
+        pg = app.pg_index
+        assert pg is not None
+        return {"extension": pg.extension(), "rows": pg.counts()}
+    except Exception as exc:  # the database is down: the store check says so too
+        return {"extension": None, "rows": {}, "error": str(exc)}
 
 
 def check(app: Newsbot) -> dict[str, Any]:
@@ -35,7 +46,14 @@ def check(app: Newsbot) -> dict[str, Any]:
         "not_indexed": status.not_indexed,
         "not_stored": status.not_stored,
         "detail": status.describe(),
+        "backend": app.config.index.backend,
     }
+    if app.config.index.backend == "postgresql":
+        report["index"].update(_postgres(app))
+        if not report["index"]["extension"]:
+            report["index"]["ok"] = False
+            status = IndexStatus(ok=False, detail=EXTENSION_HINT)
+            report["index"]["detail"] = status.describe()
     health = {h.name: h for h in app.sources.all()}
     report["sources"] = {
         s.name: {"last_success": h.last_success, "failures": h.failures, "last_error": h.last_error}

@@ -13,13 +13,14 @@ from typing import Any
 
 import numpy as np
 
-from bot.config import AppConfig, check_data_dir
+from bot.config import BACKEND_NEEDS_POSTGRES, AppConfig, check_data_dir
 from bot.core.metrics import Metrics, State
 from bot.core.outbox import Outbox
 from bot.core.settings import Settings
 from bot.core.state import BotState, Subscription
 from bot.core.stories import Sibling, Stories, newest_stories
 from bot.core.topics import lead_text, matching, phrases
+from bot.errors import ConfigError
 from corpus import (
     AddedSources,
     Article,
@@ -40,9 +41,11 @@ from index import (
     Engine,
     IndexMissingError,
     IndexUnavailableError,
+    PgIndex,
     Source,
     build_index,
     make_encoder,
+    update_pg_index,
 )
 
 log = logging.getLogger(__name__)
@@ -55,6 +58,9 @@ class Newsbot:
         self.config = config
         check_data_dir(config)
         self.store = Store(open_database(config.database_url, pool_size=config.storage.pool_size))
+        if config.index.backend == "postgresql" and self.store.db.dialect != "postgresql":
+            self.store.db.close()
+            raise ConfigError(BACKEND_NEEDS_POSTGRES)
         self.state = BotState(self.store)
         self.added_sources = AddedSources(self.store)
         self.stories = Stories(self.store)
@@ -68,6 +74,7 @@ class Newsbot:
         self.sources = SourceStates(self.store, base_backoff_s=config.ingest.failure_backoff_s)
         self._encoder: Encoder | None = None
         self._engine: Engine | None = None
+        self._pg: PgIndex | None = None
         self._fetcher: Fetcher | None = None
         self._lock = threading.Lock()
         self.stopping = threading.Event()  # set on shutdown: broadcasts stop claiming deliveries
@@ -90,11 +97,27 @@ class Newsbot:
             return self._encoder
 
     @property
+    def pg_index(self) -> PgIndex | None:
+        """Return the index tables of the state database (index.backend: postgresql), else None."""
+        if self.config.index.backend != "postgresql":
+            return None
+        if self._pg is None:
+            encoder = self.encoder
+            self._pg = PgIndex(
+                self.store.db, model=encoder.name, dim=encoder.dim, ef_search=self.config.index.ef_search
+            )
+        return self._pg
+
+    @property
     def engine(self) -> Engine:
-        """Return the engine over the index root."""
+        """Return the engine over the index root (or over the database's index tables)."""
         if self._engine is None:
             self._engine = Engine(
-                self.config.index_path, self.encoder, self.config.search, index=self.config.index
+                self.config.index_path,
+                self.encoder,
+                self.config.search,
+                index=self.config.index,
+                pg=self.pg_index,
             )
         return self._engine
 
@@ -351,6 +374,14 @@ class Newsbot:
         self, *, rebuild: bool = False, progress: Callable[[int, int], None] | None = None
     ) -> BuildReport:
         """Bring the index up to date with the store, then serve the new version."""
+        pg = self.pg_index
+        if pg is not None:
+            report = update_pg_index(
+                pg, self.store.articles(), self.encoder, self.config.index, rebuild=rebuild, progress=progress
+            )
+            if self._engine is not None:
+                self._engine.reload()
+            return report
         report = build_index(
             self.store.articles(),
             self.config.index_path,

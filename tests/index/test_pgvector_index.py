@@ -81,7 +81,7 @@ def test_a_rewritten_article_replaces_its_passages_and_a_failed_write_leaves_non
         kept = dict(tx.execute("SELECT lexeme, ndoc FROM index_terms WHERE ndoc > 0").fetchall())
         recount = dict(
             tx.execute(
-                "SELECT u.lexeme, count(*) FROM index_passages p, unnest(p.terms) u GROUP BY 1"
+                "SELECT u, count(DISTINCT p.id) FROM index_passages p, unnest(p.stems) u GROUP BY 1"
             ).fetchall()
         )
         meta = tx.execute("SELECT passages, length FROM index_meta").fetchone()

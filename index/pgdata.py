@@ -1,0 +1,197 @@
+"""One version of the index in PostgreSQL, seen through the interface the engine reads (IndexData's):
+passages, articles and search by SQL (index/pgvector.py); nothing but the article list and the passage
+ids of each article is held in memory, and nothing is written to disk."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from index.errors import IndexMismatchError, IndexMissingError
+from index.hits import Hit
+from index.manifest import ArticleMeta, Manifest
+from index.passages import Passage
+from index.pgvector import PgIndex
+from index.text import content_stems
+
+CACHE = 4096  # passages kept per version
+
+
+class PgPassages(Mapping[int, Passage]):
+    """The live passages of one version, read on demand (the last CACHE kept)."""
+
+    def __init__(
+        self, index: PgIndex, ids_by_article: dict[str, list[int]], tombstones: frozenset[int]
+    ) -> None:
+        self.index = index
+        self._by_article = ids_by_article
+        self._article = {pid: aid for aid, ids in ids_by_article.items() for pid in ids}
+        self._tombstones = tombstones
+        self._cache: OrderedDict[int, Passage] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def fetch(self, ids: Sequence[int]) -> dict[int, Passage]:
+        """Return these passages, reading the ones not cached in one query."""
+        with self._lock:
+            found = {i: self._cache[i] for i in ids if i in self._cache}
+        missing = [i for i in ids if i not in found and i in self._article]
+        if missing:
+            read = self.index.passages(missing)
+            with self._lock:
+                for pid, passage in read.items():
+                    self._cache[pid] = passage
+                while len(self._cache) > CACHE:
+                    self._cache.popitem(last=False)
+            found.update(read)
+        return found
+
+    def __getitem__(self, pid: int) -> Passage:
+        passage = self.fetch([pid]).get(pid)
+        if passage is None:
+            raise KeyError(pid)
+        return passage
+
+    def __contains__(self, pid: object) -> bool:
+        return pid in self._article and pid not in self._tombstones
+
+    def __len__(self) -> int:
+        return len(self._article) - len(self._tombstones & self._article.keys())
+
+    def __iter__(self) -> Iterator[int]:
+        return (pid for pid in self._article if pid not in self._tombstones)
+
+    def article_of(self, pid: int) -> str:
+        """Return the article a passage belongs to."""
+        return self._article[pid]
+
+    def ids_of(self, article_id: str) -> list[int]:
+        """Return an article's passage ids in order."""
+        return [p for p in self._by_article.get(article_id, []) if p not in self._tombstones]
+
+    def of_article(self, article_id: str) -> list[Passage]:
+        """Return an article's passages in order."""
+        ids = self.ids_of(article_id)
+        found = self.fetch(ids)
+        return [found[i] for i in ids if i in found]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PgIndexData:
+    """Immutable once loaded, as IndexData: a new version (another write) is a new object."""
+
+    manifest: Manifest
+    path: Path
+    passages: PgPassages
+    articles: dict[str, ArticleMeta]
+    tombstones: frozenset[int]
+    index: PgIndex
+    version: int
+    _derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def load(cls, index: PgIndex) -> PgIndexData:
+        """Read the current version's article list and passage ids."""
+        built = index.built_with()
+        if built is None:
+            raise IndexMissingError("no index in the database yet: run `newsbot index` to build it")
+        if built != (index.model, index.dim):
+            raise IndexMismatchError(
+                f"the database's index was built with {built[0]} ({built[1]} dimensions), not "
+                f"{index.model}: run `newsbot index --rebuild`"
+            )
+        version = index.version()
+        articles = index.articles()
+        by_article = index.passage_ids()
+        passages = sum(len(v) for v in by_article.values())
+        manifest = Manifest(
+            format=1,
+            model=index.model,
+            dim=index.dim,
+            dense="hnsw",
+            passages=passages,
+            articles=len(articles),
+            corpus_hash="",
+            created=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            next_id=0,
+        )
+        return cls(
+            manifest=manifest,
+            path=Path(f"postgresql-v{version}"),
+            passages=PgPassages(index, by_article, frozenset()),
+            articles=articles,
+            tombstones=frozenset(),
+            index=index,
+            version=version,
+        )
+
+    def derived(self, name: str, compute: Callable[[PgIndexData], Any]) -> Any:
+        """Return compute(self), computed once for this version."""
+        if name not in self._derived:
+            self._derived[name] = compute(self)
+        return self._derived[name]
+
+    def passages_of(self, article_id: str) -> list[Passage]:
+        """Return an article's live passages in order."""
+        return self.passages.of_article(article_id)
+
+    def _live(self, hits: list[Hit], k: int) -> list[Hit]:
+        return [h for h in hits if h.id not in self.tombstones and h.id in self.passages][:k]
+
+    def dense_search(self, query: np.ndarray, k: int) -> list[Hit]:
+        """Return the k nearest live passages (pgvector HNSW)."""
+        return self._live(self.index.dense_search(query, k + min(len(self.tombstones), 4 * k)), k)
+
+    def dense_scores(self, query: np.ndarray, ids: list[int]) -> list[Hit]:
+        """Return the cosine of query to each live passage id, best first."""
+        live = [i for i in ids if i not in self.tombstones]
+        scores = self.index.cosines(query, live)
+        return sorted((Hit(i, scores[i]) for i in live if i in scores), key=lambda h: -h.score)
+
+    def cosines(self, query: np.ndarray, ids: np.ndarray) -> np.ndarray:
+        """Return the cosine of query to each passage id, in the order given (nan where unknown)."""
+        scores = self.index.cosines(query, [int(i) for i in ids])
+        return np.array([scores.get(int(i), math.nan) for i in ids], dtype=np.float32)
+
+    def bm25_search(self, query: str, k: int) -> list[Hit]:
+        """Return the k best live passages by BM25 (computed in SQL)."""
+        return self._live(self.index.lexical_search(query, k + min(len(self.tombstones), 4 * k)), k)
+
+    def holding(self, stems: list[str], ids: np.ndarray) -> np.ndarray:
+        """Return a (stems x ids) boolean table: whether each passage holds each stem."""
+        held = self.index.stems_of([int(i) for i in ids])
+        return np.array([[s in held.get(int(i), ()) for i in ids] for s in stems], dtype=bool).reshape(
+            len(stems), len(ids)
+        )
+
+    def vocabulary(self) -> list[str]:
+        """Return every stem indexed, sorted."""
+        return self.derived("vocabulary", lambda d: d.index.vocabulary())
+
+    def document_frequency(self, stems: list[str]) -> dict[str, int]:
+        """Return in how many passages each stem occurs."""
+        return self.index.document_frequency(stems)
+
+    def idf(self, stems: list[str]) -> dict[str, float]:
+        """Return each stem's BM25 IDF over the live passages."""
+        n = max(len(self.passages), 1)
+        df = self.document_frequency(stems)
+        return {s: math.log(1 + (n - df[s] + 0.5) / (df[s] + 0.5)) for s in stems}
+
+    def rarity(self, text: str) -> float:
+        """Return the mean IDF of a text's words over the largest possible (0 for a text of stopwords)."""
+        values = self.idf(content_stems(text))
+        max_idf = math.log(1 + (len(self.passages) + 0.5) / 0.5)
+        return min(1.0, sum(values.values()) / len(values) / max_idf) if values else 0.0
+
+    def published(self, article_id: str) -> dt.date | None:
+        """Return an article's publication date (None when unknown)."""
+        meta = self.articles.get(article_id)
+        return dt.date.fromisoformat(meta.published) if meta and meta.published else None
