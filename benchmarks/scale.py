@@ -219,10 +219,74 @@ def one_size(n: int, questions_n: int) -> dict:
     return result
 
 
-def serve_in_subprocess(root: Path, questions_n: int) -> dict:
+def pg_size(n: int, questions_n: int, url: str) -> dict:
+    """Write the same passages and vectors into the PostgreSQL backend's tables (bulk: HNSW built once after
+    the rows) and serve them from a fresh process; return its measurements (run in a subprocess)."""
+    from corpus.database import open_database
+    from index.pgvector import PgIndex
+
+    passages, metas, questions = real_passages()
+    encoder = CachedEncoder(make_encoder(EncoderConfig(precision="fp32")))
+    vectors = vectors_for(passages, encoder)
+    real = len(passages)
+    passages, vectors = scaled(passages, vectors, n)
+    db = open_database(url)
+    index = PgIndex(db, model=encoder.name, dim=vectors.shape[1], ef_search=IndexConfig().ef_search)
+    index.drop()
+    index.ensure()
+    t0 = time.perf_counter()
+    seen: set[str] = set()
+    with index.bulk():
+        for start in range(0, len(passages), 5000):
+            chunk = passages[start : start + 5000]
+            new = sorted({p.article_id for p in chunk} - seen)
+            seen.update(new)
+            with db.transaction() as tx:
+                PgIndex.replace(tx, [], chunk, vectors[start : start + 5000], [metas[a] for a in new])
+        t1 = time.perf_counter()
+    t2 = time.perf_counter()
+    with db.transaction() as tx:
+        size = tx.execute(
+            "SELECT sum(pg_total_relation_size(c::regclass)) FROM "
+            "unnest(ARRAY['index_passages', 'index_terms', 'index_articles', 'index_meta']) c"
+        ).fetchone()[0]
+    result = {
+        "backend": "postgresql",
+        "size": len(passages),
+        "real_passages": min(real, n),
+        "synthesised": max(0, n - real),
+        "dense": "hnsw (pgvector)",
+        "build_rows_s": round(t1 - t0, 1),
+        "build_hnsw_s": round(t2 - t1, 1),
+        "build_total_s": round(t2 - t0, 1),
+        "build_passages_per_s": round(n / (t2 - t0)),
+        "disk_mb": round(int(size) / 2**20),
+    }
+    result |= serve_in_subprocess(Path(url), questions_n, pg=True)
+    asked = [q["question"] for q in questions[:questions_n]]
+    qv = encoder.inner.encode(asked)
+    exact = np.argsort(-(qv @ vectors.T), axis=1)[:, :10] if n <= 200_000 else _exact_chunked(qv, vectors)
+    ids = np.array([p.id for p in passages])
+    got = [[h.id for h in index.dense_search(row, 10)] for row in qv]
+    result["recall_at_10"] = round(
+        float(np.mean([len(set(g) & set(ids[e].tolist())) / 10 for g, e in zip(got, exact, strict=True)])), 4
+    )
+    result["build_peak_rss_mb"] = round(rss_mb())
+    db.close()
+    return result
+
+
+def serve_in_subprocess(root: Path, questions_n: int, *, pg: bool = False) -> dict:
     """Run serve() in a fresh process, so its peak RSS is what serving this index costs."""
     out = subprocess.run(
-        [sys.executable, __file__, "--serve", str(root), "--questions", str(questions_n)],
+        [
+            sys.executable,
+            __file__,
+            "--serve-pg" if pg else "--serve",
+            str(root),
+            "--questions",
+            str(questions_n),
+        ],
         capture_output=True,
         text=True,
         env={**os.environ, "HF_HUB_OFFLINE": "1"},
@@ -231,13 +295,21 @@ def serve_in_subprocess(root: Path, questions_n: int) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def serve(root: Path, questions_n: int) -> dict:
+def serve(root: Path, questions_n: int, *, pg_url: str = "") -> dict:
     """Load a built index as `newsbot` serves it (the configured encoder, precision auto) and ask questions:
-    RSS after loading and after asking, ask and retrieval latency."""
+    RSS after loading and after asking, ask and retrieval latency. `pg_url`: the PostgreSQL backend's."""
     _, questions = realtimeqa()
     baseline = rss_mb()
     encoder = make_encoder(EncoderConfig())
-    engine = Engine(root, encoder, SearchConfig())
+    pg = None
+    if pg_url:
+        from corpus.database import open_database
+        from index.pgvector import PgIndex
+
+        pg = PgIndex(
+            open_database(pg_url), model=encoder.name, dim=encoder.dim, ef_search=IndexConfig().ef_search
+        )
+    engine = Engine(root, encoder, SearchConfig(), pg=pg)
     engine.encoder.encode(["warm up"])  # what the engine asks with (the fp32 variant of an int8 encoder)
     with_encoder = rss_mb()
     engine.data  # noqa: B018 - load now
@@ -421,13 +493,30 @@ def main() -> None:
     parser.add_argument("--txtai-size", type=int, default=5000)
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--serve-pg", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--backends",
+        default="faiss",
+        help="faiss,postgresql: the PostgreSQL backend too, in the database of --url (under "
+        "scripts/postgres.sh run, $NEWSBOT_TEST_POSTGRES_URL)",
+    )
+    parser.add_argument("--url", default=os.environ.get("NEWSBOT_TEST_POSTGRES_URL", ""))
     args = parser.parse_args()
     if args.serve:
         print(json.dumps(serve(args.serve, args.questions)))
         return
-    if args.one:
-        print(json.dumps(one_size(args.one, args.questions)))
+    if args.serve_pg:
+        print(json.dumps(serve(CACHE / "scale-pg-unused", args.questions, pg_url=args.serve_pg)))
         return
+    if args.one:
+        if args.backends == "postgresql":
+            print(json.dumps(pg_size(args.one, args.questions, args.url)))
+        else:
+            print(json.dumps(one_size(args.one, args.questions)))
+        return
+    backends = args.backends.split(",")
+    if "postgresql" in backends and not args.url:
+        parser.error("--backends postgresql needs --url (or run under scripts/postgres.sh run)")
     results: dict[str, object] = {}
     started = time.perf_counter()
     passages, _, _ = real_passages()
@@ -446,15 +535,27 @@ def main() -> None:
         print("embedding throughput:", results["embedding_throughput"])
     rows = []
     for n in [int(s) for s in args.sizes.split(",")]:
-        out = subprocess.run(
-            [sys.executable, __file__, "--one", str(n), "--questions", str(args.questions)],
-            capture_output=True,
-            text=True,
-            env={**os.environ, "HF_HUB_OFFLINE": "1"},
-            check=True,
-        )
-        rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
-        print(json.dumps(rows[-1]))
+        for backend in backends:  # both backends side by side, each size in its own process
+            out = subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--one",
+                    str(n),
+                    "--questions",
+                    str(args.questions),
+                    "--backends",
+                    backend,
+                    "--url",
+                    args.url,
+                ],
+                capture_output=True,
+                text=True,
+                env={**os.environ, "HF_HUB_OFFLINE": "1"},
+                check=True,
+            )
+            rows.append({"backend": backend} | json.loads(out.stdout.strip().splitlines()[-1]))
+            print(json.dumps(rows[-1]), flush=True)
     results["sizes"] = rows
     if not args.sizes_only:
         results["quality"] = quality(args.questions)
@@ -469,13 +570,13 @@ def main() -> None:
 
 def _print_tables(r: dict) -> None:
     print(
-        "\n| size | synthesised | dense | build s | passages/s | disk MB | build peak RSS MB | serving peak RSS MB "
+        "\n| backend | size | synthesised | dense | build s | passages/s | disk MB | build peak RSS MB | serving peak RSS MB "
         "(index) | ask p50/p95 ms | retrieve p50 ms | recall@10 | +1 article s |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for s in r["sizes"]:
         print(
-            f"| {s['size']:,} | {s['synthesised']:,} | {s['dense']} | {s['build_total_s']} | {s['build_passages_per_s']:,} | "
+            f"| {s.get('backend', 'faiss')} | {s['size']:,} | {s['synthesised']:,} | {s['dense']} | {s['build_total_s']} | {s['build_passages_per_s']:,} | "
             f"{s['disk_mb']} | {s['build_peak_rss_mb']} | {s['serve_peak_rss_mb']} ({s['serve_index_mb']}) | {s['ask_p50_ms']}/{s['ask_p95_ms']} | {s['retrieve_p50_ms']} | "
             f"{s['recall_at_10']} | {s.get('add_one_article_s', '')} |"
         )

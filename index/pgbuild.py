@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,8 @@ from index.config import IndexConfig
 from index.encoders import Encoder
 from index.manifest import ArticleMeta
 from index.passages import make_passages
-from index.pgvector import PgIndex
+from index.pgvector import BULK, PgIndex
+from index.storage import Layout, current_path, load_layout
 
 BATCH = 256  # articles a transaction
 
@@ -54,8 +56,33 @@ def update_pg_index(
     todo = [a for a in current.values() if indexed.get(a.id) != a.hash]
     gone = [aid for aid in indexed if aid not in current]
     added = sum(a.id not in indexed for a in todo)
+    bulk = index.bulk() if not indexed and len(todo) * 2 > BULK else nullcontext()  # ~2 passages an article
+    with bulk:
+        embedded = _write(index, todo, encoder, config, progress)
+    if gone:
+        with index.db.transaction() as tx:
+            PgIndex.replace(tx, gone, [], np.zeros((0, encoder.dim), np.float32))
+    return BuildReport(
+        added=added,
+        changed=len(todo) - added,
+        removed=len(gone),
+        unchanged=len(current) - len(todo),
+        passages=index.count(),
+        embedded=embedded,
+        seconds=time.perf_counter() - started,
+        version=Path(f"postgresql-v{index.version()}") if todo or gone or rebuild else None,
+    )
+
+
+def _write(
+    index: PgIndex,
+    todo: list[Article],
+    encoder: Encoder,
+    config: IndexConfig,
+    progress: Callable[[int, int], None] | None,
+) -> int:
+    """Embed and write the articles a batch at a time; return the passages embedded."""
     embedded = done = 0
-    total_passages = 0
     for start in range(0, len(todo), BATCH):
         batch = todo[start : start + BATCH]
         passages = [
@@ -76,22 +103,9 @@ def update_pg_index(
             numbered = [dataclasses.replace(p, id=first + i) for i, p in enumerate(passages)]
             PgIndex.replace(tx, [a.id for a in batch], numbered, vectors, [_meta(a) for a in batch])
         done += len(batch)
-        total_passages += len(passages)
         if progress is not None:
             progress(done, len(todo))
-    if gone:
-        with index.db.transaction() as tx:
-            PgIndex.replace(tx, gone, [], np.zeros((0, encoder.dim), np.float32))
-    return BuildReport(
-        added=added,
-        changed=len(todo) - added,
-        removed=len(gone),
-        unchanged=len(current) - len(todo),
-        passages=index.count(),
-        embedded=embedded,
-        seconds=time.perf_counter() - started,
-        version=Path(f"postgresql-v{index.version()}") if todo or gone or rebuild else None,
-    )
+    return embedded
 
 
 def copy_local_index(
@@ -100,14 +114,26 @@ def copy_local_index(
     """Fill the (emptied) index tables from the local index's CURRENT version — its passages and vectors as
     they are, nothing re-embedded (`newsbot migrate --to URL`); return the passages copied. The tables must
     be for the local index's model (PgIndex(model=, dim=) as its manifest says)."""
-    from index.storage import current_path, load_layout
-
     layout = load_layout(current_path(root), model=index.model, dim=index.dim)
     ids, vectors = layout.live_vectors(ef_search=64)
     row = {int(i): n for n, i in enumerate(ids)}
     index.drop()
     index.ensure()
     article_ids = sorted(layout.articles)
+    copied = 0
+    with index.bulk() if len(ids) > BULK else nullcontext():
+        copied = _copy(index, layout, article_ids, vectors, row, progress)
+    return copied
+
+
+def _copy(
+    index: PgIndex,
+    layout: Layout,
+    article_ids: list[str],
+    vectors: np.ndarray,
+    row: dict[int, int],
+    progress: Callable[[int, int], None] | None,
+) -> int:
     copied = 0
     for start in range(0, len(article_ids), BATCH):
         batch = article_ids[start : start + BATCH]

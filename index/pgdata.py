@@ -23,6 +23,7 @@ from index.pgvector import PgIndex
 from index.text import content_stems
 
 CACHE = 4096  # passages kept per version
+DF_CACHE = 200_000  # document frequencies kept per version
 
 
 class PgPassages(Mapping[int, Passage]):
@@ -176,8 +177,15 @@ class PgIndexData:
         return self.derived("vocabulary", lambda d: d.index.vocabulary())
 
     def document_frequency(self, stems: list[str]) -> dict[str, int]:
-        """Return in how many passages each stem occurs."""
-        return self.index.document_frequency(stems)
+        """Return in how many passages each stem occurs (kept for this version: the answer path asks for
+        the same stems many times a question)."""
+        known: dict[str, int] = self._derived.setdefault("df", {})
+        missing = [s for s in stems if s not in known]
+        if missing:
+            if len(known) > DF_CACHE:
+                known.clear()
+            known.update(self.index.document_frequency(missing))
+        return {s: known[s] for s in stems}
 
     def idf(self, stems: list[str]) -> dict[str, float]:
         """Return each stem's BM25 IDF over the live passages."""

@@ -117,3 +117,30 @@ def test_sqlite_is_refused_with_the_setting_named(tmp_path) -> None:  # type: ig
             PgIndex(database, model="m", dim=4)
     finally:
         database.close()
+
+
+def test_a_first_build_writes_rows_then_builds_the_hnsw_index_once(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from index import IndexConfig, pgbuild
+
+    monkeypatch.setattr(pgbuild, "BULK", 2)  # this small build counts as a bulk one
+    index = PgIndex(db, model="hashing:64", dim=64)
+    articles = [make_article(title=t, body=b, source="desk") for t, b in ARTICLES]
+    created: list[str] = []
+    real_bulk = index.bulk
+
+    def watched():  # type: ignore[no-untyped-def]
+        created.append("bulk")
+        return real_bulk()
+
+    monkeypatch.setattr(index, "bulk", watched)
+    report = pgbuild.update_pg_index(index, articles, HashingEncoder(dim=64), IndexConfig())
+    assert created == ["bulk"] and report.added == 3 and report.passages == index.count() > 0
+    with db.transaction() as tx:
+        hnsw = tx.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'index_passages_hnsw'"
+        ).fetchone()
+    assert hnsw and "hnsw" in hnsw[0]
+    again = pgbuild.update_pg_index(index, articles, HashingEncoder(dim=64), IndexConfig())
+    assert created == ["bulk"] and again.added == 0 and again.version is None  # nothing to do, no bulk
