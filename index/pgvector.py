@@ -1,17 +1,18 @@
 """The index in PostgreSQL (`index.backend: postgresql`): passages, their vectors (pgvector, HNSW with
-cosine ops) and their terms (index.text.content_stems, the stems BM25 and the answer path use; GIN) in
-tables of the state database, so replicas share it with no folder: every write bumps a version that
+cosine ops) and their terms (index.text.content_stems, the stems BM25 and the answer path use: each
+passage's distinct stems, sorted, with their counts beside them; GIN) in tables of the state database, so replicas share it with no folder: every write bumps a version that
 engines check before each question.
 
 Tables: `index_meta` (one row: the model and dimension of the vectors — another model means a rebuild —
 the passage count and total length BM25 needs, and the version), `index_articles` (each indexed
-article's content hash), `index_passages` (id, article, ordinal, title, text, embedding, stems, length)
+article's content hash), `index_passages` (id, article, ordinal, title, text, embedding, terms, tfs, length)
 and `index_terms` (each stem's document frequency). Lexical search is BM25 (k1 1.5, b 0.75, as bm25s)
 computed in SQL; PostgreSQL's `ts_rank` has no IDF and ranks far worse (docs/postgres-index.md).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
@@ -24,6 +25,7 @@ from index.manifest import ArticleMeta
 from index.passages import Passage
 from index.text import content_stems
 
+HERE = "SELECT to_regclass(format('%I.%I', current_schema(), ?::text))"  # a table of the schema written to
 K1, B = 1.5, 0.75  # BM25, as index/sparse/bm25.py
 COMMON = 0.02  # a stem in more than this share of passages selects no candidates (it still scores)
 BUILD_MEMORY = "1GB"  # maintenance_work_mem for a bulk HNSW build (the graph of 1M passages fits)
@@ -91,13 +93,13 @@ class PgIndex:
                 "CREATE TABLE IF NOT EXISTS index_passages ("
                 "id BIGINT PRIMARY KEY, article_id TEXT NOT NULL, ordinal INTEGER NOT NULL, "
                 f"title TEXT NOT NULL, body TEXT NOT NULL, embedding vector({self.dim}) NOT NULL, "
-                "stems TEXT[] NOT NULL, length INTEGER NOT NULL)"
+                "terms TEXT[] NOT NULL, tfs SMALLINT[] NOT NULL, length INTEGER NOT NULL)"
             )
             tx.execute(
                 "CREATE TABLE IF NOT EXISTS index_terms (lexeme TEXT PRIMARY KEY, ndoc BIGINT NOT NULL)"
             )
             tx.execute("CREATE INDEX IF NOT EXISTS index_passages_article ON index_passages (article_id)")
-            tx.execute("CREATE INDEX IF NOT EXISTS index_passages_stems ON index_passages USING gin (stems)")
+            tx.execute("CREATE INDEX IF NOT EXISTS index_passages_terms ON index_passages USING gin (terms)")
             tx.execute(
                 "CREATE INDEX IF NOT EXISTS index_passages_hnsw ON index_passages "
                 "USING hnsw (embedding vector_cosine_ops)"
@@ -165,8 +167,8 @@ class PgIndex:
         gone = list(article_ids)
         if gone:
             tx.execute(
-                "UPDATE index_terms t SET ndoc = t.ndoc - c.n FROM (SELECT s AS lexeme, count(DISTINCT p.id) AS n "
-                "FROM index_passages p, unnest(p.stems) s WHERE p.article_id = ANY(?) GROUP BY s) c "
+                "UPDATE index_terms t SET ndoc = t.ndoc - c.n FROM (SELECT s AS lexeme, count(*) AS n "
+                "FROM index_passages p, unnest(p.terms) s WHERE p.article_id = ANY(?) GROUP BY s) c "
                 "WHERE t.lexeme = c.lexeme",
                 (gone,),
             )
@@ -180,23 +182,27 @@ class PgIndex:
         rows = []
         for p, v in zip(passages, vectors, strict=True):
             stems = content_stems(p.indexed_text)
-            rows.append((p.id, p.article_id, p.ordinal, p.title, p.text, vector_text(v), stems, len(stems)))
+            counts = sorted(Counter(stems).items())
+            terms, tfs = [t for t, _ in counts], [min(n, 32767) for _, n in counts]
+            rows.append(
+                (p.id, p.article_id, p.ordinal, p.title, p.text, vector_text(v), terms, tfs, len(stems))
+            )
         if rows:
             tx.executemany(
-                "INSERT INTO index_passages (id, article_id, ordinal, title, body, embedding, stems, length) "
-                "VALUES (?, ?, ?, ?, ?, ?::vector, ?, ?)",
+                "INSERT INTO index_passages (id, article_id, ordinal, title, body, embedding, terms, tfs, length) "
+                "VALUES (?, ?, ?, ?, ?, ?::vector, ?, ?, ?)",
                 rows,
             )
             new = [r[0] for r in rows]
             tx.execute(
-                "INSERT INTO index_terms (lexeme, ndoc) SELECT s, count(DISTINCT p.id) FROM index_passages p, "
-                "unnest(p.stems) s WHERE p.id = ANY(?) GROUP BY s "
+                "INSERT INTO index_terms (lexeme, ndoc) SELECT s, count(*) FROM index_passages p, "
+                "unnest(p.terms) s WHERE p.id = ANY(?) GROUP BY s "
                 "ON CONFLICT (lexeme) DO UPDATE SET ndoc = index_terms.ndoc + excluded.ndoc",
                 (new,),
             )
             tx.execute(
                 "UPDATE index_meta SET passages = passages + ?, length = length + ?",
-                (len(rows), sum(r[7] for r in rows)),
+                (len(rows), sum(r[8] for r in rows)),
             )
         if articles:
             tx.executemany(
@@ -213,7 +219,7 @@ class PgIndex:
     def version(self) -> int:
         """Return the index's version (bumped by every write); -1 when the database holds no index."""
         with self.db.transaction() as tx:
-            if tx.execute("SELECT to_regclass('index_meta')").fetchone()[0] is None:
+            if tx.execute(HERE, ("index_meta",)).fetchone()[0] is None:
                 return -1
             row = tx.execute("SELECT version FROM index_meta").fetchone()
         return int(row[0]) if row else -1
@@ -221,7 +227,7 @@ class PgIndex:
     def built_with(self) -> tuple[str, int] | None:
         """Return the model and dimension the stored vectors were made with (None: no index yet)."""
         with self.db.transaction() as tx:
-            if tx.execute("SELECT to_regclass('index_meta')").fetchone()[0] is None:
+            if tx.execute(HERE, ("index_meta",)).fetchone()[0] is None:
                 return None
             row = tx.execute("SELECT model, dim FROM index_meta").fetchone()
         return (row[0], int(row[1])) if row else None
@@ -237,7 +243,7 @@ class PgIndex:
         out = {}
         with self.db.transaction() as tx:
             for table in ("index_articles", "index_passages", "index_terms"):
-                exists = tx.execute("SELECT to_regclass(?)", (table,)).fetchone()[0] is not None
+                exists = tx.execute(HERE, (table,)).fetchone()[0] is not None
                 out[table] = int(tx.execute(f"SELECT count(*) FROM {table}").fetchone()[0]) if exists else 0
         return out
 
@@ -286,12 +292,11 @@ class PgIndex:
             avgdl = max(length / n, 1.0)
             idf = {s: float(np.log(1 + (n - d + 0.5) / (d + 0.5))) for s, d in df.items()}
             rare = [s for s, d in df.items() if d <= COMMON * n] or list(df)
-            rows = tx.execute(
-                "SELECT p.id, sum(q.idf * u.tf / (u.tf + ? * (1 - ? + ? * p.length / ?))) AS score "
-                "FROM index_passages p, "
-                "LATERAL (SELECT s AS lexeme, count(*) AS tf FROM unnest(p.stems) s GROUP BY s) u, "
-                "unnest(?::text[], ?::float8[]) AS q(lexeme, idf) "
-                "WHERE p.stems && ?::text[] AND u.lexeme = q.lexeme GROUP BY p.id ORDER BY score DESC, p.id LIMIT ?",
+            rows = tx.execute(  # each candidate's tf of a question stem: tfs at the stem's place in terms
+                "SELECT id, score FROM (SELECT p.id, (SELECT sum(q.idf * p.tfs[i] / (p.tfs[i] + ? * (1 - ? + ? * "
+                "p.length / ?))) FROM unnest(?::text[], ?::float8[]) AS q(lexeme, idf), "
+                "LATERAL array_position(p.terms, q.lexeme) AS i WHERE i IS NOT NULL) AS score "
+                "FROM index_passages p WHERE p.terms && ?::text[]) c ORDER BY score DESC, id LIMIT ?",
                 (K1, B, B, avgdl, list(idf), list(idf.values()), rare, k),
             ).fetchall()
         return [Hit(int(i), float(s)) for i, s in rows]
@@ -302,7 +307,7 @@ class PgIndex:
             return {}
         with self.db.transaction() as tx:
             rows = tx.execute(
-                "SELECT id, stems FROM index_passages WHERE id = ANY(?)", ([int(i) for i in ids],)
+                "SELECT id, terms FROM index_passages WHERE id = ANY(?)", ([int(i) for i in ids],)
             ).fetchall()
         return {int(i): set(s) for i, s in rows}
 
