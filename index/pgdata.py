@@ -27,23 +27,39 @@ DF_CACHE = 200_000  # document frequencies kept per version
 
 
 class PgPassages(Mapping[int, Passage]):
-    """The live passages of one version, read on demand (the last CACHE kept)."""
+    """The live passages of one version, read on demand (the last CACHE kept); which article holds which
+    passage is kept in arrays (PgIndex.passage_ids)."""
 
     def __init__(
-        self, index: PgIndex, ids_by_article: dict[str, list[int]], tombstones: frozenset[int]
+        self,
+        index: PgIndex,
+        ids: tuple[list[str], np.ndarray, np.ndarray],
+        tombstones: frozenset[int],
     ) -> None:
         self.index = index
-        self._by_article = ids_by_article
-        self._article = {pid: aid for aid, ids in ids_by_article.items() for pid in ids}
+        self._names, self._starts, self._pids = ids
+        self._slot = {name: k for k, name in enumerate(self._names)}
+        self._order = np.argsort(self._pids, kind="stable")
+        self._sorted = self._pids[self._order]
+        self._owner = np.repeat(
+            np.arange(len(self._names), dtype=np.int32), np.diff(self._starts).astype(np.int64)
+        )
         self._tombstones = tombstones
         self._cache: OrderedDict[int, Passage] = OrderedDict()
         self._lock = threading.Lock()
+
+    def _row(self, pid: object) -> int:
+        """Return the passage's place in the id array, or -1."""
+        if not isinstance(pid, int | np.integer):
+            return -1
+        i = int(np.searchsorted(self._sorted, pid))
+        return int(self._order[i]) if i < len(self._sorted) and self._sorted[i] == pid else -1
 
     def fetch(self, ids: Sequence[int]) -> dict[int, Passage]:
         """Return these passages, reading the ones not cached in one query."""
         with self._lock:
             found = {i: self._cache[i] for i in ids if i in self._cache}
-        missing = [i for i in ids if i not in found and i in self._article]
+        missing = [i for i in ids if i not in found and self._row(i) >= 0]
         if missing:
             read = self.index.passages(missing)
             with self._lock:
@@ -61,21 +77,28 @@ class PgPassages(Mapping[int, Passage]):
         return passage
 
     def __contains__(self, pid: object) -> bool:
-        return pid in self._article and pid not in self._tombstones
+        return self._row(pid) >= 0 and pid not in self._tombstones
 
     def __len__(self) -> int:
-        return len(self._article) - len(self._tombstones & self._article.keys())
+        return len(self._pids) - sum(self._row(t) >= 0 for t in self._tombstones)
 
     def __iter__(self) -> Iterator[int]:
-        return (pid for pid in self._article if pid not in self._tombstones)
+        return (p for p in map(int, self._pids) if p not in self._tombstones)
 
     def article_of(self, pid: int) -> str:
         """Return the article a passage belongs to."""
-        return self._article[pid]
+        row = self._row(pid)
+        if row < 0:
+            raise KeyError(pid)
+        return self._names[int(self._owner[row])]
 
     def ids_of(self, article_id: str) -> list[int]:
         """Return an article's passage ids in order."""
-        return [p for p in self._by_article.get(article_id, []) if p not in self._tombstones]
+        k = self._slot.get(article_id)
+        if k is None:
+            return []
+        ids = self._pids[self._starts[k] : self._starts[k + 1]].tolist()
+        return [p for p in ids if p not in self._tombstones]
 
     def of_article(self, article_id: str) -> list[Passage]:
         """Return an article's passages in order."""
@@ -110,8 +133,8 @@ class PgIndexData:
             )
         version = index.version()
         articles = index.articles()
-        by_article = index.passage_ids()
-        passages = sum(len(v) for v in by_article.values())
+        ids = index.passage_ids()
+        passages = len(ids[2])
         manifest = Manifest(
             format=1,
             model=index.model,
@@ -126,7 +149,7 @@ class PgIndexData:
         return cls(
             manifest=manifest,
             path=Path(f"postgresql-v{version}"),
-            passages=PgPassages(index, by_article, frozenset()),
+            passages=PgPassages(index, ids, frozenset()),
             articles=articles,
             tombstones=frozenset(),
             index=index,

@@ -345,13 +345,22 @@ class PgIndex:
             for r in rows
         }
 
-    def passage_ids(self) -> dict[str, list[int]]:
-        """Return each article's passage ids in order."""
+    def passage_ids(self) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """Return the articles (sorted), where each one's passages start in the id array, and the passage
+        ids grouped by article in order: arrays, so that a million passages cost ~16 MB in a replica."""
+        names: list[str] = []
+        counts: list[int] = []
+        chunks: list[np.ndarray] = []
         with self.db.transaction() as tx:
             rows = tx.execute(
-                "SELECT article_id, id FROM index_passages ORDER BY article_id, ordinal"
-            ).fetchall()
-        out: dict[str, list[int]] = {}
-        for aid, pid in rows:
-            out.setdefault(aid, []).append(int(pid))
-        return out
+                "SELECT article_id, array_agg(id ORDER BY ordinal) FROM index_passages "
+                "GROUP BY article_id ORDER BY article_id"
+            )
+            for aid, ids in rows:
+                names.append(aid)
+                counts.append(len(ids))
+                chunks.append(np.asarray(ids, dtype=np.int64))
+        starts = np.zeros(len(names) + 1, dtype=np.int64)
+        np.cumsum(counts, out=starts[1:])
+        pids = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int64)
+        return names, starts, pids

@@ -142,3 +142,32 @@ def test_a_first_build_writes_rows_then_builds_the_hnsw_index_once(
     assert hnsw and "hnsw" in hnsw[0]
     again = pgbuild.update_pg_index(index, articles, HashingEncoder(dim=64), IndexConfig())
     assert created == ["bulk"] and again.added == 0 and again.version is None  # nothing to do, no bulk
+
+
+def test_a_replica_holds_which_article_has_which_passage_and_reads_the_rest_on_demand(db: Database) -> None:
+    from index.manifest import ArticleMeta
+    from index.pgdata import PgIndexData
+
+    index = PgIndex(db, model="hashing:64", dim=64)
+    index.ensure()
+    passages, vectors = _passages()
+    aids = sorted({p.article_id for p in passages})
+    metas = [
+        ArticleMeta(id=a, title=a, url=f"https://n.test/{a}", published=None, source="desk", hash="h")
+        for a in aids
+    ]
+    with db.transaction() as tx:
+        PgIndex.replace(tx, aids, passages, vectors, metas)
+    data = PgIndexData.load(index)
+    assert len(data.passages) == len(passages) and sorted(data.passages) == sorted(p.id for p in passages)
+    for p in passages:
+        assert p.id in data.passages and data.passages.article_of(p.id) == p.article_id
+        assert data.passages[p.id].text == p.text
+    for a in aids:
+        assert data.passages.ids_of(a) == [
+            p.id for p in sorted(passages, key=lambda p: p.ordinal) if p.article_id == a
+        ]
+    assert 10_000 not in data.passages and "x" not in data.passages and data.passages.ids_of("nope") == []
+    with pytest.raises(KeyError):
+        data.passages.article_of(10_000)
+    assert set(data.articles) == set(aids) and data.version == index.version()
