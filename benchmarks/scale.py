@@ -231,7 +231,7 @@ def pg_size(n: int, questions_n: int, url: str) -> dict:
     real = len(passages)
     passages, vectors = scaled(passages, vectors, n)
     db = open_database(url)
-    index = PgIndex(db, model=encoder.name, dim=vectors.shape[1], ef_search=IndexConfig().ef_search)
+    index = PgIndex(db, model=encoder.name, dim=vectors.shape[1], ef_search=IndexConfig().pg_ef_search)
     index.drop()
     index.ensure()
     t0 = time.perf_counter()
@@ -262,7 +262,7 @@ def pg_size(n: int, questions_n: int, url: str) -> dict:
         "build_passages_per_s": round(n / (t2 - t0)),
         "disk_mb": round(int(size) / 2**20),
     }
-    result |= serve_in_subprocess(Path(url), questions_n, pg=True)
+    result |= serve_in_subprocess(url, questions_n, pg=True)
     asked = [q["question"] for q in questions[:questions_n]]
     qv = encoder.inner.encode(asked)
     exact = np.argsort(-(qv @ vectors.T), axis=1)[:, :10] if n <= 200_000 else _exact_chunked(qv, vectors)
@@ -276,7 +276,7 @@ def pg_size(n: int, questions_n: int, url: str) -> dict:
     return result
 
 
-def serve_in_subprocess(root: Path, questions_n: int, *, pg: bool = False) -> dict:
+def serve_in_subprocess(root: Path | str, questions_n: int, *, pg: bool = False) -> dict:
     """Run serve() in a fresh process, so its peak RSS is what serving this index costs."""
     out = subprocess.run(
         [
@@ -307,7 +307,7 @@ def serve(root: Path, questions_n: int, *, pg_url: str = "") -> dict:
         from index.pgvector import PgIndex
 
         pg = PgIndex(
-            open_database(pg_url), model=encoder.name, dim=encoder.dim, ef_search=IndexConfig().ef_search
+            open_database(pg_url), model=encoder.name, dim=encoder.dim, ef_search=IndexConfig().pg_ef_search
         )
     engine = Engine(root, encoder, SearchConfig(), pg=pg)
     engine.encoder.encode(["warm up"])  # what the engine asks with (the fp32 variant of an int8 encoder)

@@ -28,6 +28,7 @@ from index.text import content_stems
 HERE = "SELECT to_regclass(format('%I.%I', current_schema(), ?::text))"  # a table of the schema written to
 K1, B = 1.5, 0.75  # BM25, as index/sparse/bm25.py
 COMMON = 0.02  # a stem in more than this share of passages selects no candidates (it still scores)
+CANDIDATES = 2000  # candidates come from the rarest stems, while their passages add up to about this many
 BUILD_MEMORY = "1GB"  # maintenance_work_mem for a bulk HNSW build (the graph of 1M passages fits)
 BULK = 20_000  # passages written into an empty index beyond which the HNSW index is built once after
 WRITE_LOCK = lock_key("newsbot", "index-write")  # one writer at a time (replicas ingesting at once)
@@ -35,6 +36,20 @@ EXTENSION_HINT = (
     "the PostgreSQL server lacks pgvector: install it there and run `CREATE EXTENSION vector;` "
     "as a superuser in that database (managed PostgreSQL offers it as an extension named vector)"
 )
+
+
+def _selecting(df: dict[str, int], n: int) -> list[str]:
+    """Return the stems whose passages are scored: the rarest first, while their document frequencies add
+    up to at most CANDIDATES (the rarest always), none in more than COMMON of the passages unless all are."""
+    ordered = sorted(df, key=lambda s: (df[s], s))
+    chosen: list[str] = []
+    total = 0
+    for stem in ordered:
+        if chosen and (total + df[stem] > CANDIDATES or df[stem] > COMMON * n):
+            break
+        chosen.append(stem)
+        total += df[stem]
+    return chosen
 
 
 class PgIndexError(NewsIndexError):
@@ -291,7 +306,7 @@ class PgIndex:
                 return []
             avgdl = max(length / n, 1.0)
             idf = {s: float(np.log(1 + (n - d + 0.5) / (d + 0.5))) for s, d in df.items()}
-            rare = [s for s, d in df.items() if d <= COMMON * n] or list(df)
+            rare = _selecting(df, n)
             rows = tx.execute(  # each candidate's tf of a question stem: tfs at the stem's place in terms
                 "SELECT id, score FROM (SELECT p.id, (SELECT sum(q.idf * p.tfs[i] / (p.tfs[i] + ? * (1 - ? + ? * "
                 "p.length / ?))) FROM unnest(?::text[], ?::float8[]) AS q(lexeme, idf), "

@@ -104,7 +104,7 @@ class Newsbot:
         if self._pg is None:
             encoder = self.encoder
             self._pg = PgIndex(
-                self.store.db, model=encoder.name, dim=encoder.dim, ef_search=self.config.index.ef_search
+                self.store.db, model=encoder.name, dim=encoder.dim, ef_search=self.config.index.pg_ef_search
             )
         return self._pg
 
