@@ -131,9 +131,7 @@ class PgIndexData:
                 f"the database's index was built with {built[0]} ({built[1]} dimensions), not "
                 f"{index.model}: run `newsbot index --rebuild`"
             )
-        version = index.version()
-        articles = index.articles()
-        ids = index.passage_ids()
+        version, articles, ids = index.snapshot()
         passages = len(ids[2])
         manifest = Manifest(
             format=1,

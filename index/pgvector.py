@@ -148,9 +148,21 @@ class PgIndex:
     def articles(self) -> dict[str, ArticleMeta]:
         """Return what answers cite of each indexed article (its hash included)."""
         with self.db.transaction() as tx:
-            rows = tx.execute(
-                "SELECT article_id, title, url, published, source, hash FROM index_articles"
-            ).fetchall()
+            return self._articles(tx)
+
+    def snapshot(self) -> tuple[int, dict[str, ArticleMeta], tuple[list[str], np.ndarray, np.ndarray]]:
+        """Return the version, the articles and the passage ids as of one instant (one repeatable-read
+        transaction: a write committed meanwhile is seen by none of them or by all)."""
+        with self.db.transaction() as tx:
+            tx.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            version = int(tx.execute("SELECT version FROM index_meta").fetchone()[0])
+            return version, self._articles(tx), self._passage_ids(tx)
+
+    @staticmethod
+    def _articles(tx: Tx) -> dict[str, ArticleMeta]:
+        rows = tx.execute(
+            "SELECT article_id, title, url, published, source, hash FROM index_articles"
+        ).fetchall()
         return {
             r[0]: ArticleMeta(id=r[0], title=r[1], url=r[2], published=r[3], source=r[4], hash=r[5])
             for r in rows
@@ -363,18 +375,22 @@ class PgIndex:
     def passage_ids(self) -> tuple[list[str], np.ndarray, np.ndarray]:
         """Return the articles (sorted), where each one's passages start in the id array, and the passage
         ids grouped by article in order: arrays, so that a million passages cost ~16 MB in a replica."""
+        with self.db.transaction() as tx:
+            return self._passage_ids(tx)
+
+    @staticmethod
+    def _passage_ids(tx: Tx) -> tuple[list[str], np.ndarray, np.ndarray]:
         names: list[str] = []
         counts: list[int] = []
         chunks: list[np.ndarray] = []
-        with self.db.transaction() as tx:
-            rows = tx.execute(
-                "SELECT article_id, array_agg(id ORDER BY ordinal) FROM index_passages "
-                "GROUP BY article_id ORDER BY article_id"
-            )
-            for aid, ids in rows:
-                names.append(aid)
-                counts.append(len(ids))
-                chunks.append(np.asarray(ids, dtype=np.int64))
+        rows = tx.execute(
+            "SELECT article_id, array_agg(id ORDER BY ordinal) FROM index_passages "
+            "GROUP BY article_id ORDER BY article_id"
+        )
+        for aid, ids in rows:
+            names.append(aid)
+            counts.append(len(ids))
+            chunks.append(np.asarray(ids, dtype=np.int64))
         starts = np.zeros(len(names) + 1, dtype=np.int64)
         np.cumsum(counts, out=starts[1:])
         pids = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int64)

@@ -171,3 +171,37 @@ def test_a_replica_holds_which_article_has_which_passage_and_reads_the_rest_on_d
     with pytest.raises(KeyError):
         data.passages.article_of(10_000)
     assert set(data.articles) == set(aids) and data.version == index.version()
+
+
+def test_a_replica_loads_a_version_as_of_one_instant_while_another_writes(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from index.manifest import ArticleMeta
+
+    index = PgIndex(db, model="hashing:64", dim=64)
+    index.ensure()
+    passages, vectors = _passages()
+    first = passages[0].article_id
+    mine = [i for i, p in enumerate(passages) if p.article_id == first]
+    other = [i for i, p in enumerate(passages) if p.article_id != first]
+
+    def meta(aid: str) -> ArticleMeta:
+        return ArticleMeta(id=aid, title=aid, url="https://n.test/", published=None, source="desk", hash="h")
+
+    with db.transaction() as tx:
+        PgIndex.replace(tx, [first], [passages[i] for i in mine], vectors[mine], [meta(first)])
+    read_articles = PgIndex._articles
+
+    def articles_then_a_write(tx):  # type: ignore[no-untyped-def]
+        found = read_articles(tx)
+        with db.transaction() as writer:  # another replica's ingest commits between the two reads
+            aids = sorted({passages[i].article_id for i in other})
+            PgIndex.replace(
+                writer, aids, [passages[i] for i in other], vectors[other], [meta(a) for a in aids]
+            )
+        return found
+
+    monkeypatch.setattr(PgIndex, "_articles", staticmethod(articles_then_a_write))
+    version, articles, (names, _starts, pids) = index.snapshot()
+    assert set(articles) == {first} and names == [first] and len(pids) == len(mine)
+    assert version == 1 and index.version() == 2  # the write is there, for the next load
