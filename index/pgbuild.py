@@ -18,7 +18,7 @@ from index.builder import BuildReport
 from index.config import IndexConfig
 from index.encoders import Encoder
 from index.manifest import ArticleMeta
-from index.passages import make_passages
+from index.passages import Passage, make_passages
 from index.pgvector import BULK, PgIndex
 from index.storage import Layout, current_path, load_layout
 
@@ -60,8 +60,7 @@ def update_pg_index(
     with bulk:
         embedded = _write(index, todo, encoder, config, progress)
     if gone:
-        with index.db.transaction() as tx:
-            PgIndex.replace(tx, gone, [], np.zeros((0, encoder.dim), np.float32))
+        _store(index, gone, [], np.zeros((0, encoder.dim), np.float32), [])
     return BuildReport(
         added=added,
         changed=len(todo) - added,
@@ -72,6 +71,20 @@ def update_pg_index(
         seconds=time.perf_counter() - started,
         version=Path(f"postgresql-v{index.version()}") if todo or gone or rebuild else None,
     )
+
+
+def _store(
+    index: PgIndex,
+    article_ids: list[str],
+    passages: list[Passage],
+    vectors: np.ndarray,
+    articles: list[ArticleMeta],
+) -> None:
+    """Replace these articles' passages in one transaction, numbered from fresh ids."""
+    with index.db.transaction() as tx:
+        first = PgIndex.next_ids(tx, len(passages)) if passages else 0
+        numbered = [dataclasses.replace(p, id=first + i) for i, p in enumerate(passages)]
+        PgIndex.replace(tx, article_ids, numbered, vectors, articles)
 
 
 def _write(
@@ -98,10 +111,7 @@ def _write(
             else np.zeros((0, encoder.dim), np.float32)
         )
         embedded += len(passages)
-        with index.db.transaction() as tx:
-            first = PgIndex.next_ids(tx, len(passages)) if passages else 0
-            numbered = [dataclasses.replace(p, id=first + i) for i, p in enumerate(passages)]
-            PgIndex.replace(tx, [a.id for a in batch], numbered, vectors, [_meta(a) for a in batch])
+        _store(index, [a.id for a in batch], passages, vectors, [_meta(a) for a in batch])
         done += len(batch)
         if progress is not None:
             progress(done, len(todo))
@@ -119,11 +129,8 @@ def copy_local_index(
     row = {int(i): n for n, i in enumerate(ids)}
     index.drop()
     index.ensure()
-    article_ids = sorted(layout.articles)
-    copied = 0
     with index.bulk() if len(ids) > BULK else nullcontext():
-        copied = _copy(index, layout, article_ids, vectors, row, progress)
-    return copied
+        return _copy(index, layout, sorted(layout.articles), vectors, row, progress)
 
 
 def _copy(
@@ -138,11 +145,8 @@ def _copy(
     for start in range(0, len(article_ids), BATCH):
         batch = article_ids[start : start + BATCH]
         passages = [p for aid in batch for p in layout.passages.of_article(aid)]
-        with index.db.transaction() as tx:
-            first = PgIndex.next_ids(tx, len(passages)) if passages else 0
-            numbered = [dataclasses.replace(p, id=first + i) for i, p in enumerate(passages)]
-            chosen = vectors[[row[p.id] for p in passages]] if passages else vectors[:0]
-            PgIndex.replace(tx, batch, numbered, chosen, [layout.articles[aid] for aid in batch])
+        chosen = vectors[[row[p.id] for p in passages]] if passages else vectors[:0]
+        _store(index, batch, passages, chosen, [layout.articles[aid] for aid in batch])
         copied += len(passages)
         if progress is not None:
             progress(start + len(batch), len(article_ids))

@@ -8,7 +8,7 @@ import datetime as dt
 import math
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from index.hits import Hit
 from index.manifest import ArticleMeta, Manifest
 from index.passages import Passage
 from index.pgvector import PgIndex
-from index.text import content_stems
+from index.snapshot import VersionReading
 
 CACHE = 4096  # passages kept per version
 DF_CACHE = 200_000  # document frequencies kept per version
@@ -108,7 +108,7 @@ class PgPassages(Mapping[int, Passage]):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class PgIndexData:
+class PgIndexData(VersionReading):
     """Immutable once loaded, as IndexData: a new version (another write) is a new object."""
 
     manifest: Manifest
@@ -154,16 +154,6 @@ class PgIndexData:
             version=version,
         )
 
-    def derived(self, name: str, compute: Callable[[PgIndexData], Any]) -> Any:
-        """Return compute(self), computed once for this version."""
-        if name not in self._derived:
-            self._derived[name] = compute(self)
-        return self._derived[name]
-
-    def passages_of(self, article_id: str) -> list[Passage]:
-        """Return an article's live passages in order."""
-        return self.passages.of_article(article_id)
-
     def _live(self, hits: list[Hit], k: int) -> list[Hit]:
         return [h for h in hits if h.id not in self.tombstones and h.id in self.passages][:k]
 
@@ -207,20 +197,3 @@ class PgIndexData:
                 known.clear()
             known.update(self.index.document_frequency(missing))
         return {s: known[s] for s in stems}
-
-    def idf(self, stems: list[str]) -> dict[str, float]:
-        """Return each stem's BM25 IDF over the live passages."""
-        n = max(len(self.passages), 1)
-        df = self.document_frequency(stems)
-        return {s: math.log(1 + (n - df[s] + 0.5) / (df[s] + 0.5)) for s in stems}
-
-    def rarity(self, text: str) -> float:
-        """Return the mean IDF of a text's words over the largest possible (0 for a text of stopwords)."""
-        values = self.idf(content_stems(text))
-        max_idf = math.log(1 + (len(self.passages) + 0.5) / 0.5)
-        return min(1.0, sum(values.values()) / len(values) / max_idf) if values else 0.0
-
-    def published(self, article_id: str) -> dt.date | None:
-        """Return an article's publication date (None when unknown)."""
-        meta = self.articles.get(article_id)
-        return dt.date.fromisoformat(meta.published) if meta and meta.published else None

@@ -21,8 +21,50 @@ from index.sparse.bm25 import BM25Index, tokenize
 from index.text import content_stems
 
 
+class VersionReading:
+    """What an index version offers the engine on top of its stores, the same for every backend
+    (IndexData: files; index.pgdata.PgIndexData: PostgreSQL): a subclass has `passages`, `articles`,
+    `_derived` and document_frequency()."""
+
+    __slots__ = ()
+    passages: Any
+    articles: dict[str, ArticleMeta]
+    _derived: dict[str, Any]
+
+    def document_frequency(self, stems: list[str]) -> dict[str, int]:
+        raise NotImplementedError
+
+    def derived(self, name: str, compute: Callable[[Any], Any]) -> Any:
+        """Return compute(self), computed once for this version (a new version starts afresh); two
+        threads asking at once may both compute it, and either result is kept."""
+        if name not in self._derived:
+            self._derived[name] = compute(self)
+        return self._derived[name]
+
+    def passages_of(self, article_id: str) -> list[Passage]:
+        """Return an article's live passages in order."""
+        return self.passages.of_article(article_id)
+
+    def idf(self, stems: list[str]) -> dict[str, float]:
+        """Return each stem's BM25 IDF over the live passages."""
+        n = max(len(self.passages), 1)
+        df = self.document_frequency(stems)
+        return {s: math.log(1 + (n - df[s] + 0.5) / (df[s] + 0.5)) for s in stems}
+
+    def rarity(self, text: str) -> float:
+        """Return the mean IDF of a text's words over the largest possible (0 for a text of stopwords)."""
+        values = self.idf(content_stems(text))
+        max_idf = math.log(1 + (len(self.passages) + 0.5) / 0.5)
+        return min(1.0, sum(values.values()) / len(values) / max_idf) if values else 0.0
+
+    def published(self, article_id: str) -> dt.date | None:
+        """Return an article's publication date (None when unknown)."""
+        meta = self.articles.get(article_id)
+        return dt.date.fromisoformat(meta.published) if meta and meta.published else None
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
-class IndexData:
+class IndexData(VersionReading):
     """Immutable once loaded: swap the whole object to serve a new version."""
 
     manifest: Manifest
@@ -35,17 +77,6 @@ class IndexData:
     tombstones: frozenset[int]
     bm25_stats: BM25Stats
     _derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
-
-    def derived(self, name: str, compute: Callable[[IndexData], Any]) -> Any:
-        """Return compute(self), computed once for this version (a new version starts afresh); two
-        threads asking at once may both compute it, and either result is kept."""
-        if name not in self._derived:
-            self._derived[name] = compute(self)
-        return self._derived[name]
-
-    def passages_of(self, article_id: str) -> list[Passage]:
-        """Return an article's live passages in order."""
-        return self.passages.of_article(article_id)
 
     def dense_search(self, query: np.ndarray, k: int) -> list[Hit]:
         """Return the k nearest live passages (main segment over-fetched past tombstones, plus delta)."""
@@ -99,20 +130,3 @@ class IndexData:
         """Return in how many passages each stem occurs (main + delta)."""
         main = self.bm25.term_document_frequency(stems)
         return {s: main[s] + self.delta.df.get(s, 0) for s in stems}
-
-    def idf(self, stems: list[str]) -> dict[str, float]:
-        """Return each stem's BM25 IDF over the live passages."""
-        n = max(len(self.passages), 1)
-        df = self.document_frequency(stems)
-        return {s: math.log(1 + (n - df[s] + 0.5) / (df[s] + 0.5)) for s in stems}
-
-    def rarity(self, text: str) -> float:
-        """Return the mean IDF of a text's words over the largest possible (0 for a text of stopwords)."""
-        values = self.idf(content_stems(text))
-        max_idf = math.log(1 + (len(self.passages) + 0.5) / 0.5)
-        return min(1.0, sum(values.values()) / len(values) / max_idf) if values else 0.0
-
-    def published(self, article_id: str) -> dt.date | None:
-        """Return an article's publication date (None when unknown)."""
-        meta = self.articles.get(article_id)
-        return dt.date.fromisoformat(meta.published) if meta and meta.published else None

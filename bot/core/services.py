@@ -379,17 +379,15 @@ class Newsbot:
             report = update_pg_index(
                 pg, self.store.articles(), self.encoder, self.config.index, rebuild=rebuild, progress=progress
             )
-            if self._engine is not None:
-                self._engine.reload()
-            return report
-        report = build_index(
-            self.store.articles(),
-            self.config.index_path,
-            self.encoder,
-            self.config.index,
-            rebuild=rebuild,
-            progress=progress,
-        )
+        else:
+            report = build_index(
+                self.store.articles(),
+                self.config.index_path,
+                self.encoder,
+                self.config.index,
+                rebuild=rebuild,
+                progress=progress,
+            )
         if self._engine is not None:
             self._engine.reload()
         return report
