@@ -248,7 +248,7 @@ def pg_size(n: int, questions_n: int, url: str) -> dict:
     with db.transaction() as tx:
         size = tx.execute(
             "SELECT sum(pg_total_relation_size(c::regclass)) FROM "
-            "unnest(ARRAY['index_passages', 'index_terms', 'index_articles', 'index_meta']) c"
+            "unnest(ARRAY['index_passages', 'index_terms', 'index_postings', 'index_articles', 'index_meta']) c"
         ).fetchone()[0]
     result = {
         "backend": "postgresql",
@@ -327,6 +327,39 @@ def serve(root: Path, questions_n: int, *, pg_url: str = "") -> dict:
         "serve_encoder_mb": round(with_encoder - baseline),
         "serve_peak_rss_mb": round(rss_mb()),
     }
+
+
+def interleaved(root: Path, url: str, questions_n: int) -> dict:
+    """Ask the same questions of both backends in one process, each question of one then the other (which
+    goes first alternating), so that the machine's drift weighs on both alike; return each one's ask p50
+    / p95 and their ratio (run after both were built, in a subprocess)."""
+    from corpus.database import open_database
+    from index.pgvector import PgIndex
+
+    _, questions = realtimeqa()
+    encoder = make_encoder(EncoderConfig())
+    pg = PgIndex(
+        open_database(url), model=encoder.name, dim=encoder.dim, ef_search=IndexConfig().pg_ef_search
+    )
+    engines = {
+        "faiss": Engine(root, encoder, SearchConfig()),
+        "postgresql": Engine(root, encoder, SearchConfig(), pg=pg),
+    }
+    asked = [q["question"] for q in questions[:questions_n]]
+    for engine in engines.values():
+        for q in asked[:5]:
+            engine.ask(q)
+    ms: dict[str, list[float]] = {name: [] for name in engines}
+    for i, q in enumerate(asked):
+        for name in list(engines)[:: 1 if i % 2 == 0 else -1]:
+            t = time.perf_counter()
+            engines[name].ask(q)
+            ms[name].append((time.perf_counter() - t) * 1000)
+    out = {f"{name}_ask_p50_ms": round(percentiles(v)[0], 1) for name, v in ms.items()}
+    out |= {f"{name}_ask_p95_ms": round(percentiles(v)[1], 1) for name, v in ms.items()}
+    out["asks_each"] = len(ms["faiss"])
+    out["p50_ratio"] = round(out["postgresql_ask_p50_ms"] / out["faiss_ask_p50_ms"], 2)
+    return out
 
 
 def _exact_chunked(qv: np.ndarray, vectors: np.ndarray) -> np.ndarray:
@@ -494,6 +527,7 @@ def main() -> None:
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--serve", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--serve-pg", help=argparse.SUPPRESS)
+    parser.add_argument("--interleaved", type=int, help=argparse.SUPPRESS)
     parser.add_argument(
         "--backends",
         default="faiss",
@@ -504,6 +538,9 @@ def main() -> None:
     args = parser.parse_args()
     if args.serve:
         print(json.dumps(serve(args.serve, args.questions)))
+        return
+    if args.interleaved:
+        print(json.dumps(interleaved(CACHE / f"scale-{args.interleaved}", args.url, args.questions)))
         return
     if args.serve_pg:
         print(json.dumps(serve(CACHE / "scale-pg-unused", args.questions, pg_url=args.serve_pg)))
@@ -555,6 +592,27 @@ def main() -> None:
                 check=True,
             )
             rows.append({"backend": backend} | json.loads(out.stdout.strip().splitlines()[-1]))
+            print(json.dumps(rows[-1]), flush=True)
+        if set(backends) == {"faiss", "postgresql"}:  # both built: the same questions, taking turns
+            out = subprocess.run(
+                [
+                    sys.executable,
+                    __file__,
+                    "--interleaved",
+                    str(n),
+                    "--questions",
+                    str(args.questions),
+                    "--url",
+                    args.url,
+                ],
+                capture_output=True,
+                text=True,
+                env={**os.environ, "HF_HUB_OFFLINE": "1"},
+                check=True,
+            )
+            rows.append(
+                {"backend": "both, interleaved", "size": n} | json.loads(out.stdout.strip().splitlines()[-1])
+            )
             print(json.dumps(rows[-1]), flush=True)
     results["sizes"] = rows
     if not args.sizes_only:

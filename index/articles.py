@@ -76,8 +76,8 @@ def article_features(
     weights = np.array([idf[s] for s in stems])
     ids = {aid: data.passages.ids_of(aid) for aid in order}
     every = np.array([pid for aid in order for pid in ids[aid]], dtype=np.int64)
-    held = data.holding(stems, every)  # stems x passages
-    cosine_all = np.nan_to_num(data.cosines(qvec, every))
+    held, cosine_all = data.holding_and_cosines(stems, every, qvec)  # stems x passages; each passage's
+    cosine_all = np.nan_to_num(cosine_all)
     start = 0
     bm25 = {h.id: h.score for h in found.lexical}
     top_fused = fused[0].score or 1.0

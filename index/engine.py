@@ -37,6 +37,7 @@ from index.storage import current_path, load_version
 
 log = logging.getLogger(__name__)
 VIEWS = 16  # views without some sources kept (Engine.view)
+NAMED_WITHIN = 30  # a passage holding a name the question gives is looked for this deep (bring_named)
 _SPAN_SENTENCES = 5  # sentences whose spans the answer model ranks (10: +7 points reach, +0.3 right)
 
 
@@ -143,8 +144,7 @@ class Engine:
             allowed = set(ids)
             lexical = [h for h in data.bm25_search(question, max(k, 200)) if h.id in allowed]
         else:
-            dense = data.dense_search(qvec, k)
-            lexical = data.bm25_search(question, k)
+            dense, lexical = data.search_both(qvec, question, k)
         weights = [self.config.dense_weight, self.config.bm25_weight]
         if self.config.fusion == "score":
             fused = score_fusion([dense, lexical], weights=weights)
@@ -170,21 +170,32 @@ class Engine:
         cosine; restricted to one article when given. `terms`: the question's, when the caller has them."""
         found = self.candidates(data, question, qvec, article_id=article_id)
         fused, dense = found.fused, found.dense
+        names = asked_names(question) if article_id is None else []
+        read = self.config.answer_passages + self.config.sources
+        data.prefetch([h.id for h in fused[: max(read, NAMED_WITHIN if names else 0)]])  # read next
         if article_id is None and self.config.rerank_articles > 1:
             idf = (terms or self.question_terms(data, question)).idf
             fused = self.ranker.rerank(data, found, qvec, idf, limit=self.config.rerank_articles)
+            data.prefetch([h.id for h in fused[:read]])  # the one passage the article model moved up
         if article_id is None:
             fused = bring_named(
                 fused,
-                asked_names(question),
+                names,
                 lambda pid: data.passages[pid].text,
                 at=self.config.answer_passages - 1,
+                limit=NAMED_WITHIN,
             )
         cosines = {h.id: h.score for h in dense}
         missing = [
             h.id for h in fused[: self.config.answer_passages + self.config.sources] if h.id not in cosines
         ]
         cosines.update((h.id, h.score) for h in data.dense_scores(qvec, missing))
+        firsts: dict[str, int] = {}  # what the reply cites: each article's first passage in the list
+        for h in fused:
+            if len(firsts) > self.config.sources:
+                break
+            firsts.setdefault(data.passages.article_of(h.id), h.id)
+        data.prefetch(list(firsts.values()), weigh=False)
         return fused, cosines
 
     # -- answering -----------------------------------------------------------------------------

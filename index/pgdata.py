@@ -9,6 +9,7 @@ import math
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,10 +20,13 @@ from index.errors import IndexMismatchError, IndexMissingError
 from index.hits import Hit
 from index.manifest import ArticleMeta, Manifest
 from index.passages import Passage
+from index.pgsearch import Stored
 from index.pgvector import PgIndex
 from index.snapshot import VersionReading
+from index.text import content_stems
 
 CACHE = 4096  # passages kept per version
+_SEARCHES = ThreadPoolExecutor(max_workers=8, thread_name_prefix="newsbot-pg")  # reads beside the asker's
 DF_CACHE = 200_000  # document frequencies kept per version
 
 
@@ -45,8 +49,9 @@ class PgPassages(Mapping[int, Passage]):
             np.arange(len(self._names), dtype=np.int32), np.diff(self._starts).astype(np.int64)
         )
         self._tombstones = tombstones
-        self._cache: OrderedDict[int, Passage] = OrderedDict()
+        self._cache: OrderedDict[int, Stored] = OrderedDict()
         self._lock = threading.Lock()
+        self.df: dict[str, int] = {}  # document frequencies read so far (of this version)
 
     def _row(self, pid: object) -> int:
         """Return the passage's place in the id array, or -1."""
@@ -55,20 +60,39 @@ class PgPassages(Mapping[int, Passage]):
         i = int(np.searchsorted(self._sorted, pid))
         return int(self._order[i]) if i < len(self._sorted) and self._sorted[i] == pid else -1
 
-    def fetch(self, ids: Sequence[int]) -> dict[int, Passage]:
-        """Return these passages, reading the ones not cached in one query."""
+    def stored(self, ids: Sequence[int]) -> dict[int, Stored]:
+        """Return these passages with their stems, reading the ones not cached in one query (with the
+        document frequencies of their stems not yet known: the answer path weighs every word it reads)."""
         with self._lock:
             found = {i: self._cache[i] for i in ids if i in self._cache}
         missing = [i for i in ids if i not in found and self._row(i) >= 0]
         if missing:
-            read = self.index.passages(missing)
+            read, df = self.index.stored(missing, known=self.df)
             with self._lock:
-                for pid, passage in read.items():
-                    self._cache[pid] = passage
+                for pid, item in read.items():
+                    self._cache[pid] = item
                 while len(self._cache) > CACHE:
                     self._cache.popitem(last=False)
+                if len(self.df) > DF_CACHE:
+                    self.df.clear()
+                self.df.update(df)
             found.update(read)
         return found
+
+    def fetch(self, ids: Sequence[int]) -> dict[int, Passage]:
+        """Return these passages (see stored())."""
+        return {pid: item.passage for pid, item in self.stored(ids).items()}
+
+    def texts(self, ids: Sequence[int]) -> None:
+        """Read these passages into the cache without their stems' document frequencies."""
+        with self._lock:
+            missing = [i for i in ids if i not in self._cache and self._row(i) >= 0]
+        if missing:
+            read, _ = self.index.stored(missing)
+            with self._lock:
+                self._cache.update(read)
+                while len(self._cache) > CACHE:
+                    self._cache.popitem(last=False)
 
     def __getitem__(self, pid: int) -> Passage:
         passage = self.fetch([pid]).get(pid)
@@ -118,6 +142,7 @@ class PgIndexData(VersionReading):
     tombstones: frozenset[int]
     index: PgIndex
     version: int
+    totals: tuple[int, int]  # passages and their total length, as BM25 weighs them
     _derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -131,7 +156,7 @@ class PgIndexData(VersionReading):
                 f"the database's index was built with {built[0]} ({built[1]} dimensions), not "
                 f"{index.model}: run `newsbot index --rebuild`"
             )
-        version, articles, ids = index.snapshot()
+        version, articles, ids, totals = index.snapshot()
         passages = len(ids[2])
         manifest = Manifest(
             format=1,
@@ -152,6 +177,7 @@ class PgIndexData(VersionReading):
             tombstones=frozenset(),
             index=index,
             version=version,
+            totals=totals,
         )
 
     def _live(self, hits: list[Hit], k: int) -> list[Hit]:
@@ -159,29 +185,79 @@ class PgIndexData(VersionReading):
 
     def dense_search(self, query: np.ndarray, k: int) -> list[Hit]:
         """Return the k nearest live passages (pgvector HNSW)."""
-        return self._live(self.index.dense_search(query, k + min(len(self.tombstones), 4 * k)), k)
+        found = self.index.dense_search(query, k + min(len(self.tombstones), 4 * k))
+        self._remember(query, {h.id: h.score for h in found})
+        return self._live(found, k)
+
+    def search_both(self, query: np.ndarray, question: str, k: int) -> tuple[list[Hit], list[Hit]]:
+        """Return dense_search() and bm25_search(), the two asked of the server at once."""
+        dense = _SEARCHES.submit(self.dense_search, query, k)
+        lexical = self.bm25_search(question, k)
+        return dense.result(), lexical
+
+    def _remember(self, query: np.ndarray, scores: dict[int, float]) -> dict[int, float]:
+        """Keep the last question's cosines (the answer path asks for the same passages' again)."""
+        key = np.asarray(query, dtype=np.float32).tobytes()
+        held = self._derived.get("cosines")
+        known = {**held[1], **scores} if held is not None and held[0] == key else scores
+        self._derived["cosines"] = (key, known)
+        return known
+
+    def _cosines(self, query: np.ndarray, ids: Sequence[int]) -> dict[int, float]:
+        key = np.asarray(query, dtype=np.float32).tobytes()
+        held = self._derived.get("cosines")
+        known = held[1] if held is not None and held[0] == key else {}
+        missing = [int(i) for i in ids if int(i) not in known]
+        return self._remember(query, self.index.cosines(query, missing)) if missing else known
 
     def dense_scores(self, query: np.ndarray, ids: list[int]) -> list[Hit]:
         """Return the cosine of query to each live passage id, best first."""
         live = [i for i in ids if i not in self.tombstones]
-        scores = self.index.cosines(query, live)
+        scores = self._cosines(query, live)
         return sorted((Hit(i, scores[i]) for i in live if i in scores), key=lambda h: -h.score)
 
     def cosines(self, query: np.ndarray, ids: np.ndarray) -> np.ndarray:
         """Return the cosine of query to each passage id, in the order given (nan where unknown)."""
-        scores = self.index.cosines(query, [int(i) for i in ids])
+        scores = self._cosines(query, [int(i) for i in ids])
         return np.array([scores.get(int(i), math.nan) for i in ids], dtype=np.float32)
 
     def bm25_search(self, query: str, k: int) -> list[Hit]:
         """Return the k best live passages by BM25 (computed in SQL)."""
-        return self._live(self.index.lexical_search(query, k + min(len(self.tombstones), 4 * k)), k)
+        stems = sorted(set(content_stems(query)))
+        found = self.index.lexical_search(
+            stems,
+            k + min(len(self.tombstones), 4 * k),
+            df=self.document_frequency(stems),
+            totals=self.totals,
+        )
+        return self._live(found, k)
+
+    def prefetch(self, ids: Sequence[int], *, weigh: bool = True) -> None:
+        """Read these passages in one query (the answer path then reads them one by one), with the
+        document frequencies of their stems unless `weigh` is False. (Reading them in the background
+        beside the article model's reads was no faster on 2 cores: benchmarks/scale.py.)"""
+        if weigh:
+            self.passages.stored(ids)
+        else:
+            self.passages.texts(ids)
 
     def holding(self, stems: list[str], ids: np.ndarray) -> np.ndarray:
-        """Return a (stems x ids) boolean table: whether each passage holds each stem."""
-        held = self.index.stems_of([int(i) for i in ids])
-        return np.array([[s in held.get(int(i), ()) for i in ids] for s in stems], dtype=bool).reshape(
-            len(stems), len(ids)
-        )
+        """Return a (stems x ids) boolean table: whether each passage holds each stem (63 stems a query)."""
+        out = np.zeros((len(stems), len(ids)), dtype=bool)
+        for start in range(0, len(stems), 63):
+            part = stems[start : start + 63]
+            masks = self.index.holding(part, [int(i) for i in ids])
+            column = np.array([masks.get(int(i), 0) for i in ids], dtype=np.int64)
+            for j in range(len(part)):
+                out[start + j] = (column >> j) & 1 == 1
+        return out
+
+    def holding_and_cosines(
+        self, stems: list[str], ids: np.ndarray, query: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Return holding() and cosines(), the two asked of the server at once."""
+        cosines = _SEARCHES.submit(self.cosines, query, ids)
+        return self.holding(stems, ids), cosines.result()
 
     def vocabulary(self) -> list[str]:
         """Return every stem indexed, sorted."""
@@ -190,10 +266,13 @@ class PgIndexData(VersionReading):
     def document_frequency(self, stems: list[str]) -> dict[str, int]:
         """Return in how many passages each stem occurs (kept for this version: the answer path asks for
         the same stems many times a question)."""
-        known: dict[str, int] = self._derived.setdefault("df", {})
-        missing = [s for s in stems if s not in known]
+        known = self.passages.df
+        values = {s: known.get(s) for s in stems}
+        missing = [s for s, v in values.items() if v is None]
         if missing:
+            found = self.index.document_frequency(missing)
             if len(known) > DF_CACHE:
                 known.clear()
-            known.update(self.index.document_frequency(missing))
-        return {s: known[s] for s in stems}
+            known.update(found)
+            values.update(found)
+        return {s: int(v or 0) for s, v in values.items()}

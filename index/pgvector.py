@@ -1,13 +1,14 @@
 """The index in PostgreSQL (`index.backend: postgresql`): passages, their vectors (pgvector, HNSW with
 cosine ops) and their terms (index.text.content_stems, the stems BM25 and the answer path use: each
-passage's distinct stems, sorted, with their counts beside them; GIN) in tables of the state database, so replicas share it with no folder: every write bumps a version that
-engines check before each question.
+passage's distinct stems, sorted, with their counts beside them) in tables of the state database, so
+replicas share it with no folder: every write bumps a version that engines check before each question.
 
 Tables: `index_meta` (one row: the model and dimension of the vectors — another model means a rebuild —
 the passage count and total length BM25 needs, and the version), `index_articles` (each indexed
-article's content hash), `index_passages` (id, article, ordinal, title, text, embedding, terms, tfs, length)
-and `index_terms` (each stem's document frequency). Lexical search is BM25 (k1 1.5, b 0.75, as bm25s)
-computed in SQL; PostgreSQL's `ts_rank` has no IDF and ranks far worse (docs/postgres-index.md).
+article's content hash), `index_passages` (id, article, ordinal, title, text, embedding, terms, tfs, length),
+`index_terms` (each stem's document frequency) and `index_postings` (stem, passage, tf, length: an inverted
+index, read from its key alone). Lexical search is BM25 (k1 1.5, b 0.75, as bm25s) computed in SQL
+(index.pgsearch); PostgreSQL's `ts_rank` has no IDF and ranks far worse (docs/postgres-index.md).
 """
 
 from __future__ import annotations
@@ -20,49 +21,35 @@ import numpy as np
 
 from corpus.database import Database, Tx, lock_key
 from index.errors import NewsIndexError
-from index.hits import Hit
 from index.manifest import ArticleMeta
 from index.passages import Passage
+from index.pgsearch import PgSearch, vector_text
 from index.text import content_stems
 
 HERE = "SELECT to_regclass(format('%I.%I', current_schema(), ?::text))"  # a table of the schema written to
-K1, B = 1.5, 0.75  # BM25, as index/sparse/bm25.py
-COMMON = 0.02  # a stem in more than this share of passages selects no candidates (it still scores)
-CANDIDATES = 2000  # candidates come from the rarest stems, while their passages add up to about this many
 BUILD_MEMORY = "2GB"  # maintenance_work_mem for a bulk HNSW build (the graph of 1M passages fits)
 BULK = 20_000  # passages written into an empty index beyond which the HNSW index is built once after
 WRITE_LOCK = lock_key("newsbot", "index-write")  # one writer at a time (replicas ingesting at once)
+POSTINGS_KEY = (  # BM25 reads (lexeme -> passage, tf, length) from this index alone
+    "CREATE UNIQUE INDEX IF NOT EXISTS index_postings_key ON index_postings (lexeme, passage) "
+    "INCLUDE (tf, length)"
+)
+POSTINGS_OF = (  # the postings of the passages that match `where`, from their terms and tfs
+    "INSERT INTO index_postings (lexeme, passage, tf, length) SELECT t.lexeme, p.id, t.tf, p.length "
+    "FROM index_passages p, unnest(p.terms, p.tfs) AS t(lexeme, tf) WHERE {where}"
+)
 EXTENSION_HINT = (
     "the PostgreSQL server lacks pgvector: install it there and run `CREATE EXTENSION vector;` "
     "as a superuser in that database (managed PostgreSQL offers it as an extension named vector)"
 )
 
 
-def _selecting(df: dict[str, int], n: int) -> list[str]:
-    """Return the stems whose passages are scored: the rarest first, while their document frequencies add
-    up to at most CANDIDATES (the rarest always), none in more than COMMON of the passages unless all are."""
-    ordered = sorted(df, key=lambda s: (df[s], s))
-    chosen: list[str] = []
-    total = 0
-    for stem in ordered:
-        if chosen and (total + df[stem] > CANDIDATES or df[stem] > COMMON * n):
-            break
-        chosen.append(stem)
-        total += df[stem]
-    return chosen
-
-
 class PgIndexError(NewsIndexError):
     """The database cannot hold the index (no pgvector) or holds one of another model."""
 
 
-def vector_text(v: np.ndarray) -> str:
-    """Return a vector as pgvector's text input."""
-    return "[" + ",".join(f"{x:.7g}" for x in np.asarray(v, dtype=np.float32)) + "]"
-
-
-class PgIndex:
-    """The index tables of a PostgreSQL database, for one embedding model."""
+class PgIndex(PgSearch):
+    """The index tables of a PostgreSQL database, for one embedding model (reads: index.pgsearch)."""
 
     def __init__(self, db: Database, *, model: str, dim: int, ef_search: int = 100) -> None:
         if db.dialect != "postgresql":
@@ -70,6 +57,7 @@ class PgIndex:
                 f"index.backend postgresql needs storage.url to be a PostgreSQL URL, not {db.url}"
             )
         self.db, self.model, self.dim, self.ef_search = db, model, dim, ef_search
+        self._seen = False  # index_meta was found in this schema: version() need not look for it again
 
     def ensure(self) -> None:
         """Create the extension (if allowed), the tables and their indexes; refuse another model's."""
@@ -114,7 +102,14 @@ class PgIndex:
                 "CREATE TABLE IF NOT EXISTS index_terms (lexeme TEXT PRIMARY KEY, ndoc BIGINT NOT NULL)"
             )
             tx.execute("CREATE INDEX IF NOT EXISTS index_passages_article ON index_passages (article_id)")
-            tx.execute("CREATE INDEX IF NOT EXISTS index_passages_terms ON index_passages USING gin (terms)")
+            tx.execute("DROP INDEX IF EXISTS index_passages_terms")  # BM25 reads the postings now
+            if tx.execute(HERE, ("index_postings",)).fetchone()[0] is None:
+                tx.execute(
+                    "CREATE TABLE index_postings (lexeme TEXT NOT NULL, passage BIGINT NOT NULL, "
+                    "tf SMALLINT NOT NULL, length INTEGER NOT NULL)"
+                )
+                tx.execute(POSTINGS_OF.format(where="TRUE"))  # an index written before the postings
+            tx.execute(POSTINGS_KEY)
             tx.execute(
                 "CREATE INDEX IF NOT EXISTS index_passages_hnsw ON index_passages "
                 "USING hnsw (embedding vector_cosine_ops)"
@@ -124,23 +119,28 @@ class PgIndex:
     def bulk(self) -> Iterator[None]:
         """Write many passages into empty tables faster: the HNSW index is dropped, then built once over
         all of them (with a larger maintenance_work_mem) — a crash in between leaves exact search, and
-        the next ensure() builds the index again."""
+        the next ensure() builds the index again. So is the postings' key."""
         with self.db.transaction() as tx:
             tx.execute("DROP INDEX IF EXISTS index_passages_hnsw")
+            tx.execute("DROP INDEX IF EXISTS index_postings_key")
         try:
             yield
         finally:
             with self.db.transaction() as tx:
                 tx.execute(f"SET LOCAL maintenance_work_mem = '{BUILD_MEMORY}'")
+                tx.execute(POSTINGS_KEY)
                 tx.execute(
                     "CREATE INDEX IF NOT EXISTS index_passages_hnsw ON index_passages "
                     "USING hnsw (embedding vector_cosine_ops)"
                 )
+            with self.db.reading() as tx:  # index-only scans of the postings need the visibility map
+                tx.execute("VACUUM (ANALYZE) index_postings")
+                tx.execute("ANALYZE index_passages")
 
     def drop(self) -> None:
         """Remove the index tables (`newsbot index --rebuild`, or another model)."""
         with self.db.transaction() as tx:
-            for table in ("index_terms", "index_passages", "index_articles", "index_meta"):
+            for table in ("index_postings", "index_terms", "index_passages", "index_articles", "index_meta"):
                 tx.execute(f"DROP TABLE IF EXISTS {table}")
 
     # -- writing -------------------------------------------------------------------------------------
@@ -150,13 +150,15 @@ class PgIndex:
         with self.db.transaction() as tx:
             return self._articles(tx)
 
-    def snapshot(self) -> tuple[int, dict[str, ArticleMeta], tuple[list[str], np.ndarray, np.ndarray]]:
-        """Return the version, the articles and the passage ids as of one instant (one repeatable-read
-        transaction: a write committed meanwhile is seen by none of them or by all)."""
+    def snapshot(
+        self,
+    ) -> tuple[int, dict[str, ArticleMeta], tuple[list[str], np.ndarray, np.ndarray], tuple[int, int]]:
+        """Return the version, the articles, the passage ids and totals() as of one instant (one
+        repeatable-read transaction: a write committed meanwhile is seen by none of them or by all)."""
         with self.db.transaction() as tx:
             tx.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            version = int(tx.execute("SELECT version FROM index_meta").fetchone()[0])
-            return version, self._articles(tx), self._passage_ids(tx)
+            version, n, length = tx.execute("SELECT version, passages, length FROM index_meta").fetchone()
+            return int(version), self._articles(tx), self._passage_ids(tx), (int(n), int(length))
 
     @staticmethod
     def _articles(tx: Tx) -> dict[str, ArticleMeta]:
@@ -204,6 +206,11 @@ class PgIndex:
                 "coalesce(sum(length), 0) AS l FROM index_passages WHERE article_id = ANY(?)) c",
                 (gone,),
             )
+            tx.execute(
+                "DELETE FROM index_postings o USING (SELECT unnest(terms) AS lexeme, id FROM index_passages "
+                "WHERE article_id = ANY(?)) g WHERE o.lexeme = g.lexeme AND o.passage = g.id",
+                (gone,),
+            )
             tx.execute("DELETE FROM index_passages WHERE article_id = ANY(?)", (gone,))
             tx.execute("DELETE FROM index_articles WHERE article_id = ANY(?)", (gone,))
         rows = []
@@ -227,6 +234,7 @@ class PgIndex:
                 "ON CONFLICT (lexeme) DO UPDATE SET ndoc = index_terms.ndoc + excluded.ndoc",
                 (new,),
             )
+            tx.execute(POSTINGS_OF.format(where="p.id = ANY(?)"), (new,))
             tx.execute(
                 "UPDATE index_meta SET passages = passages + ?, length = length + ?",
                 (len(rows), sum(r[8] for r in rows)),
@@ -245,10 +253,16 @@ class PgIndex:
 
     def version(self) -> int:
         """Return the index's version (bumped by every write); -1 when the database holds no index."""
-        with self.db.transaction() as tx:
-            if tx.execute(HERE, ("index_meta",)).fetchone()[0] is None:
+        with self.db.reading() as tx:  # asked before every question: one round trip once the table is seen
+            if not self._seen and tx.execute(HERE, ("index_meta",)).fetchone()[0] is None:
                 return -1
-            row = tx.execute("SELECT version FROM index_meta").fetchone()
+            try:
+                row = tx.execute("SELECT version FROM index_meta").fetchone()
+            except Exception:  # dropped since (`index --rebuild` under way), or the database failed
+                if tx.execute(HERE, ("index_meta",)).fetchone()[0] is None:
+                    return -1
+                raise
+        self._seen = True
         return int(row[0]) if row else -1
 
     def built_with(self) -> tuple[str, int] | None:
@@ -269,7 +283,7 @@ class PgIndex:
         """Return the row counts of the index tables (0 where a table is missing)."""
         out = {}
         with self.db.transaction() as tx:
-            for table in ("index_articles", "index_passages", "index_terms"):
+            for table in ("index_articles", "index_passages", "index_terms", "index_postings"):
                 exists = tx.execute(HERE, (table,)).fetchone()[0] is not None
                 out[table] = int(tx.execute(f"SELECT count(*) FROM {table}").fetchone()[0]) if exists else 0
         return out
@@ -278,120 +292,3 @@ class PgIndex:
         """Return how many passages the index holds."""
         with self.db.transaction() as tx:
             return int(tx.execute("SELECT passages FROM index_meta").fetchone()[0])
-
-    def dense_search(self, query: np.ndarray, k: int) -> list[Hit]:
-        """Return the k passages nearest the (normalised) query by cosine, through the HNSW index."""
-        with self.db.transaction() as tx:
-            tx.execute(f"SET LOCAL hnsw.ef_search = {max(int(self.ef_search), k)}")
-            q = vector_text(query)
-            rows = tx.execute(
-                "SELECT id, 1 - (embedding <=> ?::vector) FROM index_passages ORDER BY embedding <=> ?::vector LIMIT ?",
-                (q, q, k),
-            ).fetchall()
-        return [Hit(int(i), float(s)) for i, s in rows]
-
-    def cosines(self, query: np.ndarray, ids: Sequence[int]) -> dict[int, float]:
-        """Return the query's cosine to each of these passages (those the index holds)."""
-        if not len(ids):
-            return {}
-        with self.db.transaction() as tx:
-            rows = tx.execute(
-                "SELECT id, 1 - (embedding <=> ?::vector) FROM index_passages WHERE id = ANY(?)",
-                (vector_text(query), [int(i) for i in ids]),
-            ).fetchall()
-        return {int(i): float(s) for i, s in rows}
-
-    def lexical_search(self, query: str | Sequence[str], k: int) -> list[Hit]:
-        """Return the k passages with the best BM25 score for the query's stems (a text, or its stems);
-        candidates are the passages holding one of its rarer stems."""
-        wanted = sorted(set(content_stems(query) if isinstance(query, str) else query))
-        if not wanted:
-            return []
-        with self.db.transaction() as tx:
-            n, length = tx.execute("SELECT passages, length FROM index_meta").fetchone()
-            df = dict(
-                tx.execute(
-                    "SELECT lexeme, ndoc FROM index_terms WHERE lexeme = ANY(?) AND ndoc > 0", (wanted,)
-                ).fetchall()
-            )
-            if not df or not n:
-                return []
-            avgdl = max(length / n, 1.0)
-            idf = {s: float(np.log(1 + (n - d + 0.5) / (d + 0.5))) for s, d in df.items()}
-            rare = _selecting(df, n)
-            rows = tx.execute(  # each candidate's tf of a question stem: tfs at the stem's place in terms
-                "SELECT id, score FROM (SELECT p.id, (SELECT sum(q.idf * p.tfs[i] / (p.tfs[i] + ? * (1 - ? + ? * "
-                "p.length / ?))) FROM unnest(?::text[], ?::float8[]) AS q(lexeme, idf), "
-                "LATERAL array_position(p.terms, q.lexeme) AS i WHERE i IS NOT NULL) AS score "
-                "FROM index_passages p WHERE p.terms && ?::text[]) c ORDER BY score DESC, id LIMIT ?",
-                (K1, B, B, avgdl, list(idf), list(idf.values()), rare, k),
-            ).fetchall()
-        return [Hit(int(i), float(s)) for i, s in rows]
-
-    def stems_of(self, ids: Sequence[int]) -> dict[int, set[str]]:
-        """Return each passage's stems."""
-        if not len(ids):
-            return {}
-        with self.db.transaction() as tx:
-            rows = tx.execute(
-                "SELECT id, terms FROM index_passages WHERE id = ANY(?)", ([int(i) for i in ids],)
-            ).fetchall()
-        return {int(i): set(s) for i, s in rows}
-
-    def document_frequency(self, stems: Sequence[str]) -> dict[str, int]:
-        """Return in how many passages each stem occurs."""
-        with self.db.transaction() as tx:
-            found = dict(
-                tx.execute(
-                    "SELECT lexeme, ndoc FROM index_terms WHERE lexeme = ANY(?)", (list(stems),)
-                ).fetchall()
-            )
-        return {s: int(found.get(s, 0)) for s in stems}
-
-    def vocabulary(self) -> list[str]:
-        """Return every stem indexed, sorted."""
-        with self.db.transaction() as tx:
-            return [
-                r[0]
-                for r in tx.execute(
-                    "SELECT lexeme FROM index_terms WHERE ndoc > 0 ORDER BY lexeme"
-                ).fetchall()
-            ]
-
-    def passages(self, ids: Sequence[int]) -> dict[int, Passage]:
-        """Return the passages of these ids (those the index holds)."""
-        if not len(ids):
-            return {}
-        with self.db.transaction() as tx:
-            rows = tx.execute(
-                "SELECT id, article_id, ordinal, title, body FROM index_passages WHERE id = ANY(?)",
-                ([int(i) for i in ids],),
-            ).fetchall()
-        return {
-            int(r[0]): Passage(id=int(r[0]), article_id=r[1], ordinal=r[2], title=r[3], text=r[4])
-            for r in rows
-        }
-
-    def passage_ids(self) -> tuple[list[str], np.ndarray, np.ndarray]:
-        """Return the articles (sorted), where each one's passages start in the id array, and the passage
-        ids grouped by article in order: arrays, so that a million passages cost ~16 MB in a replica."""
-        with self.db.transaction() as tx:
-            return self._passage_ids(tx)
-
-    @staticmethod
-    def _passage_ids(tx: Tx) -> tuple[list[str], np.ndarray, np.ndarray]:
-        names: list[str] = []
-        counts: list[int] = []
-        chunks: list[np.ndarray] = []
-        rows = tx.execute(
-            "SELECT article_id, array_agg(id ORDER BY ordinal) FROM index_passages "
-            "GROUP BY article_id ORDER BY article_id"
-        )
-        for aid, ids in rows:
-            names.append(aid)
-            counts.append(len(ids))
-            chunks.append(np.asarray(ids, dtype=np.int64))
-        starts = np.zeros(len(names) + 1, dtype=np.int64)
-        np.cumsum(counts, out=starts[1:])
-        pids = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int64)
-        return names, starts, pids

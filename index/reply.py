@@ -120,6 +120,7 @@ def cite(
         best[aid] = max(best[aid], cos) if aid in best else cos
         if len(order) < limit:
             order.setdefault(aid, h.id)
+    data.prefetch([pid for pid in order.values() if pid >= 0], weigh=False)
     out = []
     for aid, pid in order.items():
         snippet = sentence if aid == first else split_sentences(data.passages[pid].text)[0]

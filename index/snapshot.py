@@ -24,7 +24,7 @@ from index.text import content_stems
 class VersionReading:
     """What an index version offers the engine on top of its stores, the same for every backend
     (IndexData: files; index.pgdata.PgIndexData: PostgreSQL): a subclass has `passages`, `articles`,
-    `_derived` and document_frequency()."""
+    `_derived`, document_frequency(), dense_search() and bm25_search()."""
 
     __slots__ = ()
     passages: Any
@@ -34,12 +34,41 @@ class VersionReading:
     def document_frequency(self, stems: list[str]) -> dict[str, int]:
         raise NotImplementedError
 
+    def dense_search(self, query: np.ndarray, k: int) -> list[Hit]:
+        raise NotImplementedError
+
+    def bm25_search(self, query: str, k: int) -> list[Hit]:
+        raise NotImplementedError
+
     def derived(self, name: str, compute: Callable[[Any], Any]) -> Any:
         """Return compute(self), computed once for this version (a new version starts afresh); two
         threads asking at once may both compute it, and either result is kept."""
         if name not in self._derived:
             self._derived[name] = compute(self)
         return self._derived[name]
+
+    def search_both(self, query: np.ndarray, question: str, k: int) -> tuple[list[Hit], list[Hit]]:
+        """Return the k nearest passages by cosine and the k best by BM25 (a remote backend asks both at
+        once)."""
+        return self.dense_search(query, k), self.bm25_search(question, k)
+
+    def holding_and_cosines(
+        self, stems: list[str], ids: np.ndarray, query: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Return holding() and cosines() (what the article model compares; a remote backend asks both at
+        once)."""
+        return self.holding(stems, ids), self.cosines(query, ids)
+
+    def holding(self, stems: list[str], ids: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def cosines(self, query: np.ndarray, ids: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def prefetch(self, ids: list[int], *, weigh: bool = True) -> None:
+        """Make these passages cheap to read one by one (a backend that reads them remotely reads them
+        all at once here, with their words' document frequencies when `weigh`); nothing to do for
+        passages on the local disk."""
 
     def passages_of(self, article_id: str) -> list[Passage]:
         """Return an article's live passages in order."""

@@ -7,6 +7,9 @@
 #   scripts/postgres.sh stop DIR       stop it and delete DIR
 #   scripts/postgres.sh run CMD...     start one, run CMD with NEWSBOT_TEST_POSTGRES_URL set, stop it
 #
+# The server gets shared_buffers 1 GB ($NEWSBOT_PG_SHARED_BUFFERS): PostgreSQL's default 128 MB holds a
+# sixth of a 100k-passage index, whose reads then go through the kernel (benchmarks/scale.py).
+#
 # PostgreSQL refuses to run as root: as root the server runs as the `postgres` user (Debian's package
 # makes it; created here, without a home or a login, when it is missing).
 set -euo pipefail
@@ -58,7 +61,8 @@ case "$cmd" in
     as_owner "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 >"$dir/initdb.log"
     port=$(free_port)
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" start >/dev/null
+      -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200 \
+          -c shared_buffers=${NEWSBOT_PG_SHARED_BUFFERS:-1GB}" start >/dev/null
     echo "$port" >"$dir/port"
     echo "postgresql://postgres@127.0.0.1:$port/postgres"
     ;;

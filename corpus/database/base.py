@@ -97,6 +97,11 @@ class Database(ABC):
     def transaction(self) -> AbstractContextManager[Tx]:
         """Return a context manager running a block in one transaction (commit, or roll back on error)."""
 
+    def reading(self) -> AbstractContextManager[Tx]:
+        """Return a context manager for reads that need no transaction of their own (each statement sees
+        the data as of its start): where the backend can, cheaper than transaction()."""
+        return self.transaction()
+
     @abstractmethod
     def leader_lock(self, name: str) -> LeaderLock:
         """Return the lock named `name` (not yet taken)."""

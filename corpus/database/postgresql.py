@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import re
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from typing import Any
@@ -17,6 +18,7 @@ from corpus.database.base import Cursor, Database, LeaderLock, Tx, lock_key, red
 from corpus.errors import StoreError
 
 _PLACEHOLDER = re.compile(r"\?")
+IDLE_CHECK_S = 5.0  # a read connection idle for longer is checked (one round trip) before it is lent
 
 
 @functools.lru_cache(maxsize=512)
@@ -124,6 +126,10 @@ class PostgresDatabase(Database):
             name="newsbot",
             kwargs={"connect_timeout": int(connect_timeout_s)},
         )
+        self._reads: Any = None  # autocommit connections for reading(), opened on first use
+        self._reads_lock = threading.Lock()
+        self._pool_size = max(1, pool_size)
+        self._connect_timeout_s = connect_timeout_s
         try:
             self._pool.open(wait=True, timeout=connect_timeout_s)
             with self._pool.connection() as conn:
@@ -140,6 +146,33 @@ class PostgresDatabase(Database):
         except self._errors as exc:
             raise StoreError(f"database {self.url}: {exc}") from exc
 
+    @contextmanager
+    def reading(self) -> Iterator[Tx]:
+        """Lend an autocommit connection: a read costs one round trip, not BEGIN + statement + COMMIT +
+        the pool's liveness check (made here only for a connection idle for IDLE_CHECK_S)."""
+        try:
+            with self._read_pool().connection() as conn:
+                yield PostgresTx(conn)
+                conn.newsbot_used = time.monotonic()  # type: ignore[attr-defined]
+        except self._errors as exc:
+            raise StoreError(f"database {self.url}: {exc}") from exc
+
+    def _read_pool(self) -> Any:
+        with self._reads_lock:
+            if self._reads is None:
+                _, psycopg_pool = _psycopg()
+                self._reads = psycopg_pool.ConnectionPool(
+                    self._url,
+                    min_size=1,
+                    max_size=self._pool_size,
+                    open=False,
+                    check=_check_when_idle,
+                    name="newsbot-reads",
+                    kwargs={"connect_timeout": int(self._connect_timeout_s), "autocommit": True},
+                )
+                self._reads.open(wait=True, timeout=self._connect_timeout_s)
+            return self._reads
+
     def _migration_guard(self, tx: Tx) -> None:
         tx.execute("SELECT pg_advisory_xact_lock(?)", (lock_key(self._schema, "migrate"),))
 
@@ -155,4 +188,15 @@ class PostgresDatabase(Database):
             return str(exc)
 
     def close(self) -> None:
+        with self._reads_lock:
+            if self._reads is not None:
+                self._reads.close()
+                self._reads = None
         self._pool.close()
+
+
+def _check_when_idle(conn: Any) -> None:
+    """Check a read connection that has been idle a while (the server may have dropped it)."""
+    if time.monotonic() - getattr(conn, "newsbot_used", 0.0) > IDLE_CHECK_S:
+        _, psycopg_pool = _psycopg()
+        psycopg_pool.ConnectionPool.check_connection(conn)

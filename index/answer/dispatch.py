@@ -20,7 +20,7 @@ from index.errors import QuestionError
 from index.hits import Hit
 from index.reply import Answer, Kind, Source
 from index.snapshot import IndexData
-from index.text import STOPWORDS, split_sentences
+from index.text import STOPWORDS, content_stems, split_sentences
 
 _WHAT_IS = re.compile(
     rf"\s*(?:what\s+is|what's)\s+(?:the\s+)?(?:{FULL_NAME_OF})?(?P<a>[A-Za-z][A-Za-z0-9&]{{1,11}})(?:{SHORT_FOR})?"
@@ -162,6 +162,7 @@ def spelled(engine: Engine, data: IndexData, question: str) -> str:
     def known(stem: str) -> bool:
         return data.document_frequency([stem])[stem] > 0
 
+    data.document_frequency(sorted(set(content_stems(question))))  # one read for every word asked (remote)
     words = dictionary(engine.encoder.name)
     fixes = corrections(
         question,

@@ -14,6 +14,8 @@ from corpus.database import Database, open_database
 from index.encoders.hashing import HashingEncoder
 from index.passages import make_passages
 from index.pgvector import PgIndex, PgIndexError
+from index.sparse.bm25 import BM25Index
+from index.text import content_stems
 from tests.pg import fresh_schema
 
 ARTICLES = [
@@ -84,7 +86,17 @@ def test_a_rewritten_article_replaces_its_passages_and_a_failed_write_leaves_non
         )
         meta = tx.execute("SELECT passages, length FROM index_meta").fetchone()
         real = tx.execute("SELECT count(*), sum(length) FROM index_passages").fetchone()
+        postings = sorted(map(tuple, tx.execute("SELECT * FROM index_postings").fetchall()))
+        expected = sorted(
+            map(
+                tuple,
+                tx.execute(
+                    "SELECT t.lexeme, p.id, t.tf, p.length FROM index_passages p, unnest(p.terms, p.tfs) t(lexeme, tf)"
+                ).fetchall(),
+            )
+        )
     assert kept == recount and tuple(meta) == tuple(real) and real[1] > 0
+    assert postings == expected and postings  # the inverted index BM25 reads follows every rewrite too
 
 
 def test_lexical_search_ranks_by_bm25_a_rare_word_first(db: Database) -> None:
@@ -202,6 +214,89 @@ def test_a_replica_loads_a_version_as_of_one_instant_while_another_writes(
         return found
 
     monkeypatch.setattr(PgIndex, "_articles", staticmethod(articles_then_a_write))
-    version, articles, (names, _starts, pids) = index.snapshot()
+    version, articles, (names, _starts, pids), _ = index.snapshot()
     assert set(articles) == {first} and names == [first] and len(pids) == len(mine)
     assert version == 1 and index.version() == 2  # the write is there, for the next load
+
+
+def test_bm25_in_sql_scores_as_the_file_backend_does(db: Database) -> None:
+    index = PgIndex(db, model="hashing:64", dim=64)
+    index.ensure()
+    words = "port ships cocaine seized police border bridge mayor euros strike cranes workers".split()
+    rng = np.random.default_rng(7)
+    texts = [" ".join(rng.choice(words, size=int(rng.integers(3, 12)))) for _ in range(60)]
+    passages = [
+        make_passages(make_article(title=f"Item {i}", body=t, source="desk"), first_id=i + 1)[0]
+        for i, t in enumerate(texts)
+    ]
+    with db.transaction() as tx:
+        PgIndex.replace(tx, [], passages, HashingEncoder(dim=64).encode([p.text for p in passages]))
+    reference = BM25Index.build(np.array([p.id for p in passages]), [p.indexed_text for p in passages])
+    for question in ("cocaine seized at the port", "which bridge did the mayor open", "strike"):
+        got = index.lexical_search(question, 60)
+        stems = set(content_stems(question))
+        df = index.document_frequency(sorted(stems))
+        rarest = min((s for s in stems if df[s]), key=lambda s: (df[s], s))  # at 60 passages it alone selects
+        holds = {p.id for p in passages if rarest in content_stems(p.indexed_text)}
+        want = [h for h in reference.search(question, 60) if h.id in holds]
+        assert got and [h.id for h in got] == [h.id for h in want]
+        assert [h.score for h in got] == pytest.approx([h.score for h in want], rel=1e-5)
+
+
+def test_an_index_written_before_the_postings_gets_them_from_its_passages(db: Database) -> None:
+    index = PgIndex(db, model="hashing:64", dim=64)
+    index.ensure()
+    passages, vectors = _passages()
+    with db.transaction() as tx:
+        PgIndex.replace(tx, [], passages, vectors)
+        tx.execute("DROP TABLE index_postings")  # as the previous release left it
+    index.ensure()
+    found = index.lexical_search("how much cocaine was seized?", 5)
+    texts = index.passages([h.id for h in found])
+    assert found and all("cocaine" in (texts[h.id].title + texts[h.id].text).lower() for h in found)
+    assert index.counts()["index_postings"] == sum(len(set(content_stems(p.indexed_text))) for p in passages)
+
+
+def test_the_engine_answers_from_the_tables_as_from_the_files(db: Database, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+    from pathlib import Path
+
+    from corpus.loaders.textpage import load_textpage
+    from index import Engine, IndexConfig, SearchConfig, build_index, pgbuild
+    from index.pgdata import PgIndexData
+    from tests.conftest import BUNDLED
+
+    articles = load_textpage(Path(BUNDLED), source="selec")
+    encoder = HashingEncoder()
+    build_index(articles, tmp_path / "index", encoder, IndexConfig())
+    index = PgIndex(db, model=encoder.name, dim=encoder.dim)
+    pgbuild.update_pg_index(index, articles, encoder, IndexConfig())
+    files = Engine(tmp_path / "index", encoder, SearchConfig())
+    tables = Engine(tmp_path / "unused", encoder, SearchConfig(), pg=index)
+    for engine in (files, tables):
+        engine.today = lambda: dt.date(2018, 10, 15)  # type: ignore[method-assign]
+    assert isinstance(tables.data, PgIndexData) and not (tmp_path / "unused").exists()
+    questions = [
+        "when did SELEC visit CARICC",
+        "who coordinates the anti-fraud task force",
+        "how much cocaine was seized",
+        "who is the Director General of SELEC",
+        "which ministers met in Bucharest",
+    ]
+    place = {
+        (p.article_id, p.ordinal): p.id for p in map(tables.data.passages.__getitem__, tables.data.passages)
+    }
+    same = {
+        pid: place[(files.data.passages[pid].article_id, files.data.passages[pid].ordinal)]
+        for pid in files.data.passages
+    }
+    for question in questions:
+        qvec = encoder.encode([question])[0]
+        ids = np.array([h.id for h in files.data.dense_search(qvec, 40)])
+        theirs = np.array([same[int(i)] for i in ids])
+        stems = sorted(set(content_stems(question)))
+        assert (tables.data.holding(stems, theirs) == files.data.holding(stems, ids)).all()
+        assert tables.data.cosines(qvec, theirs) == pytest.approx(files.data.cosines(qvec, ids), abs=1e-5)
+        assert tables.data.document_frequency(stems) == files.data.document_frequency(stems)
+        a, b = files.ask(question), tables.ask(question)  # later sources may differ: ties break by id
+        assert (a.answer, a.sentence, a.sources[:1]) == (b.answer, b.sentence, b.sources[:1]), question
