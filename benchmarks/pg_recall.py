@@ -21,7 +21,7 @@ from common import canon, silver_index  # type: ignore[import-not-found]
 from tqdm import tqdm
 
 from corpus.database import open_database
-from index import Engine, SearchConfig
+from index import Engine, IndexConfig, SearchConfig
 from index.fusion import reciprocal_rank_fusion
 from index.pgvector import PgIndex
 
@@ -32,7 +32,7 @@ def main() -> None:
     )
     parser.add_argument("--url", default=os.environ.get("NEWSBOT_TEST_POSTGRES_URL", ""))
     parser.add_argument("--k", type=int, default=50)
-    parser.add_argument("--ef-search", type=int, default=100)
+    parser.add_argument("--ef-search", type=int, default=IndexConfig().pg_ef_search)
     args = parser.parse_args()
     if not args.url:
         parser.error("give --url, or run under scripts/postgres.sh run")

@@ -26,6 +26,7 @@ from index.snapshot import VersionReading
 from index.text import content_stems
 
 CACHE = 4096  # passages kept per version
+ROWS = 65_536  # passage ids whose place in the id arrays is kept
 _SEARCHES = ThreadPoolExecutor(max_workers=8, thread_name_prefix="newsbot-pg")  # reads beside the asker's
 DF_CACHE = 200_000  # document frequencies kept per version
 
@@ -49,16 +50,24 @@ class PgPassages(Mapping[int, Passage]):
             np.arange(len(self._names), dtype=np.int32), np.diff(self._starts).astype(np.int64)
         )
         self._tombstones = tombstones
+        self._rows: dict[int, int] = {}
         self._cache: OrderedDict[int, Stored] = OrderedDict()
         self._lock = threading.Lock()
         self.df: dict[str, int] = {}  # document frequencies read so far (of this version)
 
     def _row(self, pid: object) -> int:
-        """Return the passage's place in the id array, or -1."""
+        """Return the passage's place in the id array, or -1 (the last ROWS looked up kept: an answer
+        looks up the same few hundred passages' articles many times)."""
         if not isinstance(pid, int | np.integer):
             return -1
-        i = int(np.searchsorted(self._sorted, pid))
-        return int(self._order[i]) if i < len(self._sorted) and self._sorted[i] == pid else -1
+        row = self._rows.get(pid)  # type: ignore[call-overload]
+        if row is None:
+            i = int(np.searchsorted(self._sorted, pid))
+            row = int(self._order[i]) if i < len(self._sorted) and self._sorted[i] == pid else -1
+            if len(self._rows) >= ROWS:
+                self._rows.clear()
+            self._rows[int(pid)] = row
+        return row
 
     def stored(self, ids: Sequence[int]) -> dict[int, Stored]:
         """Return these passages with their stems, reading the ones not cached in one query (with the
