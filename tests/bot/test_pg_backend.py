@@ -130,6 +130,7 @@ def test_an_ingest_killed_mid_index_leaves_whole_articles_and_the_next_completes
                 "(SELECT 1 FROM index_passages p WHERE p.article_id = a.article_id)"
             ).fetchone()[0]
             assert per_article == [] and orphans == 0 and empty == 0  # whole articles: one passage each
+            assert _postings_agree(conn)
         done = _newsbot(config, "index")
         assert done.returncode == 0, done.stderr[-2000:]
         with psycopg.connect(url, autocommit=True) as conn:
@@ -138,7 +139,21 @@ def test_an_ingest_killed_mid_index_leaves_whole_articles_and_the_next_completes
                 "FROM index_passages"
             ).fetchone()
             meta = conn.execute("SELECT passages FROM index_meta").fetchone()[0]
+            assert _postings_agree(conn)
         assert (articles, passages, distinct, meta) == (3000, 3000, 3000, 3000)  # none lost, none twice
+
+
+def _postings_agree(conn) -> bool:  # type: ignore[no-untyped-def]
+    """Return whether BM25's postings are exactly those of the stored passages' stems."""
+    postings, stems = conn.execute(
+        "SELECT (SELECT count(*) FROM index_postings), (SELECT coalesce(sum(cardinality(terms)), 0) "
+        "FROM index_passages)"
+    ).fetchone()
+    strays = conn.execute(
+        "SELECT count(*) FROM index_postings o LEFT JOIN index_passages p ON p.id = o.passage "
+        "WHERE p.id IS NULL OR NOT o.lexeme = ANY(p.terms)"
+    ).fetchone()[0]
+    return postings == stems > 0 and strays == 0
 
 
 def test_migrate_copies_the_local_index_into_the_tables_without_embedding_again(tmp_path: Path) -> None:
