@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+import select
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -149,7 +150,8 @@ class PostgresDatabase(Database):
     @contextmanager
     def reading(self) -> Iterator[Tx]:
         """Lend an autocommit connection: a read costs one round trip, not BEGIN + statement + COMMIT +
-        the pool's liveness check (made here only for a connection idle for IDLE_CHECK_S)."""
+        the pool's liveness check (made here only for a connection idle for IDLE_CHECK_S, or one whose
+        socket the server wrote to or closed meanwhile: _check_when_idle)."""
         try:
             with self._read_pool().connection() as conn:
                 yield PostgresTx(conn)
@@ -196,7 +198,10 @@ class PostgresDatabase(Database):
 
 
 def _check_when_idle(conn: Any) -> None:
-    """Check a read connection that has been idle a while (the server may have dropped it)."""
-    if time.monotonic() - getattr(conn, "newsbot_used", 0.0) > IDLE_CHECK_S:
+    """Check a read connection (one round trip) that has been idle a while, or on whose socket something
+    arrived while it was idle — a server that ends a connection (restart, failover, termination) says so
+    or closes the socket — so that a dead connection is replaced rather than lent."""
+    idle = time.monotonic() - getattr(conn, "newsbot_used", 0.0) > IDLE_CHECK_S
+    if idle or select.select([conn.pgconn.socket], [], [], 0)[0]:
         _, psycopg_pool = _psycopg()
         psycopg_pool.ConnectionPool.check_connection(conn)

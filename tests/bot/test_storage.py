@@ -314,3 +314,29 @@ def test_question_limit_is_shared_by_replicas(database_url: str) -> None:
         assert second.check(7) == Verdict(False, True, 10)  # a new window: one new warning
         now[0] = 1200
         assert first.prune() == 4  # the leader forgets old questions
+
+
+def test_a_read_connection_the_server_ended_is_replaced_not_lent() -> None:
+    """Index reads use autocommit connections checked only when idle or when the server spoke: a
+    connection the server ended (a restart, a failover) is replaced before the next read, not lent."""
+    import time
+
+    import psycopg
+
+    from tests.pg import fresh_schema
+
+    with fresh_schema() as url:
+        database = open_database(url, pool_size=2)
+        try:
+            with database.reading() as tx:
+                pid = tx.execute("SELECT pg_backend_pid()").fetchone()[0]
+            with psycopg.connect(url, autocommit=True) as admin:
+                admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+                deadline = time.monotonic() + 10
+                while admin.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", (pid,)).fetchone():
+                    assert time.monotonic() < deadline, "the server did not end the connection"
+                    time.sleep(0.01)
+            with database.reading() as tx:  # within IDLE_CHECK_S of the last use: no idle check
+                assert tx.execute("SELECT pg_backend_pid()").fetchone()[0] != pid
+        finally:
+            database.close()
