@@ -280,15 +280,13 @@ def pg_size(n: int, questions_n: int, url: str) -> dict:
 
 def serve_in_subprocess(root: Path | str, questions_n: int, *, pg: bool = False) -> dict:
     """Run serve() in a fresh process, so its peak RSS is what serving this index costs."""
+    return run_self("--serve-pg" if pg else "--serve", str(root), "--questions", str(questions_n))
+
+
+def run_self(*args: str) -> dict:
+    """Run this script with these arguments in a fresh process (offline); return the JSON of its last line."""
     out = subprocess.run(
-        [
-            sys.executable,
-            __file__,
-            "--serve-pg" if pg else "--serve",
-            str(root),
-            "--questions",
-            str(questions_n),
-        ],
+        [sys.executable, __file__, *args],
         capture_output=True,
         text=True,
         env={**os.environ, "HF_HUB_OFFLINE": "1"},
@@ -575,46 +573,14 @@ def main() -> None:
     rows = []
     for n in [int(s) for s in args.sizes.split(",")]:
         for backend in backends:  # both backends side by side, each size in its own process
-            out = subprocess.run(
-                [
-                    sys.executable,
-                    __file__,
-                    "--one",
-                    str(n),
-                    "--questions",
-                    str(args.questions),
-                    "--backends",
-                    backend,
-                    "--url",
-                    args.url,
-                ],
-                capture_output=True,
-                text=True,
-                env={**os.environ, "HF_HUB_OFFLINE": "1"},
-                check=True,
+            found = run_self(
+                "--one", str(n), "--questions", str(args.questions), "--backends", backend, "--url", args.url
             )
-            rows.append({"backend": backend} | json.loads(out.stdout.strip().splitlines()[-1]))
+            rows.append({"backend": backend} | found)
             print(json.dumps(rows[-1]), flush=True)
         if set(backends) == {"faiss", "postgresql"}:  # both built: the same questions, taking turns
-            out = subprocess.run(
-                [
-                    sys.executable,
-                    __file__,
-                    "--interleaved",
-                    str(n),
-                    "--questions",
-                    str(args.questions),
-                    "--url",
-                    args.url,
-                ],
-                capture_output=True,
-                text=True,
-                env={**os.environ, "HF_HUB_OFFLINE": "1"},
-                check=True,
-            )
-            rows.append(
-                {"backend": "both, interleaved", "size": n} | json.loads(out.stdout.strip().splitlines()[-1])
-            )
+            found = run_self("--interleaved", str(n), "--questions", str(args.questions), "--url", args.url)
+            rows.append({"backend": "both, interleaved", "size": n} | found)
             print(json.dumps(rows[-1]), flush=True)
     results["sizes"] = rows
     if not args.sizes_only:

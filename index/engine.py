@@ -170,13 +170,12 @@ class Engine:
         cosine; restricted to one article when given. `terms`: the question's, when the caller has them."""
         found = self.candidates(data, question, qvec, article_id=article_id)
         fused, dense = found.fused, found.dense
-        names = asked_names(question) if article_id is None else []
-        read = self.config.answer_passages + self.config.sources
-        data.prefetch([h.id for h in fused[: max(read, NAMED_WITHIN if names else 0)]])  # read next
         if article_id is None and self.config.rerank_articles > 1:
             idf = (terms or self.question_terms(data, question)).idf
             fused = self.ranker.rerank(data, found, qvec, idf, limit=self.config.rerank_articles)
-            data.prefetch([h.id for h in fused[:read]])  # the one passage the article model moved up
+        names = asked_names(question) if article_id is None else []
+        read = self.config.answer_passages + self.config.sources
+        data.prefetch([h.id for h in fused[: max(read, NAMED_WITHIN if names else 0)]])  # read next
         if article_id is None:
             fused = bring_named(
                 fused,
@@ -186,16 +185,8 @@ class Engine:
                 limit=NAMED_WITHIN,
             )
         cosines = {h.id: h.score for h in dense}
-        missing = [
-            h.id for h in fused[: self.config.answer_passages + self.config.sources] if h.id not in cosines
-        ]
+        missing = [h.id for h in fused[:read] if h.id not in cosines]
         cosines.update((h.id, h.score) for h in data.dense_scores(qvec, missing))
-        firsts: dict[str, int] = {}  # what the reply cites: each article's first passage in the list
-        for h in fused:
-            if len(firsts) > self.config.sources:
-                break
-            firsts.setdefault(data.passages.article_of(h.id), h.id)
-        data.prefetch(list(firsts.values()), weigh=False)
         return fused, cosines
 
     # -- answering -----------------------------------------------------------------------------

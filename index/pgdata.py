@@ -69,17 +69,17 @@ class PgPassages(Mapping[int, Passage]):
             self._rows[int(pid)] = row
         return row
 
-    def stored(self, ids: Sequence[int]) -> dict[int, Stored]:
+    def stored(self, ids: Sequence[int], *, weigh: bool = True) -> dict[int, Stored]:
         """Return these passages with their stems, reading the ones not cached in one query (with the
-        document frequencies of their stems not yet known: the answer path weighs every word it reads)."""
+        document frequencies of their stems not yet known, unless `weigh` is False: the answer path
+        weighs every word it reads)."""
         with self._lock:
             found = {i: self._cache[i] for i in ids if i in self._cache}
         missing = [i for i in ids if i not in found and self._row(i) >= 0]
         if missing:
-            read, df = self.index.stored(missing, known=self.df)
+            read, df = self.index.stored(missing, known=self.df if weigh else None)
             with self._lock:
-                for pid, item in read.items():
-                    self._cache[pid] = item
+                self._cache.update(read)
                 while len(self._cache) > CACHE:
                     self._cache.popitem(last=False)
                 if len(self.df) > DF_CACHE:
@@ -91,17 +91,6 @@ class PgPassages(Mapping[int, Passage]):
     def fetch(self, ids: Sequence[int]) -> dict[int, Passage]:
         """Return these passages (see stored())."""
         return {pid: item.passage for pid, item in self.stored(ids).items()}
-
-    def texts(self, ids: Sequence[int]) -> None:
-        """Read these passages into the cache without their stems' document frequencies."""
-        with self._lock:
-            missing = [i for i in ids if i not in self._cache and self._row(i) >= 0]
-        if missing:
-            read, _ = self.index.stored(missing)
-            with self._lock:
-                self._cache.update(read)
-                while len(self._cache) > CACHE:
-                    self._cache.popitem(last=False)
 
     def __getitem__(self, pid: int) -> Passage:
         passage = self.fetch([pid]).get(pid)
@@ -204,18 +193,21 @@ class PgIndexData(VersionReading):
         lexical = self.bm25_search(question, k)
         return dense.result(), lexical
 
-    def _remember(self, query: np.ndarray, scores: dict[int, float]) -> dict[int, float]:
-        """Keep the last question's cosines (the answer path asks for the same passages' again)."""
+    def _known_cosines(self, query: np.ndarray) -> tuple[bytes, dict[int, float]]:
+        """Return the query's key and the cosines kept for it (none when the last question was another)."""
         key = np.asarray(query, dtype=np.float32).tobytes()
         held = self._derived.get("cosines")
-        known = {**held[1], **scores} if held is not None and held[0] == key else scores
+        return key, held[1] if held is not None and held[0] == key else {}
+
+    def _remember(self, query: np.ndarray, scores: dict[int, float]) -> dict[int, float]:
+        """Keep the last question's cosines (the answer path asks for the same passages' again)."""
+        key, known = self._known_cosines(query)
+        known = {**known, **scores}
         self._derived["cosines"] = (key, known)
         return known
 
     def _cosines(self, query: np.ndarray, ids: Sequence[int]) -> dict[int, float]:
-        key = np.asarray(query, dtype=np.float32).tobytes()
-        held = self._derived.get("cosines")
-        known = held[1] if held is not None and held[0] == key else {}
+        _, known = self._known_cosines(query)
         missing = [int(i) for i in ids if int(i) not in known]
         return self._remember(query, self.index.cosines(query, missing)) if missing else known
 
@@ -245,10 +237,7 @@ class PgIndexData(VersionReading):
         """Read these passages in one query (the answer path then reads them one by one), with the
         document frequencies of their stems unless `weigh` is False. (Reading them in the background
         beside the article model's reads was no faster on 2 cores: benchmarks/scale.py.)"""
-        if weigh:
-            self.passages.stored(ids)
-        else:
-            self.passages.texts(ids)
+        self.passages.stored(ids, weigh=weigh)
 
     def holding(self, stems: list[str], ids: np.ndarray) -> np.ndarray:
         """Return a (stems x ids) boolean table: whether each passage holds each stem (63 stems a query)."""
