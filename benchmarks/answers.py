@@ -70,6 +70,11 @@ def reliability(
         data = engine.data
         qvec = engine.encoder.encode([q["question"]])[0]
         r = engine.read(data, q["question"], qvec)
+        pick = getattr(r, "pick", None)
+        if pick is not None:  # the reader's vote
+            preds.append(pick.p)
+            hits.append(q["answer"].lower() in pick.text.lower())
+            continue
         span = r.best_span
         if span is None:
             continue
@@ -98,7 +103,9 @@ def funnel(engine: Engine, questions: list[dict]) -> dict[str, float]:
         counts["in_passages_read"] += any(answer in data.passages[h.id].text.lower() for h in read)
         counts["in_sentences_ranked"] += any(answer in ev.sentence.lower() for ev in r.ranked)
         counts["among_candidates"] += any(answer in s.candidate.text.lower() for s in r.spans)
-        counts["likeliest"] += bool(r.answer_text) and answer in (r.answer_text or "").lower()
+        pick = getattr(r, "pick", None)
+        shown = pick.text if pick is not None else r.answer_text
+        counts["likeliest"] += bool(shown) and answer in (shown or "").lower()
     return {key: value / len(questions) for key, value in counts.items()}
 
 

@@ -64,6 +64,7 @@ class SearchConfig:
     answer_passages: int = 6  # passages whose sentences compete for the answer
     min_confidence: float = 0.0  # a floor over the fitted decline threshold (index/answer/weights.json)
     bold_confidence: float | None = None  # P(right) from which the short answer is bold; None: the fitted one
+    reader: bool = True  # the trained reader votes on the short answer (index/answer/vote.py)
     max_question_chars: int = 1000
     bm25_numba_from: int = 200_000  # main-segment passages from which BM25 scores with numba
 

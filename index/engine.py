@@ -18,10 +18,12 @@ from index.answer.extract import asked_names, name_spans
 from index.answer.features import confidence_features, relevance_features, sentence_features, span_features
 from index.answer.intents import in_context
 from index.answer.model import AnswerModel
-from index.answer.qtype import classify
+from index.answer.qtype import AnswerType, classify
+from index.answer.reader import Reader, shipped_reader
 from index.answer.reading import Reading
 from index.answer.spans import likeliest, shown_text, spans_of, typed_sentence_first
 from index.answer.terms import QuestionTerms
+from index.answer.vote import Vote, decide, options, sentences_read, shipped_vote
 from index.articles import ArticleRanker
 from index.config import IndexConfig, SearchConfig
 from index.encoders import Encoder, exact
@@ -66,11 +68,18 @@ class Engine:
         model: AnswerModel | None = None,
         ranker: ArticleRanker | None = None,
         pg: PgIndex | None = None,
+        reader: Reader | bool | None = None,
+        vote: Vote | None = None,
     ) -> None:
         self.root = Path(root)
         self.pg = pg  # index.backend postgresql: the index is read from these tables, not from root
         self.model = model or default_model()
         self.ranker = ranker or default_ranker()
+        # the trained reader votes on the short answer (False: the candidates' fitted model alone; None: as
+        # search.reader says)
+        reader = config.reader if reader is None else reader
+        self.reader: Reader | None = shipped_reader() if reader is True else reader or None
+        self.vote = vote or shipped_vote()
         self.today: Callable[[], dt.date] = dt.date.today
         # questions, topics and candidate answers are embedded in vectors that do not depend on what they
         # are batched with: the fp32 graph of an int8 encoder (its session loaded on the first question)
@@ -294,6 +303,16 @@ class Engine:
             sentence_p = np.where(np.arange(len(ranked)) == 0, 1.0, 0.0)
         else:
             sentence_p = model.sentence.probs(sentence_features(ranked, spans, span_p, chosen))
+        found_options, pick = [], None
+        # dates: see index/answer/vote.py; a question about to be declined is not read
+        voting = qtype.type is not AnswerType.DATE and relevance >= max(
+            model.decline, self.config.min_confidence
+        )
+        if self.reader is not None and voting:
+            read = sentences_read(ranked)
+            logits = self.reader.read(question, [e.sentence for e in read])
+            found_options = options(read, logits, spans, span_p)
+            pick = decide(self.vote, found_options, text, answer_p)
         return Reading(
             fused,
             cosines,
@@ -311,6 +330,8 @@ class Engine:
             asked,
             tuple(ranked),
             tuple(sentence_p.tolist()),
+            tuple(found_options),
+            pick,
         )
 
     def _answer(
@@ -328,10 +349,13 @@ class Engine:
                 confidence=sure,
                 kind="declined",
             )
-        threshold = self.model.bold if self.config.bold_confidence is None else self.config.bold_confidence
-        span = reading.best_span
-        short = None
-        if span is not None and reading.answer_p >= threshold:
+        pick, short = reading.pick, None
+        fitted = self.model.bold if pick is None else self.vote.bold
+        threshold = fitted if self.config.bold_confidence is None else self.config.bold_confidence
+        span, answer_p = reading.best_span, reading.answer_p if pick is None else pick.p
+        if pick is not None and pick.p >= threshold:
+            found, short = pick.evidence, pick.text
+        elif pick is None and span is not None and answer_p >= threshold:
             found, short = span.evidence, reading.answer_text
         else:
             found = reading.likeliest_sentence or found  # the sentence model's choice
@@ -350,7 +374,7 @@ class Engine:
             sentence=found.sentence,
             sources=sources,
             confidence=sure,
-            answer_confidence=reading.answer_p,
+            answer_confidence=answer_p,
             kind="answer" if short else "found",
             lead=None if short else "Here is what I found:",
         )

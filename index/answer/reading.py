@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from index.answer.evidence import Evidence
 from index.answer.spans import Choice, Span
+from index.answer.vote import Option, Pick
 from index.hits import Hit
 
 
@@ -31,6 +32,8 @@ class Reading:
     asked: frozenset[str] = frozenset()  # the question's stems
     ranked: tuple[Evidence, ...] = ()  # the top sentences, best-scored first
     sentence_p: tuple[float, ...] = ()  # P(each ranked sentence holds the answer)
+    options: tuple[Option, ...] = ()  # the candidates and the reader's spans, with the reader's margins
+    pick: Pick | None = None  # the vote's short answer (None: no reader, or nothing to choose)
 
     @property
     def likeliest_sentence(self) -> Evidence | None:

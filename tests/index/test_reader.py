@@ -1,0 +1,116 @@
+"""The shipped reader and its vote on the short answer: text it never saw in training (written here)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from corpus import Article
+from index import Engine, IndexConfig, SearchConfig, build_index
+from index.answer.evidence import Evidence, Signals
+from index.answer.reader import Reader, ReaderError, shipped_reader
+from index.answer.vote import Option, choose, shipped_vote
+from index.encoders.hashing import HashingEncoder
+from index.passages import Passage
+
+BRIDGE = (
+    "The city council of Novi Sad approved a new bridge over the Danube on Thursday. The bridge will cost "
+    "40 million euros and should open in 2027. Mayor Milan Djuric said the European Union will fund half of "
+    "it. Construction starts in September."
+)
+STORM = (
+    "A storm with winds of 120 kilometres per hour hit the Adriatic coast on Saturday. About 3,000 homes "
+    "lost power in Split. Two people were injured by falling trees, police said."
+)
+
+
+def _best(question: str, text: str) -> tuple[str, float]:
+    (logits,) = shipped_reader().read(question, [text])
+    best = logits.best()
+    assert best is not None
+    score, first, last = best
+    return text[first:last], score - logits.null
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "answer"),
+    [
+        ("how much will the bridge cost?", BRIDGE, "40 million euros"),  # the unit stays with the number
+        ("who is the mayor of Novi Sad", BRIDGE, "Milan Djuric"),  # two sentences after the place
+        ("when does construction start", BRIDGE, "September"),
+        ("how fast were the winds", STORM, "120 kilometres per hour"),
+    ],
+)
+def test_the_reader_points_at_the_answer_in_text_it_never_saw(question: str, text: str, answer: str) -> None:
+    span, margin = _best(question, text)
+    assert span == answer
+    assert margin > 0  # the span beats "no answer here"
+
+
+def test_no_answer_wins_where_the_text_does_not_hold_one() -> None:
+    _, margin = _best("Who is the prime minister of Japan?", BRIDGE)
+    assert margin < 0
+
+
+def test_a_span_is_scored_by_its_first_and_last_token() -> None:
+    (logits,) = shipped_reader().read("how much will the bridge cost?", [BRIDGE])
+    at = BRIDGE.index("40 million euros")
+    whole = logits.score(at, at + len("40 million euros"))
+    cut = logits.score(at, at + len("40 million"))
+    assert whole is not None and cut is not None and whole > cut
+    assert logits.score(len(BRIDGE) + 5, len(BRIDGE) + 9) is None  # no token there
+
+
+def test_a_missing_reader_says_what_to_do(tmp_path: Path) -> None:
+    with pytest.raises(ReaderError, match="reinstall newsbot"):
+        Reader(tmp_path)
+
+
+def _option(text: str, p: float | None, margin: float) -> Option:
+    passage = Passage(id=0, article_id="a", ordinal=0, title="t", text=BRIDGE)
+    evidence = Evidence(BRIDGE, passage, [], Signals(0.0, 0.0, 0.0, 0.0), 0.0)
+    return Option(text, evidence, p, margin)
+
+
+def test_the_vote_weighs_the_candidates_and_the_reader() -> None:
+    found = [_option("Thursday", 0.6, -4.0), _option("September", None, 6.0)]
+    _, shown, features = choose(found, weight=0.8, own_bias=0.0, rules_text="Thursday", rules_p=0.6)
+    assert shown == "September" and features[2] == 0.0  # the candidates' pick lost: they do not agree
+    _, shown, features = choose(found, weight=0.1, own_bias=-3.0, rules_text="Thursday", rules_p=0.6)
+    assert shown == "Thursday" and features[2] == 1.0
+    assert choose([], weight=1.0, own_bias=0.0, rules_text=None, rules_p=0.0) is None
+
+
+def test_the_candidates_full_form_is_shown_when_they_agree() -> None:
+    found = [_option("Djuric", 0.7, 3.0)]
+    _, shown, _ = choose(found, weight=0.8, own_bias=0.0, rules_text="Milan Djuric", rules_p=0.7)
+    assert shown == "Milan Djuric"
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    root = tmp_path_factory.mktemp("reader")
+    articles = [
+        Article(
+            id="bridge", title="City approves new bridge", body=BRIDGE, source="demo", url="https://x.org/b"
+        ),
+        Article(id="storm", title="Storm hits coast", body=STORM, source="demo", url="https://x.org/s"),
+    ]
+    encoder = HashingEncoder()
+    build_index(articles, root, encoder, IndexConfig())
+    return Engine(root, encoder, SearchConfig(bold_confidence=0.0))
+
+
+def test_the_engine_answers_with_the_reader(engine: Engine) -> None:
+    answer = engine.ask("how much will the bridge cost?")
+    assert answer.answer == "40 million euros"  # the candidates alone showed "40 million"
+    assert "40 million euros" in (answer.sentence or "")
+    assert answer.sources[0].article_id == "bridge"
+
+
+def test_without_the_reader_the_candidates_answer(engine: Engine) -> None:
+    plain = Engine(engine.root, engine.encoder, engine.config, reader=False)
+    assert plain.reader is None
+    assert plain.ask("how much will the bridge cost?").answer == "40 million"
+    assert shipped_vote().bold > 0  # the fitted threshold the shipped configuration uses
