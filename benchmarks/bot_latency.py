@@ -32,7 +32,7 @@ from benchmarks.common import CODE, QUESTIONS, ask_in_turn  # noqa: E402
 from tests.fakebot import FakeBotApi  # noqa: E402
 
 
-async def main(users: int, total: int, model: str, profile: Path | None, rate: float) -> None:
+async def main(users: int, total: int, model: str, profile: Path | None, rate: float, reader: bool) -> None:
     tmp = Path(tempfile.mkdtemp())
     fake = FakeBotApi()
     await fake.start()
@@ -56,6 +56,7 @@ async def main(users: int, total: int, model: str, profile: Path | None, rate: f
                     "max_messages_per_second": rate,
                 },
                 "index": {"encoder": {"model": model}},
+                "search": {"reader": reader},
                 "log_level": "WARNING",
             }
         )
@@ -137,6 +138,7 @@ if __name__ == "__main__":
         help="telegram.max_messages_per_second: 1000 (paid broadcasts) measures the bot, 30 (the default, "
         "Telegram's own limit) the bot behind its rate limiter",
     )
+    parser.add_argument("--no-reader", action="store_true", help="search.reader: false")
     args = parser.parse_args()
     print(f"telegram.max_messages_per_second: {args.rate:g}")
-    asyncio.run(main(args.users, args.questions, args.model, args.profile, args.rate))
+    asyncio.run(main(args.users, args.questions, args.model, args.profile, args.rate, not args.no_reader))
