@@ -309,7 +309,7 @@ class Engine:
             model.decline, self.config.min_confidence
         )
         if self.reader is not None and voting:
-            read = sentences_read(ranked)
+            read = sentences_read(ranked, self.reader.tokens)
             logits = self.reader.read(question, [e.sentence for e in read])
             found_options = options(read, logits, spans, span_p)
             pick = decide(self.vote, found_options, text, answer_p)

@@ -100,6 +100,10 @@ class Reader:
                 self._tokenizer, self._session = tokenizer, session
             return self._session, self._tokenizer
 
+    def tokens(self, text: str) -> int:
+        """Return how many tokens the reader reads the text as."""
+        return len(self._load()[1].encode(text, add_special_tokens=False).ids)
+
     def read(self, question: str, texts: Sequence[str]) -> list[Logits]:
         """Return the logits of each text for the question (same order). Texts are read together, as many
         to a row as fit in the model's input ("[CLS] question [SEP] text text … [SEP]": the question is

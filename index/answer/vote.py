@@ -14,7 +14,7 @@ import dataclasses
 import functools
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -33,9 +33,9 @@ VOTE_FEATURES = (
     "both_agree",
 )
 ABSENT = -10.0  # the reader's margin for a candidate it did not read
-# sentences read: the reader costs ~25 ms of CPU a sentence here (2 cores, int8); on the held-out news 5
-# sentences make its pick right 1 point more often than 3 (benchmarks/reader_cost.py, docs/reader.md)
-READ = 3
+# what the reader reads: the best sentences up to this many tokens (~0.2 ms of CPU a token here: 2 cores,
+# int8; docs/reader.md measures budgets against answers and answers/s)
+READ_TOKENS = 128
 
 
 class Option(NamedTuple):
@@ -97,13 +97,21 @@ def shipped_vote() -> Vote:
     return Vote.load()
 
 
-def sentences_read(ranked: Sequence[Evidence], limit: int = READ) -> list[Evidence]:
-    """Return the sentences the reader reads: the best-ranked ones, once each (candidates elsewhere keep
-    the margin ABSENT)."""
+def sentences_read(
+    ranked: Sequence[Evidence], tokens: Callable[[str], int], budget: int = READ_TOKENS
+) -> list[Evidence]:
+    """Return the sentences the reader reads: the best-ranked ones, once each, while they fit in `budget`
+    tokens (the first always; candidates elsewhere keep the margin ABSENT)."""
     out: dict[str, Evidence] = {}
+    used = 0
     for evidence in ranked:
-        out.setdefault(evidence.sentence, evidence)
-    return list(out.values())[:limit]
+        if evidence.sentence in out:
+            continue
+        used += tokens(evidence.sentence)
+        if out and used > budget:
+            break
+        out[evidence.sentence] = evidence
+    return list(out.values())
 
 
 def options(

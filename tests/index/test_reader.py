@@ -10,7 +10,7 @@ from corpus import Article
 from index import Engine, IndexConfig, SearchConfig, build_index
 from index.answer.evidence import Evidence, Signals
 from index.answer.reader import Reader, ReaderError, shipped_reader
-from index.answer.vote import Option, choose, shipped_vote
+from index.answer.vote import Option, choose, sentences_read, shipped_vote
 from index.encoders.hashing import HashingEncoder
 from index.passages import Passage
 
@@ -114,3 +114,16 @@ def test_without_the_reader_the_candidates_answer(engine: Engine) -> None:
     assert plain.reader is None
     assert plain.ask("how much will the bridge cost?").answer == "40 million"
     assert shipped_vote().bold > 0  # the fitted threshold the shipped configuration uses
+
+
+def test_the_reader_reads_the_best_sentences_within_its_budget() -> None:
+    passage = Passage(id=0, article_id="a", ordinal=0, title="t", text=BRIDGE)
+    ranked = [Evidence(s, passage, [], Signals(0.0, 0.0, 0.0, 0.0), 0.0) for s in ("a b c", "d e", "f g h i")]
+    words = lambda text: len(text.split())  # noqa: E731
+    assert [e.sentence for e in sentences_read(ranked, words, budget=5)] == ["a b c", "d e"]
+    assert [e.sentence for e in sentences_read(ranked, words, budget=2)] == ["a b c"]  # the first always
+    assert [e.sentence for e in sentences_read([*ranked, ranked[0]], words, budget=99)] == [
+        "a b c",
+        "d e",
+        "f g h i",
+    ]
