@@ -105,6 +105,17 @@ def folds(n: int, k: int = 5) -> list[np.ndarray]:
     return [np.arange(i, n, k) for i in range(k)]
 
 
+def out_of_fold(names: tuple[str, ...], x: np.ndarray, y: np.ndarray, rows: list[int], n: int) -> np.ndarray:
+    """Return, for n questions, each one's probability from a model fitted without its fold; `rows` says
+    which question each row of x is (the others get 0)."""
+    p = np.zeros(n)
+    for fold in folds(len(rows)):
+        held = np.zeros(len(rows), dtype=bool)
+        held[fold] = True
+        p[np.array(rows)[held]] = Logistic.fit(names, x[~held], y[~held]).probs(x[held])
+    return p
+
+
 def pick_bold(top_p: np.ndarray, correct: np.ndarray, max_wrong: float) -> float:
     """Return the lowest threshold whose wrong bold answers stay within max_wrong of all questions."""
     best = 1.0
@@ -180,11 +191,7 @@ def main() -> None:
     )
     CY = top_ok[has].astype(float)
     confidence = Logistic.fit(CONFIDENCE_FEATURES, CX, CY)
-    top_p = np.zeros(len(qs))
-    for fold in folds(len(has)):
-        held = np.zeros(len(has), dtype=bool)
-        held[fold] = True
-        top_p[np.array(has)[held]] = Logistic.fit(CONFIDENCE_FEATURES, CX[~held], CY[~held]).probs(CX[held])
+    top_p = out_of_fold(CONFIDENCE_FEATURES, CX, CY, has, len(qs))
     bold = pick_bold(top_p, top_ok, args.max_wrong)
     shown = top_p >= bold
     print(

@@ -23,7 +23,7 @@ import argparse
 import numpy as np
 from common import silver_index  # type: ignore[import-not-found]
 from tqdm import tqdm
-from train_answers import folds, span_ok  # type: ignore[import-not-found]
+from train_answers import out_of_fold, span_ok  # type: ignore[import-not-found]
 
 from index import Engine, SearchConfig
 from index.answer.model import Logistic
@@ -101,11 +101,7 @@ def main() -> None:
     x = np.array([picks[i][2] for i in has])
     y = right(picks)[has].astype(float)
     confidence = Logistic.fit(VOTE_FEATURES, x, y)
-    oof = np.zeros(len(qs))
-    for fold in folds(len(has)):
-        held = np.zeros(len(has), dtype=bool)
-        held[fold] = True
-        oof[np.array(has)[held]] = Logistic.fit(VOTE_FEATURES, x[~held], y[~held]).probs(x[held])
+    oof = out_of_fold(VOTE_FEATURES, x, y, has, len(qs))
     ok = right(picks)
     bold = pick_bold(oof, ok, args.max_wrong)
     shown = oof >= bold

@@ -129,7 +129,7 @@ def options(
     for span, p in zip(spans, span_p, strict=True):
         text, _, lg = own.get(span.evidence.sentence, ("", 0.0, None))
         score = None if lg is None else lg.score(span.candidate.start, span.candidate.end)
-        margin = ABSENT if score is None or lg is None else score - lg.null
+        margin = ABSENT if score is None else score - lg.null  # type: ignore[union-attr]
         # the reader's span around the candidate completes it ("40 million" -> "40 million euros")
         longer = _key(span.candidate.text) in _key(text) and len(text) > len(span.candidate.text)
         out.append(Option(text if longer else span.candidate.text, span.evidence, p, margin))
@@ -169,9 +169,7 @@ def choose(
         return (own_bias if o.rules_p is None else _logit(o.rules_p)) + weight * o.margin
 
     best = max(found, key=value)
-    top = max(
-        found, key=lambda o: o.margin
-    )  # the reader's likeliest (its span or a candidate's, the same text)
+    top = max(found, key=lambda o: o.margin)  # the reader's likeliest (its span, or a candidate of that text)
     rules_agree = rules_text is not None and _same(best.text, rules_text)
     reader_agree = _same(best.text, top.text)
     features = (
