@@ -19,6 +19,7 @@ Nothing from the held-out split (common.DEV_FROM on) is read. About a minute on 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 import numpy as np
 from common import silver_index  # type: ignore[import-not-found]
@@ -58,7 +59,7 @@ def main() -> None:
         "--since", default="2025-01-01", help="questions from this date on (unseen by the reader)"
     )
     parser.add_argument("--max-wrong", type=float, default=0.10, help="wrong bold answers allowed (share)")
-    parser.add_argument("--out", default=str(VOTE))
+    parser.add_argument("--out", type=Path, default=VOTE)
     args = parser.parse_args()
     _, qs, encoder, root, _ = silver_index("train")
     qs = [q for q in qs if q["date"] >= args.since]
@@ -119,10 +120,7 @@ def main() -> None:
             f"({len(qs)} questions the reader never saw), max wrong {args.max_wrong}"
         ),
     )
-    import json
-    from pathlib import Path
-
-    Path(args.out).write_text(json.dumps(vote.to_dict(), indent=1) + "\n")
+    vote.save(args.out)
     print(f"wrote {args.out}")
 
 

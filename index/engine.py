@@ -23,7 +23,7 @@ from index.answer.reader import Reader, shipped_reader
 from index.answer.reading import Reading
 from index.answer.spans import likeliest, shown_text, spans_of, typed_sentence_first
 from index.answer.terms import QuestionTerms
-from index.answer.vote import Vote, decide, options, sentences_read, shipped_vote
+from index.answer.vote import Pick, Vote, decide, options, sentences_read, shipped_vote
 from index.articles import ArticleRanker
 from index.config import IndexConfig, SearchConfig
 from index.encoders import Encoder, exact
@@ -349,14 +349,15 @@ class Engine:
                 confidence=sure,
                 kind="declined",
             )
-        pick, short = reading.pick, None
+        pick, span = reading.pick, reading.best_span
         fitted = self.model.bold if pick is None else self.vote.bold
+        if pick is None and span is not None:  # no vote: the candidates' likeliest, by their model
+            pick = Pick(reading.answer_text or "", span.evidence, reading.answer_p)
         threshold = fitted if self.config.bold_confidence is None else self.config.bold_confidence
-        span, answer_p = reading.best_span, reading.answer_p if pick is None else pick.p
+        answer_p = reading.answer_p if pick is None else pick.p
+        short = None
         if pick is not None and pick.p >= threshold:
             found, short = pick.evidence, pick.text
-        elif pick is None and span is not None and answer_p >= threshold:
-            found, short = span.evidence, reading.answer_text
         else:
             found = reading.likeliest_sentence or found  # the sentence model's choice
         sources = cite(

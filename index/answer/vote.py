@@ -54,7 +54,6 @@ class Pick(NamedTuple):
     text: str
     evidence: Evidence
     p: float
-    features: tuple[float, ...]
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -76,6 +75,9 @@ class Vote:
             "bold": self.bold,
             "confidence": self.confidence.to_dict(),
         }
+
+    def save(self, path: Path = VOTE) -> None:
+        path.write_text(json.dumps(self.to_dict(), indent=1) + "\n")
 
     @classmethod
     def load(cls, path: Path = VOTE) -> Vote:
@@ -193,4 +195,4 @@ def decide(vote: Vote, found: Sequence[Option], rules_text: str | None, rules_p:
         return None
     option, shown, features = chosen
     p = float(vote.confidence.probs([features])[0])
-    return Pick(shown, option.evidence, p, features)
+    return Pick(shown, option.evidence, p)
