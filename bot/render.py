@@ -19,7 +19,7 @@ def source_line(title: str, date: str | None, url: str) -> str:
 def render_text(answer: Answer, latest: list[Article] | None = None) -> str:
     """Return an answer as console text: answer, supporting sentence, source."""
     if not answer.answered:
-        lines = ["I could not find that in the news I have."]
+        lines = ["I could not find that in the news I have." + (f" {answer.lead}" if answer.lead else "")]
         if latest:
             lines.append("Latest headlines:")
             lines += [f"  - {a.title} ({a.published or 'undated'})" for a in latest]

@@ -55,6 +55,9 @@ def default_ranker() -> ArticleRanker:
     return ArticleRanker.load()
 
 
+FOUND_LEAD = "No exact answer, but this passage looks related:"  # must not read like an answer
+
+
 class Engine:
     """Answers questions from the CURRENT index under root; reload() picks up a newer version."""
 
@@ -377,5 +380,5 @@ class Engine:
             confidence=sure,
             answer_confidence=answer_p,
             kind="answer" if short else "found",
-            lead=None if short else "Here is what I found:",
+            lead=None if short else FOUND_LEAD,
         )

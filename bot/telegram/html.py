@@ -88,9 +88,10 @@ def headlines_html(articles: list[Article], heading: str, outlets: Mapping[str, 
     return "\n".join(lines)
 
 
-def declined_html(latest: list[Article]) -> str:
-    """Return the polite 'not in the news I have', with the latest headlines as suggestions."""
-    text = "I couldn't find that in the news I have."
+def declined_html(latest: list[Article], reason: str | None = None) -> str:
+    """Return the polite 'not in the news I have' (and why, when known: "The news I have never mentions
+    Japan."), with the latest headlines as suggestions."""
+    text = "I couldn't find that in the news I have." + (f" {esc(reason)}" if reason else "")
     if latest:
         text += "\n\n" + headlines_html(latest, "Here is what I do know about — the latest headlines:")
     return text

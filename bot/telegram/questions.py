@@ -93,7 +93,7 @@ async def answer_question(update: Update, context: BotContext, question: str) ->
     after = await asyncio.to_thread(_after, svc, message.chat_id, answer)
     answer = after.answer
     if not answer.answered:
-        await send_html(message, declined_html(after.latest))
+        await send_html(message, declined_html(after.latest, answer.lead))
         return
     buttons = (
         InlineKeyboardMarkup([[InlineKeyboardButton("More sources", callback_data=f"more:{after.reply}")]])
@@ -242,8 +242,10 @@ async def on_inline(update: Update, context: BotContext) -> None:
         svc.inline.remember(text, answer)
     assert isinstance(answer, Answer)
     if not answer.answered or answer.kind in ("smalltalk", "language"):
+        why = None if answer.answered else answer.lead  # "The news I have never mentions Japan."
         await query.answer(
-            [_hint("Not in the news I have", "I found no answer to that in the news I have.")], cache_time=30
+            [_hint("Not in the news I have", why or "I found no answer to that in the news I have.")],
+            cache_time=30,
         )
         return
     title = answer.answer or (answer.lead if answer.kind == "headlines" else "A passage about it")

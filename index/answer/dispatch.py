@@ -14,6 +14,7 @@ from index.answer.intents import foreign_language, is_yes_no, news_request, smal
 from index.answer.qtype import FULL_NAME_OF, SHORT_FOR, AnswerType, classify
 from index.answer.replies import Dated, confirms, mentions, mine_acronyms, pick_headlines, summarize
 from index.answer.spelling import corrections, dictionary, rewrite, surface
+from index.answer.unmentioned import unmentioned
 from index.config import SearchConfig
 from index.encoders import Encoder
 from index.errors import QuestionError
@@ -156,6 +157,27 @@ def expansion(engine: Engine, data: IndexData, question: str) -> Answer | None:
     )
 
 
+def _unmentioned(data: IndexData, question: str, article_id: str | None) -> Answer | None:
+    """Return the decline of a question naming what the news never mentions ("prime minister of Japan"
+    over news without Japan), saying what; None otherwise (and for a follow-up about one article)."""
+    if article_id is not None:
+        return None
+    missing = unmentioned(question, lambda s: data.document_frequency([s])[s] > 0, data.vocabulary)
+    if not missing:
+        return None
+    named = " or ".join(missing)
+    return Answer(
+        question=question,
+        answered=False,
+        answer=None,
+        sentence=None,
+        sources=(),
+        confidence=0.0,
+        kind="declined",
+        lead=f"The news I have never mentions {named}.",
+    )
+
+
 def spelled(engine: Engine, data: IndexData, question: str) -> str:
     """Return the question with words the index has never seen replaced by the nearest indexed ones."""
 
@@ -208,7 +230,12 @@ def respond(
     typed = expansion(engine, data, question)  # an acronym found as typed needs no spelling
     read_as = question if typed else spelled(engine, data, question)
     respelt = None if typed or read_as == question else expansion(engine, data, read_as)
-    answer = typed or respelt or engine.answer(data, read_as, article_id=article_id)
+    answer = (
+        typed
+        or respelt
+        or _unmentioned(data, read_as, article_id)
+        or engine.answer(data, read_as, article_id=article_id)
+    )
     if read_as != question:
         answer = dataclasses.replace(answer, read_as=read_as)
     if is_yes_no(read_as) and answer.kind != "declined":

@@ -94,8 +94,13 @@ async def test_unanswerable_latest_and_media(fake: FakeBotApi, bot_config: Calla
             or "latest" in declined.text
         )
         assert declined.text.count("•") == 5
+        await fake.message("Who is the prime minister of Japan?")
+        japan = (await fake.wait_sent(_from(USER), count=2))[-1]
+        assert japan.text.startswith(
+            "I couldn't find that in the news I have. The news I have never mentions Japan."
+        )
         await fake.message("/latest 3")
-        latest = (await fake.wait_sent(_from(USER), count=2))[-1]
+        latest = (await fake.wait_sent(_from(USER), count=3))[-1]
         assert latest.text.count("•") == 3 and "2018-10-12" in latest.text
         await fake.message(
             "",
@@ -111,7 +116,7 @@ async def test_unanswerable_latest_and_media(fake: FakeBotApi, bot_config: Calla
                 }
             },
         )
-        media = (await fake.wait_sent(_from(USER), count=3))[-1]
+        media = (await fake.wait_sent(_from(USER), count=4))[-1]
         assert "only read text" in media.text
 
 

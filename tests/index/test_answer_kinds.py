@@ -13,8 +13,10 @@ from index import Engine, IndexConfig, SearchConfig, build_index, is_follow_up
 from index.answer.intents import foreign_language, in_context, news_request, smalltalk, summary_request
 from index.answer.replies import confirms, mine_acronyms
 from index.answer.spelling import corrections, dictionary
+from index.answer.unmentioned import unmentioned
 from index.encoders.hashing import HashingEncoder
 from index.passages import Passage
+from index.text import stem
 from tests.conftest import BUNDLED
 
 
@@ -213,6 +215,31 @@ def test_known_words_and_names_are_left_alone() -> None:
         frequency=dict,
     )
     assert fixes == {}
+
+
+def test_a_question_about_what_the_news_never_mentions_is_declined_saying_what(engine: Engine) -> None:
+    answer = engine.ask("Who is the prime minister of Japan?")
+    assert not answer.answered and not answer.sources
+    assert answer.lead == "The news I have never mentions Japan."
+    assert not engine.ask("who is the president of moldova").answered  # a country typed in lowercase
+    named = engine.ask("Who did the Director General of SELEC meet in Bulgaria?")
+    assert named.answered and named.lead != answer.lead
+
+
+def test_a_name_is_mentioned_in_any_of_its_forms() -> None:
+    indexed = sorted(stem(w) for w in "french belarus japanese director general joe biden selec".split())
+
+    def missing(question: str) -> list[str]:
+        return unmentioned(question, set(indexed).__contains__, lambda: indexed)
+
+    assert missing("Who is the prime minister of Japan?") == []  # "Japanese" is in the news
+    assert missing("What did the Belarusian ambassador say?") == []  # "Belarus"
+    assert missing("What is France's status at SELEC?") == []  # "French"
+    assert missing("What did Joe Biden say?") == []
+    assert missing("What did Kamala Harris say?") == ["Kamala Harris"]  # neither word
+    assert missing("Who won the Champions League in May?") == ["Champions League"]  # May is a month
+    assert missing("what's the capital of australia") == ["australia"]
+    assert missing("Roughly how many were there?") == []  # the first word is capitalised anyway
 
 
 def test_english_words_the_news_never_uses_are_not_typos() -> None:
