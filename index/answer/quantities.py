@@ -31,6 +31,10 @@ _MONEY_UNIT = re.compile(r"(?:^|\s)(?:(?-i:US)\s)?(?:dollars?|euros?|pounds?)\b"
 _OF_WHAT = re.compile(
     r"\s+(?:(?P<unit>[a-z]+)\s+)?of\s+(?:the\s+)?(?P<what>[A-Za-z\-]+)"
 )  # "500 pounds of meth"
+_OUT_OF = re.compile(  # "169 of 343 seats", "12 out of the 15 members": the part and the whole it is of
+    r"\s+(?:out\s+)?of\s+(?:the\s+)?(?P<whole>\d{1,3}(?:,\d{3})+|\d+)\s+(?P<unit>[A-Za-z\-]+)"
+)
+_WHOLE = re.compile(r"\d[\d,]*\s+(?:out\s+)?of\s+(?:the\s+)?$")  # before a whole: "169 of "
 _TIME_UNITS = frozenset(  # as the word after a number reads without its final "s" ("centuries" -> "centurie")
     {"second", "minute", "hour", "day", "week", "month", "year", "decade", "centurie", "century"}
 )
@@ -69,7 +73,8 @@ def _numbers(sentence: str, question: str, question_stems: set[str], what: set[s
     """Return the numbers of a sentence for a "how many/much" question: one with the question's unit
     ("24 partners", "11 kg") or, for a question about money, an amount ("$134 million") weighs most; a
     number the question itself gives ("deploy 700 Marines") or a number word inside a compound
-    ("a one-time payment") is not an answer. `what`: the stems of what the question counts."""
+    ("a one-time payment") is not an answer; a part keeps the whole it is of ("169 of 343 seats"), and the
+    whole alone weighs less. `what`: the stems of what the question counts."""
     taken = [(d.start, d.end) for d in find_dates(sentence)]
     given = {n.group().lower().lstrip("$€£ ") for n in _NUMBER.finditer(question)}
     money = bool(_MONEY_ASKED.search(question))
@@ -85,10 +90,14 @@ def _numbers(sentence: str, question: str, question_stems: set[str], what: set[s
         follower = re.match(r"\s+([A-Za-z\-]+)", sentence[m.end() :])
         weight = 0.3  # a bare number; "24 partners" for "how many partners" is the real thing
         text, end = value, m.end()
+        part = _OUT_OF.match(sentence, m.end()) if value[0].isdigit() else None  # not "one of the 24"
         if (
             set(content_stems(value)) & question_stems
         ):  # its unit is the question's: "11 kg" for "how many kg"
             weight = 1.0
+        elif part and (unit := content_stems(part["unit"])) and asked(unit[0], question_stems):
+            weight = 1.0  # "169 of 343 seats" for "how many seats did they win"
+            text, end = sentence[m.start() : part.end()], part.end()
         elif follower and (unit := content_stems(follower[1])) and asked(unit[0], question_stems):
             weight = 1.0
             text, end = f"{value} {follower[1]}", m.end() + follower.end()
@@ -104,5 +113,7 @@ def _numbers(sentence: str, question: str, question_stems: set[str], what: set[s
                 text, end = f"{value} {of['unit']}", of.end("unit")
         elif follower and follower[1].lower().rstrip("s") in _TIME_UNITS:
             weight = 0.1  # "four months" answers no "how much heroin" (a duration asked names its unit)
+        if weight == 1.0 and _WHOLE.search(sentence, 0, m.start()):
+            weight = 0.6  # the whole a part is of: "343 seats" of "169 of 343 seats"
         out.append(Candidate(text, m.start(), end, weight))
     return out

@@ -97,6 +97,14 @@ def test_sums_of_money_keep_their_currency_and_the_questions_own_numbers_are_not
     assert found[0].score > found[1].score + 0.5
 
 
+def test_a_part_keeps_the_whole_it_is_of() -> None:
+    s = "The Liberals won 169 of 343 seats, while the Conservatives took 144 seats."
+    assert _best(s, "How many seats did the Liberals win?") == "169 of 343 seats"
+    s = "Only 12 out of the 15 members voted, and 3 members abstained."
+    assert _best(s, "How many members voted?") == "12 out of the 15 members"
+    assert _best("There are 343 seats in the House.", "How many seats are there?") == "343 seats"
+
+
 def test_rrf_rewards_agreement_and_ignores_zero_weights() -> None:
     dense = [Hit(1, 0.9), Hit(2, 0.8), Hit(3, 0.7)]
     lexical = [Hit(3, 12.0), Hit(1, 9.0)]
