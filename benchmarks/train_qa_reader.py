@@ -3,6 +3,8 @@
 
     .venv/bin/python benchmarks/train_qa_reader.py squad [--epochs 3] [--hours H]    # resumable
     .venv/bin/python benchmarks/train_qa_reader.py news  [--epochs 2]                 # from squad's weights
+    .venv/bin/python benchmarks/train_qa_reader.py noans --start news/final.pt --epochs 1 --lr 3e-5
+                                                      # "no answer" weighed up (docs/reader.md)
     .venv/bin/python benchmarks/train_qa_reader.py eval  [--stage squad|news]         # held-out EM/F1
     .venv/bin/python benchmarks/train_qa_reader.py export [--stage news]              # ONNX into index/
 
@@ -297,8 +299,16 @@ def train(args: argparse.Namespace) -> None:
     path = model_path()
     tokenizer = AutoTokenizer.from_pretrained(path)
     examples = squad_examples()[0] if args.stage == "squad" else news_examples()[0]
-    if args.stage == "news" and args.before:  # the later training questions stay for calibration
+    if args.stage in ("news", "noans") and args.before:  # the later training questions stay for calibration
         examples = [e for e in examples if e["id"][:8] < args.before.replace("-", "")]
+    if args.stage == "noans":  # "no answer" weighed up: every unanswerable qa-spans question, as many
+        # asked of another paragraph of their article, as many answerable ones, and half the news windows
+        squad = squad_examples()[0]
+        rng = random.Random(args.seed)
+        none = [e for e in squad if not e["answers"]]
+        some = [e for e in squad if e["answers"]]
+        examples = rng.sample(examples, len(examples) // 2) + none + rng.sample(some, len(none))
+        examples += unanswerable(squad, len(none), seed=args.seed)
     if args.stage == "news" and args.mix:
         squad = squad_examples()[0]
         random.Random(args.seed).shuffle(squad)
@@ -307,7 +317,7 @@ def train(args: argparse.Namespace) -> None:
     rows = windows(tokenizer, examples)
     print(f"{args.stage}: {len(examples)} questions, {len(rows)} windows", flush=True)
     model = SpanReader(path)
-    if args.stage == "news":
+    if args.stage in ("news", "noans"):
         model.load_state_dict(torch.load(CACHE / args.start, weights_only=True))
     # the 30k x 384 word embeddings stay as packaged: 10 % faster steps, and words the training data
     # never shows keep their place beside the ones it does
@@ -597,7 +607,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("command", choices=["squad", "news", "eval", "export"])
+    parser.add_argument("command", choices=["squad", "news", "noans", "eval", "export"])
     parser.add_argument(
         "--ship", choices=["int8", "fp32"], help="export: copy this one into index/answer/reader/"
     )

@@ -13,17 +13,13 @@ from pathlib import Path
 import numpy as np
 
 from index.answer.dispatch import respond
-from index.answer.evidence import rank_sentences
 from index.answer.extract import asked_names, name_spans
-from index.answer.features import confidence_features, relevance_features, sentence_features, span_features
 from index.answer.intents import in_context
 from index.answer.model import AnswerModel
-from index.answer.qtype import AnswerType, classify
 from index.answer.reader import Reader, shipped_reader
-from index.answer.reading import Reading
-from index.answer.spans import likeliest, shown_text, spans_of, typed_sentence_first
+from index.answer.reading import Reading, answer_of, read_question
 from index.answer.terms import QuestionTerms
-from index.answer.vote import Pick, Vote, decide, options, sentences_read, shipped_vote
+from index.answer.vote import Vote, shipped_vote
 from index.articles import ArticleRanker
 from index.config import IndexConfig, SearchConfig
 from index.encoders import Encoder, exact
@@ -32,7 +28,7 @@ from index.fusion import article_support, bring_named, reciprocal_rank_fusion, s
 from index.hits import Hit, Retrieved
 from index.pgdata import PgIndexData
 from index.pgvector import PgIndex
-from index.reply import Answer, cite
+from index.reply import Answer
 from index.snapshot import IndexData
 from index.status import IndexStatus, inspect
 from index.storage import current_path, load_version
@@ -40,7 +36,6 @@ from index.storage import current_path, load_version
 log = logging.getLogger(__name__)
 VIEWS = 16  # views without some sources kept (Engine.view)
 NAMED_WITHIN = 30  # a passage holding a name the question gives is looked for this deep (bring_named)
-_SPAN_SENTENCES = 5  # sentences whose spans the answer model ranks (10: +7 points reach, +0.3 right)
 
 
 @functools.cache
@@ -53,9 +48,6 @@ def default_model() -> AnswerModel:
 def default_ranker() -> ArticleRanker:
     """Return the shipped article weights (read once)."""
     return ArticleRanker.load()
-
-
-FOUND_LEAD = "No exact answer, but this passage looks related:"  # must not read like an answer
 
 
 class Engine:
@@ -270,115 +262,9 @@ class Engine:
         model: AnswerModel | None = None,
     ) -> Reading:
         """Retrieve, choose the best sentence and its typed candidates, and score both with the models."""
-        model = model or self.model
-        terms = self.question_terms(data, question)
-        fused, cosines = self.retrieve(data, question, qvec, article_id=article_id, terms=terms)
-        qtype = classify(question)
-        top = [data.passages[h.id] for h in fused[: self.config.answer_passages]]
-        ranked = rank_sentences(
-            question,
-            qtype,
-            terms,
-            top,
-            cosines,
-            published=data.published,
-            rarity=data.rarity,
-            limit=_SPAN_SENTENCES,
-        )
-        if not ranked:
-            return Reading(fused, cosines, None, (), 0.0, [], [], [], None, (), 0.0)
-        found = ranked[0]  # its own cosine to the question was worth nothing to the fitted models
-        relevance_x = relevance_features(found)
-        spans = spans_of(
-            ranked, qtype, set(terms.stems), {p.article_id: data.published(p.article_id) for p in top}
-        )
-        span_x = span_features(question, qtype, spans, top, rarity=data.rarity, embed=self.phrases.encode)
-        span_p = model.answer.probs(span_x).tolist()
-        relevance = float(model.relevance.probs([relevance_x])[0])
-        choice = likeliest(spans, span_p, qtype=qtype)
-        confidence_x = () if choice is None else confidence_features(choice, spans, relevance)
-        answer_p = float(model.confidence.probs([confidence_x])[0]) if confidence_x else 0.0
-        context = tuple(blob for p in top for blob in (p.title, p.text))
-        asked = frozenset(terms.stems)
-        chosen = None if choice is None else spans[choice.index]
-        text = None if chosen is None else shown_text(chosen, context, asked)
-        if typed_sentence_first(qtype, ranked):
-            sentence_p = np.where(np.arange(len(ranked)) == 0, 1.0, 0.0)
-        else:
-            sentence_p = model.sentence.probs(sentence_features(ranked, spans, span_p, chosen))
-        found_options, pick = [], None
-        # dates: see index/answer/vote.py; a question about to be declined is not read
-        voting = qtype.type is not AnswerType.DATE and relevance >= max(
-            model.decline, self.config.min_confidence
-        )
-        if self.reader is not None and voting:
-            read = sentences_read(ranked, self.reader.tokens)
-            logits = self.reader.read(question, [e.sentence for e in read])
-            found_options = options(read, logits, spans, span_p)
-            pick = decide(self.vote, found_options, text, answer_p)
-        return Reading(
-            fused,
-            cosines,
-            found,
-            relevance_x,
-            relevance,
-            spans,
-            span_x,
-            span_p,
-            choice,
-            confidence_x,
-            answer_p,
-            text,
-            context,
-            asked,
-            tuple(ranked),
-            tuple(sentence_p.tolist()),
-            tuple(found_options),
-            pick,
-        )
+        return read_question(self, data, question, qvec, article_id=article_id, model=model)
 
     def _answer(
         self, data: IndexData, question: str, qvec: np.ndarray, *, article_id: str | None = None
     ) -> Answer:
-        reading = self.read(data, question, qvec, article_id=article_id)
-        found, sure = reading.evidence, reading.relevance
-        if found is None or sure < max(self.model.decline, self.config.min_confidence):
-            return Answer(
-                question=question,
-                answered=False,
-                answer=None,
-                sentence=None,
-                sources=(),
-                confidence=sure,
-                kind="declined",
-            )
-        pick, span = reading.pick, reading.best_span
-        fitted = self.model.bold if pick is None else self.vote.bold
-        if pick is None and span is not None:  # no vote: the candidates' likeliest, by their model
-            pick = Pick(reading.answer_text or "", span.evidence, reading.answer_p)
-        threshold = fitted if self.config.bold_confidence is None else self.config.bold_confidence
-        answer_p = reading.answer_p if pick is None else pick.p
-        short = None
-        if pick is not None and pick.p >= threshold:
-            found, short = pick.evidence, pick.text
-        else:
-            found = reading.likeliest_sentence or found  # the sentence model's choice
-        sources = cite(
-            data,
-            reading.fused,
-            reading.cosines,
-            found.passage.article_id,
-            found.sentence,
-            limit=self.config.sources,
-        )
-        return Answer(
-            question=question,
-            answered=True,
-            answer=short,
-            sentence=found.sentence,
-            sources=sources,
-            confidence=sure,
-            answer_confidence=answer_p,
-            kind="answer" if short else "found",
-            lead=None if short else FOUND_LEAD,
-        )
+        return answer_of(self, data, question, self.read(data, question, qvec, article_id=article_id))

@@ -1,14 +1,53 @@
-"""What the engine read for one question: retrieval, the best sentence, the candidate spans and what the
-fitted models made of them (training reads it too)."""
+"""What the engine read for one question — retrieval, the best sentences, the candidate spans, what the
+fitted models and the reader made of them (training reads it too) — and the reply made of it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
 
-from index.answer.evidence import Evidence
-from index.answer.spans import Choice, Span
-from index.answer.vote import Option, Pick
+import numpy as np
+
+from index.answer.evidence import Evidence, rank_sentences
+from index.answer.features import confidence_features, relevance_features, sentence_features, span_features
+from index.answer.model import AnswerModel
+from index.answer.qtype import AnswerType, classify
+from index.answer.reader import Reader
+from index.answer.spans import Choice, Span, likeliest, shown_text, spans_of, typed_sentence_first
+from index.answer.terms import QuestionTerms
+from index.answer.vote import Option, Pick, Vote, decide, options, sentences_read
+from index.config import SearchConfig
+from index.encoders.memo import VectorMemo
 from index.hits import Hit
+from index.reply import Answer, cite
+
+if TYPE_CHECKING:
+    from index.snapshot import IndexData
+
+SPAN_SENTENCES = 5  # sentences whose spans the answer model ranks (10: +7 points reach, +0.3 right)
+FOUND_LEAD = "No exact answer, but this passage looks related:"  # must not read like an answer
+
+
+class Reads(Protocol):
+    """What reading needs of the engine (index.engine.Engine)."""
+
+    model: AnswerModel
+    config: SearchConfig
+    reader: Reader | None
+    vote: Vote
+    phrases: VectorMemo  # candidate answers embedded, remembered across questions
+
+    def question_terms(self, data: IndexData, question: str) -> QuestionTerms: ...
+
+    def retrieve(
+        self,
+        data: IndexData,
+        question: str,
+        qvec: np.ndarray,
+        *,
+        article_id: str | None = None,
+        terms: QuestionTerms | None = None,
+    ) -> tuple[list[Hit], dict[int, float]]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,3 +85,128 @@ class Reading:
     def best_span(self) -> Span | None:
         """Return the likeliest answer span, or None when the sentences hold none."""
         return None if self.choice is None else self.spans[self.choice.index]
+
+
+def read_question(
+    engine: Reads,
+    data: IndexData,
+    question: str,
+    qvec: np.ndarray,
+    *,
+    article_id: str | None = None,
+    model: AnswerModel | None = None,
+) -> Reading:
+    """Retrieve, choose the best sentence and its typed candidates, score both with the models (`model`, by
+    default the engine's), and let the reader vote on the short answer."""
+    model = model or engine.model
+    terms = engine.question_terms(data, question)
+    fused, cosines = engine.retrieve(data, question, qvec, article_id=article_id, terms=terms)
+    qtype = classify(question)
+    top = [data.passages[h.id] for h in fused[: engine.config.answer_passages]]
+    ranked = rank_sentences(
+        question,
+        qtype,
+        terms,
+        top,
+        cosines,
+        published=data.published,
+        rarity=data.rarity,
+        limit=SPAN_SENTENCES,
+    )
+    if not ranked:
+        return Reading(fused, cosines, None, (), 0.0, [], [], [], None, (), 0.0)
+    found = ranked[0]  # its own cosine to the question was worth nothing to the fitted models
+    relevance_x = relevance_features(found)
+    spans = spans_of(
+        ranked, qtype, set(terms.stems), {p.article_id: data.published(p.article_id) for p in top}
+    )
+    span_x = span_features(question, qtype, spans, top, rarity=data.rarity, embed=engine.phrases.encode)
+    span_p = model.answer.probs(span_x).tolist()
+    relevance = float(model.relevance.probs([relevance_x])[0])
+    choice = likeliest(spans, span_p, qtype=qtype)
+    confidence_x = () if choice is None else confidence_features(choice, spans, relevance)
+    answer_p = float(model.confidence.probs([confidence_x])[0]) if confidence_x else 0.0
+    context = tuple(blob for p in top for blob in (p.title, p.text))
+    asked = frozenset(terms.stems)
+    chosen = None if choice is None else spans[choice.index]
+    text = None if chosen is None else shown_text(chosen, context, asked)
+    if typed_sentence_first(qtype, ranked):
+        sentence_p = np.where(np.arange(len(ranked)) == 0, 1.0, 0.0)
+    else:
+        sentence_p = model.sentence.probs(sentence_features(ranked, spans, span_p, chosen))
+    found_options, pick = [], None
+    # dates: see index/answer/vote.py; a question about to be declined is not read
+    voting = qtype.type is not AnswerType.DATE and relevance >= max(
+        model.decline, engine.config.min_confidence
+    )
+    if engine.reader is not None and voting:
+        read = sentences_read(ranked, engine.reader.tokens)
+        logits = engine.reader.read(question, [e.sentence for e in read])
+        found_options = options(read, logits, spans, span_p)
+        pick = decide(engine.vote, found_options, text, answer_p)
+    return Reading(
+        fused,
+        cosines,
+        found,
+        relevance_x,
+        relevance,
+        spans,
+        span_x,
+        span_p,
+        choice,
+        confidence_x,
+        answer_p,
+        text,
+        context,
+        asked,
+        tuple(ranked),
+        tuple(sentence_p.tolist()),
+        tuple(found_options),
+        pick,
+    )
+
+
+def answer_of(engine: Reads, data: IndexData, question: str, reading: Reading) -> Answer:
+    """Return the reply to a question of fact from what was read: declined below the relevance line, the
+    short answer in bold when its confidence reaches the bold line, else the likeliest sentence."""
+    found, sure = reading.evidence, reading.relevance
+    if found is None or sure < max(engine.model.decline, engine.config.min_confidence):
+        return Answer(
+            question=question,
+            answered=False,
+            answer=None,
+            sentence=None,
+            sources=(),
+            confidence=sure,
+            kind="declined",
+        )
+    pick, span = reading.pick, reading.best_span
+    fitted = engine.model.bold if pick is None else engine.vote.bold
+    if pick is None and span is not None:  # no vote: the candidates' likeliest, by their model
+        pick = Pick(reading.answer_text or "", span.evidence, reading.answer_p)
+    threshold = fitted if engine.config.bold_confidence is None else engine.config.bold_confidence
+    answer_p = reading.answer_p if pick is None else pick.p
+    short = None
+    if pick is not None and pick.p >= threshold:
+        found, short = pick.evidence, pick.text
+    else:
+        found = reading.likeliest_sentence or found  # the sentence model's choice
+    sources = cite(
+        data,
+        reading.fused,
+        reading.cosines,
+        found.passage.article_id,
+        found.sentence,
+        limit=engine.config.sources,
+    )
+    return Answer(
+        question=question,
+        answered=True,
+        answer=short,
+        sentence=found.sentence,
+        sources=sources,
+        confidence=sure,
+        answer_confidence=answer_p,
+        kind="answer" if short else "found",
+        lead=None if short else FOUND_LEAD,
+    )
