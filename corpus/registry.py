@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 from collections.abc import Sequence
 
 from corpus.database import now_iso
@@ -11,6 +12,8 @@ from corpus.discover import web_url
 from corpus.errors import SourceError
 from corpus.loaders import SourceConfig
 from corpus.store import Store
+
+log = logging.getLogger(__name__)
 
 
 class AddedSources:
@@ -39,6 +42,27 @@ class AddedSources:
             source = SourceConfig.from_flat(data)
             out.append(dataclasses.replace(source, owner=owner) if owner is not None else source)
         return out
+
+    def beside(self, configured: Sequence[SourceConfig]) -> list[SourceConfig]:
+        """Return the configured sources, then the added ones. An added source whose name the configured
+        ones took since is renamed (NAME-added, logged), never hidden."""
+        names = {s.name for s in configured}
+        stored = self.all()
+        taken = names | {s.name for s in stored}
+        added = []
+        for source in stored:
+            if source.name in names:
+                base, name, n = f"{source.name}-added", f"{source.name}-added", 2
+                while name in taken:
+                    name, n = f"{base}-{n}", n + 1
+                log.warning(
+                    "added source %s renamed %s: config.yaml has a source of that name", source.name, name
+                )
+                self.rename(source.name, name)
+                source = dataclasses.replace(source, name=name)
+                taken.add(name)
+            added.append(source)
+        return [*configured, *added]
 
     def add(self, source: SourceConfig, *, taken: Sequence[str] = ()) -> None:
         """Store a URL source; a name already used (here or in `taken`) or a URL that is not http(s) is a

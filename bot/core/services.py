@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import os
 import secrets
@@ -11,15 +10,14 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
-
 from bot.config import BACKEND_NEEDS_POSTGRES, AppConfig, check_data_dir
+from bot.core.deliveries import Batch, queue_deliveries
 from bot.core.metrics import Metrics, State
 from bot.core.outbox import Outbox
 from bot.core.settings import Settings
-from bot.core.state import BotState, Subscription
-from bot.core.stories import Sibling, Stories, newest_stories
-from bot.core.topics import lead_text, matching, phrases
+from bot.core.state import BotState
+from bot.core.stories import Sibling, Stories, newest_stories, trusted_citation
+from bot.core.topics import lead_text, phrases
 from bot.errors import ConfigError
 from corpus import (
     AddedSources,
@@ -42,7 +40,6 @@ from index import (
     IndexMissingError,
     IndexUnavailableError,
     PgIndex,
-    Source,
     build_index,
     make_encoder,
     update_pg_index,
@@ -81,12 +78,7 @@ class Newsbot:
         self.replica_id = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
         self._leader = self.store.db.leader_lock("leader")
         self.leading = False  # this process runs ingestion and broadcasts (one replica at a time)
-        # topic matching's vectors for the source being ingested: (topic -> vector, new article id -> vector)
-        self._match: tuple[dict[str, np.ndarray], dict[str, np.ndarray]] = ({}, {})
-        self._stories: dict[str, tuple[str, str]] = {}  # new article id -> (story id, packed vector)
-        self._ranks: dict[str, tuple[bool, int]] = {}  # each source's (trusted, priority), read per source
-        self._backlog = False  # the source being ingested is read for the first time: no alerts
-        self._owners: dict[str, int] = {}  # users' own feeds: source name -> the user (read per source)
+        self._batch = Batch()  # the source being ingested, as _prepare left it for its transaction
 
     @property
     def encoder(self) -> Encoder:
@@ -170,8 +162,6 @@ class Newsbot:
         fresh = [a for a in articles if a.id not in stored]
         changed = [a for a in articles if a.id in stored and stored[a.id] != a.hash]
         vectors = self.encoder.encode([lead_text(a) for a in fresh + changed]) if fresh or changed else []
-        leads = {a.id: v for a, v in zip(fresh + changed, vectors, strict=True)}
-        self._stories = self.stories.assign(fresh, vectors[: len(fresh)]) if fresh else {}
         topics = phrases(self.state.topics())
         known = self.state.topic_vectors(self.encoder.name, topics) if topics else {}
         missing = [t for t in topics if t not in known]
@@ -179,55 +169,21 @@ class Newsbot:
             made = dict(zip(missing, self.encoder.encode(missing), strict=True))
             self.state.save_topic_vectors(self.encoder.name, made)
             known.update(made)
-        self._match = (known, leads)
-        self._ranks = self.ranks()
-        self._owners = {s.name: s.owner for s in self.all_sources() if s.owner is not None}
+        owners = {s.name: s.owner for s in self.all_sources() if s.owner is not None}
         # a source's first pass is its backlog: stored and indexed, not alerted (ingest.alert_backlog)
         first = bool(articles) and not self.sources.ever_read(articles[0].source)
-        self._backlog = first and not self.config.ingest.alert_backlog
+        self._batch = Batch(
+            topic_vectors=known,
+            lead_vectors={a.id: v for a, v in zip(fresh + changed, vectors, strict=True)},
+            stories=self.stories.assign(fresh, vectors[: len(fresh)]) if fresh else {},
+            ranks=self.ranks(),
+            owner=owners.get(articles[0].source) if articles else None,
+            backlog=first and not self.config.ingest.alert_backlog,
+        )
 
     def _queue_deliveries(self, db: Tx, result: UpsertResult, articles: list[Article]) -> None:
-        """Record the new articles' stories (a changed one leaves its story if it no longer matches it) and
-        queue a delivery per matching subscriber for each new one, one per story and chat unless a more
-        trusted outlet tells it (in the ingest transaction)."""
-        topic_vectors, lead_vectors = self._match
-        changed = set(result.changed)
-        for article in articles:
-            moved = article.id in changed and article.id in lead_vectors
-            if moved and Stories.recheck(db, article, lead_vectors[article.id]):
-                log.info("article %s changed beyond its story: a story of its own now", article.id)
-        if not result.added:
-            return
-        owner = self._owners.get(articles[0].source) if articles else None
-        if (
-            owner is None
-        ):  # a user's own feed tells no one else's story (Stories, /latest, "Also reported by")
-            Stories.record(db, self._stories, result.added)
-        if self._backlog:
-            log.info("a new source's %d articles are stored, not alerted (its backlog)", len(result.added))
-            return
-        if owner is not None:  # telegram.users_add_feeds: its news reaches the user who follows it, only
-            for article_id in result.added:
-                Outbox.enqueue(db, article_id, [owner])
-            return
-        rows = db.execute("SELECT chat_id, topic FROM subscriptions").fetchall()
-        if not rows:
-            return
-        subs = [Subscription(*r) for r in rows]
-        added = set(result.added)
-        ranks = self._ranks
-
-        def rank(source: str) -> tuple[bool, int]:
-            return ranks.get(source, (False, 0))  # a source no longer configured ranks as untrusted
-
-        threshold = self.config.telegram.topic_threshold
-        for article in articles:
-            if article.id in added:
-                vector = lead_vectors.get(article.id)
-                wanted = {
-                    s.chat_id for s in matching(article, subs, vector, topic_vectors, threshold=threshold)
-                }
-                Outbox.enqueue(db, article.id, sorted(wanted - Stories.told(db, article, rank)))
+        """Queue the new articles' alerts in the ingest transaction (bot/core/deliveries.py)."""
+        queue_deliveries(db, self._batch, result, articles, threshold=self.config.telegram.topic_threshold)
 
     def served_passages(self) -> int:
         """Return how many passages the index in memory holds (0 before it is loaded)."""
@@ -260,43 +216,13 @@ class Newsbot:
         """Return the answer citing the most trusted article of its story whose text holds its sentence (a
         copy never speaks for the original), and the story's other articles."""
         assert answer.article_id is not None
-        siblings = self.stories.siblings(answer.article_id)
-        if not siblings or not answer.sentence:
-            return answer, siblings
         ranks = self.ranks()
-
-        def rank(source: str) -> tuple[bool, int]:
-            return ranks.get(source, (False, 0))
-
-        cited = self.store.get(answer.article_id)
-        if cited is None:
-            return answer, siblings
-        wanted = " ".join(answer.sentence.split()).rstrip(".!?…\"'”’ ")  # a copy may cut a sentence short
-        best: Article | None = None
-        for sibling in sorted(siblings, key=lambda s: rank(s.source), reverse=True):  # stable: oldest first
-            if rank(sibling.source) <= rank(cited.source):
-                break
-            other = self.store.get(sibling.article_id)
-            if other is not None and wanted in " ".join(other.text.split()):
-                best = other
-                break
-        if best is None:
-            return answer, siblings
-        first = answer.sources[0]
-        source = Source(
-            article_id=best.id,
-            title=best.title,
-            date=best.published.isoformat() if best.published else None,
-            url=best.url,
-            snippet=first.snippet,
-            score=first.score,
-            outlet=best.source,
+        return trusted_citation(
+            answer,
+            self.stories.siblings(answer.article_id),
+            self.store.get,
+            lambda source: ranks.get(source, (False, 0)),
         )
-        rest = [s for s in answer.sources[1:] if s.article_id != best.id]
-        also = [Sibling(cited.id, cited.title, cited.url, cited.source)] + [
-            s for s in siblings if s.article_id != best.id
-        ]
-        return dataclasses.replace(answer, sources=(source, *rest)), also
 
     def latest_stories(self, n: int, *, chat_id: int | None = None) -> tuple[list[Article], dict[str, int]]:
         """Return the n newest stories the chat may read, each headed by its most trusted, then earliest,
@@ -329,25 +255,8 @@ class Newsbot:
         return {s.name: s.rank for s in self.all_sources()}
 
     def all_sources(self) -> list[SourceConfig]:
-        """Return config.yaml's sources, then those added from the chat or OPML. An added source whose name
-        config.yaml took since is renamed (NAME-added, logged), never hidden."""
-        configured = {s.name for s in self.config.sources}
-        stored = self.added_sources.all()
-        taken = configured | {s.name for s in stored}
-        added = []
-        for source in stored:
-            if source.name in configured:
-                base, name, n = f"{source.name}-added", f"{source.name}-added", 2
-                while name in taken:
-                    name, n = f"{base}-{n}", n + 1
-                log.warning(
-                    "added source %s renamed %s: config.yaml has a source of that name", source.name, name
-                )
-                self.added_sources.rename(source.name, name)
-                source = dataclasses.replace(source, name=name)
-                taken.add(name)
-            added.append(source)
-        return [*self.config.sources, *added]
+        """Return config.yaml's sources, then those added from the chat or OPML (AddedSources.beside)."""
+        return self.added_sources.beside(self.config.sources)
 
     def ingest(self, progress: Callable[[str, int, int | None], None] | None = None) -> list[SourceReport]:
         """Load every source into the store, queueing deliveries of new articles with them (`progress`: see

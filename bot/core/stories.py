@@ -8,6 +8,7 @@ least as high; and a member whose text changes beyond the story's match leaves i
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
@@ -16,7 +17,7 @@ import numpy as np
 
 from corpus import Article, Store, Tx
 from corpus.database import select_in
-from index import content_stems
+from index import Answer, Source, content_stems
 
 THRESHOLD = 0.77  # false merges 0.18% of pairs, same-story pairs grouped 13% (benchmarks/stories.py)
 WINDOW_DAYS = 3  # articles further apart are never one story
@@ -183,3 +184,43 @@ def newest_stories(
 
 def _day(article: Article) -> int:
     return article.published.toordinal() if article.published else 0
+
+
+def trusted_citation(
+    answer: Answer, siblings: list[Sibling], get: Callable[[str], Article | None], rank: Callable[[str], Rank]
+) -> tuple[Answer, list[Sibling]]:
+    """Return the answer citing the most trusted article of its story (`siblings`: the others; `get`: an
+    article by id) whose text holds its sentence — a copy never speaks for the original — and the story's
+    other articles."""
+    assert answer.article_id is not None
+    if not siblings or not answer.sentence:
+        return answer, siblings
+    cited = get(answer.article_id)
+    if cited is None:
+        return answer, siblings
+    wanted = " ".join(answer.sentence.split()).rstrip(".!?…\"'”’ ")  # a copy may cut a sentence short
+    best: Article | None = None
+    for sibling in sorted(siblings, key=lambda s: rank(s.source), reverse=True):  # stable: oldest first
+        if rank(sibling.source) <= rank(cited.source):
+            break
+        other = get(sibling.article_id)
+        if other is not None and wanted in " ".join(other.text.split()):
+            best = other
+            break
+    if best is None:
+        return answer, siblings
+    first = answer.sources[0]
+    source = Source(
+        article_id=best.id,
+        title=best.title,
+        date=best.published.isoformat() if best.published else None,
+        url=best.url,
+        snippet=first.snippet,
+        score=first.score,
+        outlet=best.source,
+    )
+    rest = [s for s in answer.sources[1:] if s.article_id != best.id]
+    also = [Sibling(cited.id, cited.title, cited.url, cited.source)] + [
+        s for s in siblings if s.article_id != best.id
+    ]
+    return dataclasses.replace(answer, sources=(source, *rest)), also
