@@ -14,7 +14,7 @@ import numpy as np
 
 from index.answer.dispatch import respond
 from index.answer.extract import asked_names, name_spans
-from index.answer.intents import in_context
+from index.answer.intents import in_context, is_follow_up
 from index.answer.model import AnswerModel
 from index.answer.reader import Reader, shipped_reader
 from index.answer.reading import Reading, answer_of, read_question
@@ -241,15 +241,16 @@ class Engine:
     def answer(self, data: IndexData, question: str, *, article_id: str | None = None) -> Answer:
         """Return the extractive answer to a question of fact."""
         if article_id is not None and article_id in data.articles:
-            # a follow-up ("when did it happen?") is read in the context of its article's title
+            # a question about one article is read as asked, within it; a follow-up ("when did it happen?")
+            # or a question the article does not answer as asked, in the context of its title (whose words
+            # would pull the lead first if always added); else the whole index answers
             title = data.articles[article_id].title
             spans = name_spans(title)
             contextual = in_context(question, title, spans[-1][0] if spans else None)
-            found = self._answer(
-                data, contextual, self.encoder.encode([contextual])[0], article_id=article_id
-            )
-            if found.answered:
-                return dataclasses.replace(found, question=question)
+            for asked in [contextual] if is_follow_up(question) else [question, contextual]:
+                found = self._answer(data, asked, self.encoder.encode([asked])[0], article_id=article_id)
+                if found.answered:
+                    return dataclasses.replace(found, question=question)
         return self._answer(data, question, self.encoder.encode([question])[0])
 
     def read(

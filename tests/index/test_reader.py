@@ -109,6 +109,18 @@ def test_the_engine_answers_with_the_reader(engine: Engine) -> None:
     assert answer.sources[0].article_id == "bridge"
 
 
+def test_a_question_about_one_article_is_read_as_asked_not_pulled_to_its_lead(tmp_path: Path) -> None:
+    title = "City council approves new bridge over the Danube"  # the lead's words: appended, they pulled it
+    article = Article(id="bridge", title=title, body=BRIDGE, source="demo", url="https://x.org/b")
+    build_index([article], tmp_path, HashingEncoder(), IndexConfig())
+    engine = Engine(tmp_path, HashingEncoder(), SearchConfig())
+    start = engine.ask("When does construction start?", article_id="bridge")
+    assert start.sentence == "Construction starts in September."
+    fund = engine.ask("Who will fund half of the bridge?", article_id="bridge")
+    assert "European Union" in f"{fund.answer} {fund.sentence}"
+    assert fund.sources[0].article_id == "bridge"
+
+
 def test_without_the_reader_the_candidates_answer(engine: Engine) -> None:
     plain = Engine(engine.root, engine.encoder, engine.config, reader=False)
     assert plain.reader is None
