@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from index.snapshot import IndexData
 
 SPAN_SENTENCES = 5  # sentences whose spans the answer model ranks (10: +7 points reach, +0.3 right)
+RESCUE_MARGIN = 0.0  # the reader's span beats its "no answer" score: a question below the decline line stays
 FOUND_LEAD = "No exact answer, but this passage looks related:"  # must not read like an answer
 
 
@@ -73,6 +74,7 @@ class Reading:
     sentence_p: tuple[float, ...] = ()  # P(each ranked sentence holds the answer)
     options: tuple[Option, ...] = ()  # the candidates and the reader's spans, with the reader's margins
     pick: Pick | None = None  # the vote's short answer (None: no reader, or nothing to choose)
+    rescue: float | None = None  # below the decline line: the reader's best span against "no answer"
 
     @property
     def likeliest_sentence(self) -> Evidence | None:
@@ -134,16 +136,19 @@ def read_question(
         sentence_p = np.where(np.arange(len(ranked)) == 0, 1.0, 0.0)
     else:
         sentence_p = model.sentence.probs(sentence_features(ranked, spans, span_p, chosen))
-    found_options, pick = [], None
-    # dates: see index/answer/vote.py; a question about to be declined is not read
-    voting = qtype.type is not AnswerType.DATE and relevance >= max(
-        model.decline, engine.config.min_confidence
-    )
-    if engine.reader is not None and voting:
+    found_options, pick, rescue = [], None, None
+    line = max(model.decline, engine.config.min_confidence)
+    # dates: see index/answer/vote.py. Below the decline line the reader still reads: a question it finds
+    # an answer to (its best span beats "no answer") is not declined
+    dates = qtype.type is AnswerType.DATE
+    if engine.reader is not None and (relevance < line or not dates):
         read = sentences_read(ranked, engine.reader.tokens)
         logits = engine.reader.read(question, [e.sentence for e in read])
-        found_options = options(read, logits, spans, span_p)
-        pick = decide(engine.vote, found_options, text, answer_p)
+        if relevance < line:
+            rescue = max((b[0] - lg.null for lg in logits if (b := lg.best())), default=None)
+        if not dates and (relevance >= line or (rescue is not None and rescue >= RESCUE_MARGIN)):
+            found_options = options(read, logits, spans, span_p)
+            pick = decide(engine.vote, found_options, text, answer_p)
     return Reading(
         fused,
         cosines,
@@ -163,14 +168,17 @@ def read_question(
         tuple(sentence_p.tolist()),
         tuple(found_options),
         pick,
+        rescue,
     )
 
 
 def answer_of(engine: Reads, data: IndexData, question: str, reading: Reading) -> Answer:
-    """Return the reply to a question of fact from what was read: declined below the relevance line, the
-    short answer in bold when its confidence reaches the bold line, else the likeliest sentence."""
+    """Return the reply to a question of fact from what was read: declined below the relevance line (unless
+    the reader finds an answer there), the short answer in bold when its confidence reaches the bold line,
+    else the likeliest sentence."""
     found, sure = reading.evidence, reading.relevance
-    if found is None or sure < max(engine.model.decline, engine.config.min_confidence):
+    rescued = reading.rescue is not None and reading.rescue >= RESCUE_MARGIN
+    if found is None or (sure < max(engine.model.decline, engine.config.min_confidence) and not rescued):
         return Answer(
             question=question,
             answered=False,

@@ -121,6 +121,21 @@ def test_a_question_about_one_article_is_read_as_asked_not_pulled_to_its_lead(tm
     assert fund.sources[0].article_id == "bridge"
 
 
+def test_a_question_below_the_decline_line_that_the_reader_answers_is_not_declined(engine: Engine) -> None:
+    # in other words than the text's: the relevance model alone declines them
+    for question, sentence in [
+        ("How many homes were left without electricity?", "About 3,000 homes lost power in Split."),
+        ("Who got hurt?", "Two people were injured by falling trees, police said."),
+    ]:
+        reading = engine.read(engine.data, question, engine.encoder.encode([question])[0])
+        assert reading.relevance < engine.model.decline and reading.rescue is not None and reading.rescue > 0
+        answer = engine.ask(question)
+        assert answer.answered and answer.sentence == sentence
+        assert not Engine(engine.root, engine.encoder, engine.config, reader=False).ask(question).answered
+    for question in ("What is the capital of France?", "Who won the World Cup?"):  # no answer here
+        assert not engine.ask(question).answered
+
+
 def test_without_the_reader_the_candidates_answer(engine: Engine) -> None:
     plain = Engine(engine.root, engine.encoder, engine.config, reader=False)
     assert plain.reader is None
