@@ -75,6 +75,20 @@ class Answer:
     lead: str | None = None  # said before the rest: "Yes —", "No exact answer, but…", a greeting...
     read_as: str | None = None  # the question as read after correcting its spelling
 
+    @classmethod
+    def declined(cls, question: str, *, confidence: float, why: str | None = None) -> Answer:
+        """Return "not in the news I have" (`why`, when known, says what is missing)."""
+        return cls(
+            question=question,
+            answered=False,
+            answer=None,
+            sentence=None,
+            sources=(),
+            confidence=confidence,
+            kind="declined",
+            lead=why,
+        )
+
     @property
     def article_id(self) -> str | None:
         """Return the id of the article the answer comes from."""

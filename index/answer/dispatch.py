@@ -165,17 +165,8 @@ def _unmentioned(data: IndexData, question: str, article_id: str | None) -> Answ
     missing = unmentioned(question, lambda s: data.document_frequency([s])[s] > 0, data.vocabulary)
     if not missing:
         return None
-    named = " or ".join(missing)
-    return Answer(
-        question=question,
-        answered=False,
-        answer=None,
-        sentence=None,
-        sources=(),
-        confidence=0.0,
-        kind="declined",
-        lead=f"The news I have never mentions {named}.",
-    )
+    why = f"The news I have never mentions {' or '.join(missing)}."
+    return Answer.declined(question, confidence=0.0, why=why)
 
 
 def spelled(engine: Engine, data: IndexData, question: str) -> str:

@@ -179,15 +179,7 @@ def answer_of(engine: Reads, data: IndexData, question: str, reading: Reading) -
     found, sure = reading.evidence, reading.relevance
     rescued = reading.rescue is not None and reading.rescue >= RESCUE_MARGIN
     if found is None or (sure < max(engine.model.decline, engine.config.min_confidence) and not rescued):
-        return Answer(
-            question=question,
-            answered=False,
-            answer=None,
-            sentence=None,
-            sources=(),
-            confidence=sure,
-            kind="declined",
-        )
+        return Answer.declined(question, confidence=sure)
     pick, span = reading.pick, reading.best_span
     fitted = engine.model.bold if pick is None else engine.vote.bold
     if pick is None and span is not None:  # no vote: the candidates' likeliest, by their model
