@@ -25,8 +25,7 @@ from index.snapshot import IndexData
 
 def declined(data: IndexData, questions: list[str]) -> list[tuple[str, list[str]]]:
     """Return each question with names the index never mentions, with those names."""
-    known = lambda s: data.document_frequency([s])[s] > 0  # noqa: E731
-    found = [(q, unmentioned(q, known, data.vocabulary)) for q in questions]
+    found = [(q, unmentioned(q, data.document_frequency, data.vocabulary)) for q in questions]
     return [(q, names) for q, names in found if names]
 
 

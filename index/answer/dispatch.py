@@ -162,7 +162,7 @@ def _unmentioned(data: IndexData, question: str, article_id: str | None) -> Answ
     over news without Japan), saying what; None otherwise (and for a follow-up about one article)."""
     if article_id is not None:
         return None
-    missing = unmentioned(question, lambda s: data.document_frequency([s])[s] > 0, data.vocabulary)
+    missing = unmentioned(question, data.document_frequency, data.vocabulary)
     if not missing:
         return None
     why = f"The news I have never mentions {' or '.join(missing)}."

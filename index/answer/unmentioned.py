@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from index.answer.extract import name_spans
 from index.answer.gazetteer import COUNTRIES
@@ -54,16 +54,25 @@ SHORTEST = 4  # the shortest stem of the index that may be a name's beginning ("
 
 
 def unmentioned(
-    question: str, known: Callable[[str], bool], vocabulary: Callable[[], Sequence[str]]
+    question: str,
+    frequency: Callable[[list[str]], Mapping[str, int]],
+    vocabulary: Callable[[], Sequence[str]],
 ) -> list[str]:
-    """Return the question's names, as typed, that the news never mentions in any form. `known(stem)`:
-    whether the index holds a stem; `vocabulary()`: every stem of the index, sorted (asked only for a
-    name whose own stem is not indexed)."""
-    return [
-        " ".join(words)
-        for words in _names(question)
-        if not any(_mentioned(word, vocabulary, known) for word in words)
-    ]
+    """Return the question's names, as typed, that the news never mentions in any form. `frequency(stems)`:
+    in how many passages each stem occurs (asked once, for every form of every name); `vocabulary()`: every
+    stem of the index, sorted (asked only for a name no form of which is indexed)."""
+    names = _names(question)
+    stems = {word: _stems(word) for words in names for word in words}
+    asked = sorted({form for own in stems.values() for s in own for form in _lookups(s)})
+    counts = frequency(asked) if asked else {}
+
+    def mentioned(word: str) -> bool:
+        own = stems[word]
+        if any(counts[form] > 0 for s in own for form in _lookups(s)):
+            return True
+        return any(_begins(s[:PREFIX], vocabulary()) for s in own)
+
+    return [" ".join(words) for words in names if not any(mentioned(word) for word in words)]
 
 
 def _names(question: str) -> list[list[str]]:
@@ -80,16 +89,16 @@ def _names(question: str) -> list[list[str]]:
     return out
 
 
-def _mentioned(word: str, vocabulary: Callable[[], Sequence[str]], known: Callable[[str], bool]) -> bool:
+def _stems(word: str) -> list[str]:
+    """Return the stems of a word and of its irregular adjective or country ("France" -> franc, french)."""
     lower = word.lower()
-    forms = [lower] + ([_RELATED[lower]] if lower in _RELATED else [])
-    for form in forms:
-        s = stem(form)
-        if known(s) or _begins(s[: min(len(s), PREFIX)], vocabulary()):
-            return True
-        if any(known(s[:i]) for i in range(SHORTEST, len(s))):
-            return True
-    return False
+    return [stem(form) for form in [lower, *([_RELATED[lower]] if lower in _RELATED else [])]]
+
+
+def _lookups(s: str) -> list[str]:
+    """Return the indexed stems that would mention a stem: itself, and its beginnings of SHORTEST letters or
+    more ("belarusian" is mentioned by "belarus")."""
+    return [s, *(s[:i] for i in range(SHORTEST, len(s)))]
 
 
 def _begins(prefix: str, vocabulary: Sequence[str]) -> bool:

@@ -230,7 +230,7 @@ def test_a_name_is_mentioned_in_any_of_its_forms() -> None:
     indexed = sorted(stem(w) for w in "french belarus japanese director general joe biden selec".split())
 
     def missing(question: str) -> list[str]:
-        return unmentioned(question, set(indexed).__contains__, lambda: indexed)
+        return unmentioned(question, lambda stems: {s: int(s in indexed) for s in stems}, lambda: indexed)
 
     assert missing("Who is the prime minister of Japan?") == []  # "Japanese" is in the news
     assert missing("What did the Belarusian ambassador say?") == []  # "Belarus"
