@@ -240,6 +240,13 @@ class Engine:
 
     def answer(self, data: IndexData, question: str, *, article_id: str | None = None) -> Answer:
         """Return the extractive answer to a question of fact."""
+        vectors: dict[str, np.ndarray] = {}  # the question is embedded once, asked of the article or not
+
+        def vector(text: str) -> np.ndarray:
+            if text not in vectors:
+                vectors[text] = self.encoder.encode([text])[0]
+            return vectors[text]
+
         if article_id is not None and article_id in data.articles:
             # a question about one article is read as asked, within it; a follow-up ("when did it happen?")
             # or a question the article does not answer as asked, in the context of its title (whose words
@@ -248,10 +255,10 @@ class Engine:
             spans = name_spans(title)
             contextual = in_context(question, title, spans[-1][0] if spans else None)
             for asked in [contextual] if is_follow_up(question) else [question, contextual]:
-                found = self._answer(data, asked, self.encoder.encode([asked])[0], article_id=article_id)
+                found = self._answer(data, asked, vector(asked), article_id=article_id)
                 if found.answered:
                     return dataclasses.replace(found, question=question)
-        return self._answer(data, question, self.encoder.encode([question])[0])
+        return self._answer(data, question, vector(question))
 
     def read(
         self,

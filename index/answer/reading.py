@@ -77,6 +77,11 @@ class Reading:
     rescue: float | None = None  # below the decline line: the reader's best span against "no answer"
 
     @property
+    def rescued(self) -> bool:
+        """Return True when the question is below the decline line but the reader finds an answer."""
+        return beats_no_answer(self.rescue)
+
+    @property
     def likeliest_sentence(self) -> Evidence | None:
         """Return the ranked sentence likeliest to hold the answer (what is shown without a short answer)."""
         if not self.ranked:
@@ -87,6 +92,11 @@ class Reading:
     def best_span(self) -> Span | None:
         """Return the likeliest answer span, or None when the sentences hold none."""
         return None if self.choice is None else self.spans[self.choice.index]
+
+
+def beats_no_answer(margin: float | None) -> bool:
+    """Return True when the reader's best span (`margin`: against its "no answer") clears RESCUE_MARGIN."""
+    return margin is not None and margin >= RESCUE_MARGIN
 
 
 def read_question(
@@ -146,7 +156,7 @@ def read_question(
         logits = engine.reader.read(question, [e.sentence for e in read])
         if relevance < line:
             rescue = max((b[0] - lg.null for lg in logits if (b := lg.best())), default=None)
-        if not dates and (relevance >= line or (rescue is not None and rescue >= RESCUE_MARGIN)):
+        if not dates and (relevance >= line or beats_no_answer(rescue)):
             found_options = options(read, logits, spans, span_p)
             pick = decide(engine.vote, found_options, text, answer_p)
     return Reading(
@@ -177,8 +187,9 @@ def answer_of(engine: Reads, data: IndexData, question: str, reading: Reading) -
     the reader finds an answer there), the short answer in bold when its confidence reaches the bold line,
     else the likeliest sentence."""
     found, sure = reading.evidence, reading.relevance
-    rescued = reading.rescue is not None and reading.rescue >= RESCUE_MARGIN
-    if found is None or (sure < max(engine.model.decline, engine.config.min_confidence) and not rescued):
+    if found is None or (
+        sure < max(engine.model.decline, engine.config.min_confidence) and not reading.rescued
+    ):
         return Answer.declined(question, confidence=sure)
     pick, span = reading.pick, reading.best_span
     fitted = engine.model.bold if pick is None else engine.vote.bold
