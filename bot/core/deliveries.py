@@ -42,9 +42,8 @@ def queue_deliveries(
             log.info("article %s changed beyond its story: a story of its own now", article.id)
     if not result.added:
         return
-    if (
-        batch.owner is None
-    ):  # a user's own feed tells no one else's story (Stories, /latest, "Also reported by")
+    # a user's own feed tells no one else's story (Stories, /latest, "Also reported by")
+    if batch.owner is None:
         Stories.record(db, batch.stories, result.added)
     if batch.backlog:
         log.info("a new source's %d articles are stored, not alerted (its backlog)", len(result.added))

@@ -169,15 +169,16 @@ class Newsbot:
             made = dict(zip(missing, self.encoder.encode(missing), strict=True))
             self.state.save_topic_vectors(self.encoder.name, made)
             known.update(made)
-        owners = {s.name: s.owner for s in self.all_sources() if s.owner is not None}
+        sources = self.all_sources()  # read once a batch: ranks and owners alike
+        owner = next((s.owner for s in sources if articles and s.name == articles[0].source), None)
         # a source's first pass is its backlog: stored and indexed, not alerted (ingest.alert_backlog)
         first = bool(articles) and not self.sources.ever_read(articles[0].source)
         self._batch = Batch(
             topic_vectors=known,
             lead_vectors={a.id: v for a, v in zip(fresh + changed, vectors, strict=True)},
             stories=self.stories.assign(fresh, vectors[: len(fresh)]) if fresh else {},
-            ranks=self.ranks(),
-            owner=owners.get(articles[0].source) if articles else None,
+            ranks={s.name: s.rank for s in sources},
+            owner=owner,
             backlog=first and not self.config.ingest.alert_backlog,
         )
 
